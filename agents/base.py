@@ -1,0 +1,126 @@
+"""The agent interface: (run folder, configuration) -> findings file.
+
+The same call serves every place an agent runs: a thread of the local workflow, a
+separate Lambda function, or (later) a model-backed reviewer. An agent never raises to
+its caller: whatever happens, `findings/<agent>.json` says what it found or why it failed,
+so one broken agent never sinks the review.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from review.diff import ChangedFile, Diff
+from review.findings import Finding
+from review.request import ReviewConfig
+from review.workspace import RunDir, read_json, write_json_atomic
+
+log = logging.getLogger(__name__)
+
+
+class AgentError(RuntimeError):
+    """An analyser failed in a way worth telling the user about."""
+
+
+@dataclass
+class Analysis:
+    """What an analyser returns: findings plus notes on what it skipped."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A named reviewer: which files concern it and how it analyses them."""
+
+    name: str
+    concerns: Callable[[str], bool]
+    analyse: Callable[[RunDir, list[ChangedFile], ReviewConfig], Analysis]
+
+
+def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> Path:
+    """Run one agent on a prepared run folder and write its findings file atomically."""
+    started = time.monotonic()
+    result: dict[str, object] = {"agent": agent.name, "status": "ok", "error": None}
+    try:
+        diff = Diff.from_dict(read_json(run.diff_file))
+        files, notes = reviewable_files(run, diff, agent, config)
+        if not files:
+            result["status"] = "skipped"
+            analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
+        else:
+            analysis = agent.analyse(run, files, config)
+            analysis.notes[:0] = notes
+        result["findings"] = [f.to_dict() for f in analysis.findings]
+        result["notes"] = analysis.notes
+    except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
+        log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
+        result.update(status="failed", error=_describe(exc), findings=[], notes=[])
+    result["seconds"] = round(time.monotonic() - started, 3)
+    target = run.findings_file(agent.name)
+    write_json_atomic(target, result)
+    return target
+
+
+def summarise(findings_file: Path) -> dict[str, object]:
+    """The small summary of a findings file that goes back to the workflow's checkpoint."""
+    data = read_json(findings_file)
+    return {
+        "agent": data.get("agent"),
+        "status": data.get("status"),
+        "findings": len(data.get("findings", ())),
+        "seconds": data.get("seconds"),
+        "error": data.get("error"),
+    }
+
+
+def reviewable_files(
+    run: RunDir, diff: Diff, agent: Agent, config: ReviewConfig
+) -> tuple[list[ChangedFile], list[str]]:
+    """The changed files this agent should read, and a note for each one it must skip."""
+    notes: list[str] = []
+    kept: list[ChangedFile] = []
+    for changed in diff.reviewable():
+        if not agent.concerns(changed.path):
+            continue
+        reason = _skip_reason(run, changed.path, config.max_file_bytes)
+        if reason:
+            notes.append(f"{changed.path}: skipped, {reason}")
+        elif len(kept) >= config.max_files:
+            notes.append(f"{changed.path}: skipped, over the limit of {config.max_files} files")
+        else:
+            kept.append(changed)
+    return kept, _summarise(notes)
+
+
+def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:
+    try:
+        target = run.source_path(path)
+    except ValueError:
+        return "path leaves the checkout"
+    plain = run.src.resolve() / path
+    if plain.is_symlink() or target != plain:
+        return "symbolic link"
+    if not target.is_file():
+        return "not a regular file"
+    size = target.stat().st_size
+    if size > max_bytes:
+        return f"{size} bytes is over the {max_bytes}-byte limit"
+    return None
+
+
+def _summarise(notes: Iterable[str], limit: int = 50) -> list[str]:
+    notes = list(notes)
+    if len(notes) <= limit:
+        return notes
+    return [*notes[:limit], f"… and {len(notes) - limit} more files skipped"]
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:500]

@@ -1,0 +1,48 @@
+"""Security reviewer: bandit over the changed Python files."""
+
+from __future__ import annotations
+
+from agents.base import Agent, Analysis
+from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
+from review.diff import ChangedFile
+from review.findings import Finding, Severity
+from review.request import ReviewConfig
+from review.workspace import RunDir
+
+_SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE}
+# Rules that find the same problem as another agent's rules, named alike so they merge.
+CATEGORIES = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
+
+
+def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Analysis:
+    paths = [f.path for f in files]
+    output = run_python_tool(
+        "bandit",
+        ["--format", "json", "--quiet", "--", *as_arguments(paths)],
+        cwd=run.src,
+        timeout=config.agent_timeout_seconds,
+        ok_codes=(0, 1),  # 1 means "issues found"
+    )
+    report = parse_json_output("bandit", output)
+    analysis = Analysis()
+    for item in report.get("results", []):
+        line_range = item.get("line_range") or [item["line_number"]]
+        analysis.findings.append(
+            Finding(
+                agent="security",
+                rule=item["test_id"],
+                severity=_SEVERITY.get(item.get("issue_severity", ""), Severity.WARNING),
+                path=from_argument(item["filename"], run.src),
+                line=item["line_number"],
+                end_line=max(line_range) if max(line_range) > item["line_number"] else None,
+                message=f"{item['issue_text']} ({item['test_name']}, "
+                f"confidence {item.get('issue_confidence', '?').lower()})",
+                category=CATEGORIES.get(item["test_id"], ""),
+            )
+        )
+    for error in report.get("errors", []):
+        analysis.notes.append(f"{from_argument(error['filename'], run.src)}: {error['reason']}")
+    return analysis
+
+
+AGENT = Agent(name="security", concerns=lambda path: path.endswith(".py"), analyse=_analyse)

@@ -1,0 +1,49 @@
+"""The review for a person at a terminal: grouped by file, each finding with its code line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from review.report import Report
+
+LineReader = Callable[[str], list[str] | None]
+_MARK = {"error": "E", "warning": "W", "note": "N"}
+
+
+def render_text(report: Report, read_lines: LineReader) -> str:
+    out: list[str] = []
+    for path, group in groupby(report.findings, key=lambda f: f.path):
+        lines = read_lines(path) or []
+        out.append(path)
+        for finding in group:
+            agents = ", ".join((finding.agent, *finding.also_reported_by))
+            out.append(
+                f"  {finding.line}: {_MARK[finding.severity.value]} [{finding.rule}] "
+                f"{finding.message}  ({agents})"
+            )
+            if 0 < finding.line <= len(lines):
+                out.append(f"    | {lines[finding.line - 1].rstrip()[:200]}")
+            if finding.suggestion is not None:
+                for suggested in finding.suggestion.splitlines() or [""]:
+                    out.append(f"    + {suggested[:200]}")
+        out.append("")
+    out.append(summary_line(report))
+    out += [f"note: {note}" for note in report.notes]
+    for name, status in report.agents.items():
+        if status.status == "failed":
+            out.append(f"agent {name} failed: {status.error}")
+    return "\n".join(out) + "\n"
+
+
+def summary_line(report: Report) -> str:
+    counts = ", ".join(
+        f"{report.count(s)} {s.value}{'s' if report.count(s) != 1 else ''}"
+        for s in sorted({f.severity for f in report.findings}, key=lambda s: -s.rank)
+    )
+    agents = ", ".join(f"{n} {s.status} ({s.seconds:.1f} s)" for n, s in report.agents.items())
+    return (
+        f"{len(report.findings)} findings{f' ({counts})' if counts else ''} in "
+        f"{report.files_changed} changed files, {report.merge_base[:12]}..{report.head[:12]}; "
+        f"agents: {agents}"
+    )

@@ -1,0 +1,233 @@
+"""The change under review: changed files, their hunks, and which lines a finding may sit on.
+
+Hunks are parsed by `unidiff`; file names, statuses and modes come from git's
+NUL-separated `--raw -z` listing, which is exact for names with spaces, quotes or newlines
+where the patch headers are quoted. The same model serves the local diff and the
+per-file `patch` texts GitHub returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from unidiff import PatchSet
+
+
+class FilterMode(StrEnum):
+    """Which findings survive, as in reviewdog's `-filter-mode`."""
+
+    ADDED = "added"  # only added or modified lines
+    DIFF_CONTEXT = "diff_context"  # any line shown in a hunk
+    FILE = "file"  # anywhere in a changed file
+    NOFILTER = "nofilter"  # everything, even files outside the change
+
+
+class FileStatus(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
+    TYPE_CHANGED = "type_changed"
+
+
+_GIT_STATUS = {
+    "A": FileStatus.ADDED,
+    "M": FileStatus.MODIFIED,
+    "D": FileStatus.DELETED,
+    "R": FileStatus.RENAMED,
+    "C": FileStatus.COPIED,
+    "T": FileStatus.TYPE_CHANGED,
+}
+
+
+class FileKind(StrEnum):
+    FILE = "file"
+    SYMLINK = "symlink"  # data: never followed, never analysed
+    SUBMODULE = "submodule"  # never fetched
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One hunk, in new-file line numbers."""
+
+    start: int
+    length: int
+    added: tuple[int, ...]
+    context: tuple[int, ...]
+
+    @property
+    def lines(self) -> range:
+        return range(self.start, self.start + self.length)
+
+
+@dataclass
+class ChangedFile:
+    path: str
+    status: FileStatus
+    old_path: str | None = None
+    kind: FileKind = FileKind.FILE
+    binary: bool = False
+    hunks: list[Hunk] = field(default_factory=list)
+
+    @property
+    def reviewable(self) -> bool:
+        """Whether the new version exists and is a text file an agent can read."""
+        return self.status != FileStatus.DELETED and self.kind is FileKind.FILE and not self.binary
+
+    @property
+    def added_lines(self) -> frozenset[int]:
+        return frozenset(n for h in self.hunks for n in h.added)
+
+    @property
+    def hunk_lines(self) -> frozenset[int]:
+        return frozenset(n for h in self.hunks for n in (*h.added, *h.context))
+
+    def hunk_of(self, line: int) -> Hunk | None:
+        return next((h for h in self.hunks if line in h.lines), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status.value,
+            "old_path": self.old_path,
+            "kind": self.kind.value,
+            "binary": self.binary,
+            "hunks": [
+                {"start": h.start, "length": h.length, "added": h.added, "context": h.context}
+                for h in self.hunks
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChangedFile:
+        return cls(
+            path=data["path"],
+            status=FileStatus(data["status"]),
+            old_path=data.get("old_path"),
+            kind=FileKind(data.get("kind", FileKind.FILE.value)),
+            binary=bool(data.get("binary")),
+            hunks=[
+                Hunk(h["start"], h["length"], tuple(h["added"]), tuple(h["context"]))
+                for h in data.get("hunks", ())
+            ],
+        )
+
+
+@dataclass
+class Diff:
+    """Every changed file of the change, by its new path."""
+
+    files: dict[str, ChangedFile] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def get(self, path: str) -> ChangedFile | None:
+        return self.files.get(path)
+
+    def reviewable(self) -> list[ChangedFile]:
+        """Files whose new version exists and is text."""
+        return [f for f in self.files.values() if f.reviewable]
+
+    def accepts(self, path: str, line: int, end_line: int | None, mode: FilterMode) -> bool:
+        """Whether a finding on `path` lines line..end_line passes the filter."""
+        if mode is FilterMode.NOFILTER:
+            return True
+        changed = self.files.get(path)
+        if changed is None or changed.status == FileStatus.DELETED:
+            return False
+        if mode is FilterMode.FILE:
+            return True
+        span = range(line, (end_line or line) + 1)
+        wanted = changed.added_lines if mode is FilterMode.ADDED else changed.hunk_lines
+        return any(n in wanted for n in span)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": [f.to_dict() for f in self.files.values()]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diff:
+        changed = (ChangedFile.from_dict(f) for f in data.get("files", ()))
+        return cls({f.path: f for f in changed})
+
+
+def parse_raw(raw: bytes) -> list[tuple[FileStatus, str | None, str, str]]:
+    """Parse `git diff --raw -z` output into (status, old path, new path, new mode)."""
+    fields = raw.decode("utf-8", "surrogateescape").split("\x00")
+    entries: list[tuple[FileStatus, str | None, str, str]] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        _, new_mode, _, _, code = fields[i].lstrip(":").split(" ")
+        status = _GIT_STATUS.get(code[0], FileStatus.MODIFIED)
+        if code[0] in "RC":
+            entries.append((status, fields[i + 1], fields[i + 2], new_mode))
+            i += 3
+        else:
+            entries.append((status, None, fields[i + 1], new_mode))
+            i += 2
+    return entries
+
+
+def hunks_of_patch(patch_text: str) -> tuple[list[Hunk], bool]:
+    """Hunks of one file's patch (with or without file headers) and whether it is binary."""
+    if not patch_text.startswith(("diff --git", "--- ")):
+        patch_text = f"--- a/file\n+++ b/file\n{patch_text}"
+    if not patch_text.endswith("\n"):
+        patch_text += "\n"
+    patched = PatchSet(patch_text)
+    if not patched:
+        return [], False
+    return _hunks(patched[0]), patched[0].is_binary_file
+
+
+def build_diff(raw_listing: bytes, patch_text: str, allow_missing_patch: bool = False) -> Diff:
+    """Combine git's exact name listing with the hunks of the full patch.
+
+    Both come from the same `git diff` invocation options, so files appear in the same
+    order in each; the listing is authoritative for names. With `allow_missing_patch`
+    and no patch text, the files are listed without hunks.
+    """
+    entries = parse_raw(raw_listing)
+    patched = list(PatchSet(patch_text)) if patch_text.strip() else []
+    if allow_missing_patch and not patched:
+        return Diff(
+            {
+                path: ChangedFile(path, status, old, kind=_kind(mode))
+                for status, old, path, mode in entries
+            }
+        )
+    if len(patched) != len(entries):
+        raise ValueError(
+            f"git listed {len(entries)} changed files but the patch has {len(patched)}"
+        )
+    files: dict[str, ChangedFile] = {}
+    for (status, old_path, path, mode), patched_file in zip(entries, patched, strict=True):
+        files[path] = ChangedFile(
+            path=path,
+            status=status,
+            old_path=old_path,
+            kind=_kind(mode),
+            binary=patched_file.is_binary_file,
+            hunks=_hunks(patched_file),
+        )
+    return Diff(files)
+
+
+def _kind(mode: str) -> FileKind:
+    return {"120000": FileKind.SYMLINK, "160000": FileKind.SUBMODULE}.get(mode, FileKind.FILE)
+
+
+def _hunks(patched_file: Any) -> list[Hunk]:
+    hunks = []
+    for hunk in patched_file:
+        added, context = [], []
+        for line in hunk:
+            if line.is_added:
+                added.append(line.target_line_no)
+            elif line.is_context:
+                context.append(line.target_line_no)
+        hunks.append(Hunk(hunk.target_start, hunk.target_length, tuple(added), tuple(context)))
+    return hunks

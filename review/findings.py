@@ -1,0 +1,124 @@
+"""Findings: what every agent reports, as plain data.
+
+A finding knows nothing about GitHub or SARIF; reporters map it to their wire formats.
+Its fingerprint must survive unrelated edits (lines shifting above it), so it is built
+from the problem's category, the file and the normalised text of the flagged line, not
+from the line number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+MAX_MESSAGE_CHARS = 4_000
+MAX_SUGGESTION_CHARS = 8_000
+MAX_RULE_CHARS = 120
+
+
+class Severity(StrEnum):
+    """How bad a finding is; ordered so that `rank` compares them."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+class InvalidFinding(ValueError):
+    """Raised for a finding that cannot be trusted (bad path, line, severity…)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem on one range of lines of one file of the change."""
+
+    agent: str
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    message: str
+    end_line: int | None = None
+    suggestion: str | None = None
+    category: str = ""
+    fingerprint: str = ""
+    also_reported_by: tuple[str, ...] = field(default=())
+
+    @property
+    def last_line(self) -> int:
+        return self.end_line or self.line
+
+    @property
+    def problem(self) -> str:
+        """The problem this finding is about, comparable across agents."""
+        return self.category or self.rule
+
+    def with_fingerprint(self, line_text: str, occurrence: int = 0) -> Finding:
+        fingerprint = make_fingerprint(self.problem, self.path, line_text, occurrence)
+        return replace(self, fingerprint=fingerprint)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["also_reported_by"] = list(self.also_reported_by)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Build a finding from untrusted JSON, checking types and bounds."""
+        try:
+            severity = Severity(str(data.get("severity", "warning")).lower())
+        except ValueError as exc:
+            raise InvalidFinding(f"unknown severity {data.get('severity')!r}") from exc
+        path = data.get("path")
+        line = data.get("line")
+        end_line = data.get("end_line")
+        if not isinstance(path, str) or not path or "\x00" in path:
+            raise InvalidFinding("finding has no valid path")
+        if not _is_line(line):
+            raise InvalidFinding(f"finding on {path} has no valid line")
+        if end_line is not None and (not _is_line(end_line) or end_line < line):
+            end_line = None
+        message = str(data.get("message") or "").strip()
+        if not message:
+            raise InvalidFinding(f"finding on {path}:{line} has no message")
+        suggestion = data.get("suggestion")
+        return cls(
+            agent=str(data.get("agent") or "unknown")[:MAX_RULE_CHARS],
+            rule=str(data.get("rule") or "unknown")[:MAX_RULE_CHARS],
+            severity=severity,
+            path=path,
+            line=line,
+            end_line=end_line if end_line != line else None,
+            message=_bounded(message, MAX_MESSAGE_CHARS),
+            suggestion=None
+            if suggestion is None
+            else _bounded(str(suggestion), MAX_SUGGESTION_CHARS),
+            category=str(data.get("category") or "")[:MAX_RULE_CHARS],
+            fingerprint=str(data.get("fingerprint") or "")[:64],
+            also_reported_by=tuple(str(a) for a in data.get("also_reported_by") or ()),
+        )
+
+
+def make_fingerprint(problem: str, path: str, line_text: str, occurrence: int = 0) -> str:
+    """Hash of what the problem is and where, insensitive to whitespace and line shifts.
+
+    `occurrence` tells apart identical lines of one file (the n-th `eval(x)` of the file).
+    """
+    normalised = " ".join(line_text.split())
+    digest = hashlib.sha256(f"{problem}\x00{path}\x00{normalised}\x00{occurrence}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _is_line(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000_000
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,86 @@
+"""Merging the agents' findings into one list a person wants to read.
+
+Every finding is untrusted input (an analyser bug or a model can say anything): it is
+checked against the change and the checkout, fingerprinted from the code it points at,
+deduplicated across agents, and filtered to the diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from review.diff import Diff, FilterMode
+from review.findings import Finding
+
+LineReader = Callable[[str], list[str] | None]
+
+
+@dataclass
+class MergeResult:
+    findings: list[Finding] = field(default_factory=list)
+    filtered_out: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def merge_findings(
+    findings: Iterable[Finding], diff: Diff, mode: FilterMode, read_lines: LineReader
+) -> MergeResult:
+    """Validate, fingerprint, dedupe and filter; the result is sorted by file and line."""
+    result = MergeResult()
+    lines_cache: dict[str, list[str] | None] = {}
+    by_key: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        if finding.path not in lines_cache:
+            lines_cache[finding.path] = read_lines(finding.path)
+        lines = lines_cache[finding.path]
+        problem = _check_lines(finding, lines, diff, mode)
+        if problem:
+            result.rejected.append(
+                f"{finding.agent} {finding.rule} {finding.path}:{finding.line}: {problem}"
+            )
+            continue
+        if not diff.accepts(finding.path, finding.line, finding.end_line, mode):
+            result.filtered_out += 1
+            continue
+        finding = finding.with_fingerprint(*_line_and_occurrence(lines, finding.line))
+        key = (finding.path, finding.line, finding.problem)  # same place, same problem
+        by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
+    result.findings = sorted(
+        by_key.values(), key=lambda f: (f.path, f.line, -f.severity.rank, f.rule)
+    )
+    return result
+
+
+def _check_lines(
+    finding: Finding, lines: list[str] | None, diff: Diff, mode: FilterMode
+) -> str | None:
+    """Why a finding cannot be placed, or None when its lines exist in the head version."""
+    if lines is None:
+        if mode is FilterMode.NOFILTER and diff.get(finding.path) is None:
+            return None
+        return "file is not a readable file of the head commit"
+    if finding.last_line > max(len(lines), 1):
+        return f"line beyond the end of the file ({len(lines)} lines)"
+    return None
+
+
+def _line_and_occurrence(lines: list[str] | None, line: int) -> tuple[str, int]:
+    """The flagged line's text and how many identical lines come before it in the file."""
+    if not lines:
+        return "", 0
+    text = " ".join(lines[line - 1].split())
+    return text, sum(1 for earlier in lines[: line - 1] if " ".join(earlier.split()) == text)
+
+
+def _combine(kept: Finding, other: Finding) -> Finding:
+    """Two agents found the same problem: keep the graver, longer-worded one, credit both."""
+    best, second = sorted(
+        (kept, other), key=lambda f: (f.severity.rank, len(f.message)), reverse=True
+    )
+    credited = {*best.also_reported_by, *second.also_reported_by, second.agent} - {best.agent}
+    return replace(
+        best,
+        suggestion=best.suggestion or second.suggestion,
+        also_reported_by=tuple(sorted(credited)),
+    )

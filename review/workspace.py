@@ -1,0 +1,145 @@
+"""The shared workspace: the only channel between the workflow's steps and the agents.
+
+On Lambda it is the S3 Files mount at /mnt/workspace; locally a folder under the user's
+cache directory. Every run has its own folder, `runs/<run_id>/`. Everything inside `src/`
+comes from an untrusted repository, so paths into it are resolved and confined, and a
+symbolic link is never followed out of the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+LAMBDA_MOUNT = Path("/mnt/workspace")
+_RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class PathEscape(ValueError):
+    """A path that would leave the directory it must stay in."""
+
+
+def default_root(environ: dict[str, str] | None = None) -> Path:
+    """Where the workspace lives when nothing says otherwise."""
+    env = os.environ if environ is None else environ
+    if env.get("REVIEWBOT_WORKSPACE"):
+        return Path(env["REVIEWBOT_WORKSPACE"]).expanduser()
+    if env.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return LAMBDA_MOUNT
+    return Path(user_cache_dir("reviewbot")) / "workspace"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    def run(self, run_id: str) -> RunDir:
+        if not _RUN_ID.match(run_id):
+            raise ValueError(f"invalid run id {run_id!r}")
+        return RunDir(self.root / "runs" / run_id)
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """One review's folder: request, checkout, diff, findings, report."""
+
+    path: Path
+
+    @property
+    def run_id(self) -> str:
+        return self.path.name
+
+    @property
+    def request_file(self) -> Path:
+        return self.path / "request.json"
+
+    @property
+    def src(self) -> Path:
+        return self.path / "src"
+
+    @property
+    def diff_file(self) -> Path:
+        return self.path / "diff.json"
+
+    @property
+    def findings_dir(self) -> Path:
+        return self.path / "findings"
+
+    @property
+    def report_file(self) -> Path:
+        return self.path / "report.json"
+
+    def findings_file(self, agent: str) -> Path:
+        if not re.fullmatch(r"[a-z0-9_-]{1,40}", agent):
+            raise ValueError(f"invalid agent name {agent!r}")
+        return self.findings_dir / f"{agent}.json"
+
+    def source_path(self, relative: str) -> Path:
+        """The checkout file `relative`, refusing anything that resolves outside the checkout."""
+        return confine(self.src, relative)
+
+
+def confine(root: Path, relative: str) -> Path:
+    """Resolve `relative` under `root`; raise PathEscape if it (or a link on the way) leaves it.
+
+    `.git` is refused too: it is git's data, not the repository's content.
+    """
+    if not relative or "\x00" in relative:
+        raise PathEscape("empty or invalid path")
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        raise PathEscape(f"absolute path {relative!r} is not allowed")
+    if ".git" in candidate.parts:
+        raise PathEscape(f"{relative!r} is inside .git")
+    base = root.resolve()
+    resolved = (base / candidate).resolve()
+    if resolved != base and not resolved.is_relative_to(base):
+        raise PathEscape(f"{relative!r} leads outside the checkout")
+    return resolved
+
+
+def read_regular_file(root: Path, relative: str, limit: int) -> bytes | None:
+    """Bytes of a regular file under `root` (at most `limit`), never through a symlink.
+
+    Returns None for anything that is not a regular file: links, devices, fifos,
+    directories, or a file that does not exist.
+    """
+    target = confine(root, relative)
+    if Path(os.path.normpath(root.resolve() / relative)) != target:  # a link on the way
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read(limit)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)

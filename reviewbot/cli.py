@@ -1,0 +1,158 @@
+"""`reviewbot`: review a local change, serve the GitHub webhook, replay a delivery."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from review.diff import FilterMode
+from review.findings import Severity
+from review.request import DEFAULT_AGENTS, ReviewConfig, ReviewRequest
+from review.workspace import default_root
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return args.command(args)
+    except UsageError as exc:
+        print(f"reviewbot: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("reviewbot: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=version("reviewbot"))
+    parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    review = commands.add_parser("review", help="review a local git change and print the review")
+    review.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
+    review.add_argument("--base", help="base ref (default: merge base with the default branch)")
+    review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
+    review.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
+    review.add_argument("--output", type=Path, help="write the review to this file")
+    review.add_argument(
+        "--agents", default=",".join(DEFAULT_AGENTS), help="comma-separated agents to run"
+    )
+    review.add_argument(
+        "--filter", choices=[m.value for m in FilterMode], default=FilterMode.ADDED.value
+    )
+    review.add_argument(
+        "--fail-on", choices=[*(s.value for s in Severity), "never"], default="error"
+    )
+    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    review.set_defaults(command=_review)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+    if not verbose:  # the SDK logs every retried step with a traceback
+        for name in (
+            "aws_durable_execution_sdk_python",
+            "aws_durable_execution_sdk_python_testing",
+        ):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from agents.registry import AGENTS
+    from orchestrator.git import GitError, default_base, repository_root, resolve_commit
+    from orchestrator.local import WorkflowFailed, run_review
+
+    agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
+    unknown = [a for a in agents if a not in AGENTS]
+    if unknown or not agents:
+        raise UsageError(
+            f"unknown agent {', '.join(unknown) or '(none)'}; choose from {', '.join(AGENTS)}"
+        )
+    path = Path(args.path)
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a directory: pass the path of a git repository")
+    try:
+        root = repository_root(path)
+        head = resolve_commit(root, args.head)
+        if args.base:
+            base, why = resolve_commit(root, args.base), args.base
+        else:
+            base, why = default_base(root, head)
+    except GitError as exc:
+        raise UsageError(f"{exc} (check the path and the --base/--head refs)") from None
+    config = ReviewConfig(
+        agents=agents,
+        filter_mode=FilterMode(args.filter),
+        fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
+    )
+    request = ReviewRequest(
+        repository=str(root), source=str(root), head=head, base=base, config=config
+    )
+    progress = None if args.quiet else _progress(why, base, head)
+    try:
+        report = run_review(request, default_root(), progress=progress)
+    except (WorkflowFailed, GitError) as exc:
+        print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
+        return USAGE_ERROR
+    rendered = _render(args.format, report, request)
+    if args.output:
+        args.output.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+    return 1 if report.fails(config.fail_on) else 0
+
+
+def _progress(why: str, base: str, head: str):
+    def show(kind: str, data: dict) -> None:
+        if kind == "started":
+            agents = ", ".join(data["agents"])
+            line = f"reviewing {head[:12]} against {base[:12]} ({why}) with {agents}"
+            print(line, file=sys.stderr)
+        else:
+            found = len(data.get("findings", ()))
+            detail = data.get("error") or f"{found} raw findings"
+            print(
+                f"  {data['agent']}: {data['status']} in {data['seconds']:.1f} s, {detail}",
+                file=sys.stderr,
+            )
+
+    return show
+
+
+def _render(fmt: str, report, request: ReviewRequest) -> str:
+    from reporter.markdown import render_markdown
+    from reporter.sarif import render_sarif
+    from reporter.text import render_text
+    from review.workspace import Workspace, read_regular_file
+
+    if fmt == "json":
+        data = report.to_dict()
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        return render_sarif(report, version("reviewbot"))
+    if fmt == "markdown":
+        return render_markdown(report)
+    run = Workspace(default_root()).run(request.run_id)
+
+    def read_lines(path: str) -> list[str] | None:
+        try:
+            data = read_regular_file(run.src, path, request.config.max_file_bytes)
+        except ValueError:
+            return None
+        return None if data is None else data.decode("utf-8", "replace").splitlines()
+
+    return render_text(report, read_lines)

@@ -1,0 +1,251 @@
+"""Idempotent starting: the trigger's names, DedupingStarter, LambdaStarter (botocore Stubber)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import boto3
+import httpx
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+from fastapi.testclient import TestClient
+from webhook_support import SECRET, RecordingStarter, headers_for, load
+
+from webhook.app import create_app
+from webhook.settings import WebhookSettings
+from webhook.starters import DedupingStarter, LambdaStarter
+from webhook.trigger import ReviewTrigger, StartResult
+
+TRIGGER = ReviewTrigger(
+    delivery_id="d-1",
+    event="pull_request",
+    repository="octo/repo",
+    clone_url="https://github.com/octo/repo.git",
+    installation_id=7,
+    pull_number=3,
+    head_sha="a" * 40,
+    base_ref="main",
+    head_ref="feature",
+)
+NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+# ReviewTrigger -------------------------------------------------------------------------
+
+
+def test_execution_name_is_a_valid_durable_name() -> None:
+    assert NAME.match(TRIGGER.execution_name())
+
+
+def test_automatic_triggers_for_one_head_share_a_name() -> None:
+    again = replace(TRIGGER, delivery_id="d-2", reason="synchronize", requested_by="bob")
+    assert again.execution_name() == TRIGGER.execution_name()
+    assert replace(TRIGGER, head_sha="b" * 40).execution_name() != TRIGGER.execution_name()
+
+
+def test_on_demand_triggers_differ_per_delivery() -> None:
+    first = replace(TRIGGER, reason="command")
+    assert first.execution_name() != replace(first, delivery_id="d-2").execution_name()
+    assert first.execution_name() == replace(first).execution_name()
+    assert first.execution_name() != TRIGGER.execution_name()
+    rerun = replace(TRIGGER, reason="rerun")
+    assert rerun.execution_name() != replace(rerun, delivery_id="d-9").execution_name()
+
+
+def test_review_key_ignores_agent_order() -> None:
+    one = replace(TRIGGER, agents=("style", "security"))
+    assert one.review_key == replace(TRIGGER, agents=("security", "style")).review_key
+    assert one.review_key != TRIGGER.review_key
+
+
+def test_trigger_round_trips_through_json() -> None:
+    trigger = replace(TRIGGER, agents=("style",), reason="command")
+    assert ReviewTrigger.from_dict(json.loads(json.dumps(trigger.to_dict()))) == trigger
+
+
+# DedupingStarter -----------------------------------------------------------------------
+
+
+def test_same_delivery_twice_starts_once() -> None:
+    inner = RecordingStarter()
+    starter = DedupingStarter(inner)
+    assert starter.start(TRIGGER).started
+    result = starter.start(TRIGGER)
+    assert result == StartResult(False, TRIGGER.execution_name(), "delivery already handled")
+    assert len(inner.triggers) == 1
+
+
+def test_second_delivery_for_the_same_execution_is_a_duplicate() -> None:
+    inner = RecordingStarter()
+    starter = DedupingStarter(inner)
+    starter.start(TRIGGER)
+    result = starter.start(replace(TRIGGER, delivery_id="d-2", reason="ready_for_review"))
+    assert result.reason == "review already started"
+    assert len(inner.triggers) == 1
+
+
+def test_concurrent_starts_of_one_execution_start_once() -> None:
+    inner = RecordingStarter(delay=0.05)
+    starter = DedupingStarter(inner)
+    barrier = threading.Barrier(16)
+
+    def go(i: int) -> bool:
+        barrier.wait()
+        return starter.start(replace(TRIGGER, delivery_id=f"d-{i}")).started
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(go, range(16)))
+    assert results.count(True) == 1
+    assert len(inner.triggers) == 1
+
+
+def test_entries_expire_after_the_ttl() -> None:
+    now = [0.0]
+    inner = RecordingStarter()
+    starter = DedupingStarter(inner, ttl_seconds=10, clock=lambda: now[0])
+    starter.start(TRIGGER)
+    now[0] = 9.9
+    assert not starter.start(TRIGGER).started
+    now[0] = 10.0
+    assert starter.start(TRIGGER).started
+    assert len(inner.triggers) == 2
+
+
+def test_memory_is_bounded() -> None:
+    inner = RecordingStarter()
+    starter = DedupingStarter(inner, max_entries=3)
+    for i in range(5):
+        starter.start(replace(TRIGGER, delivery_id=f"d-{i}", pull_number=i))
+    # The oldest were forgotten, so the very first start can happen again.
+    assert starter.start(replace(TRIGGER, delivery_id="d-0", pull_number=0)).started
+    assert not starter.start(replace(TRIGGER, delivery_id="d-x", pull_number=4)).started
+
+
+def test_a_failed_start_can_be_retried() -> None:
+    class Flaky(RecordingStarter):
+        calls = 0
+
+        def start(self, trigger: ReviewTrigger) -> StartResult:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("throttled")
+            return super().start(trigger)
+
+    inner = Flaky()
+    starter = DedupingStarter(inner)
+    with pytest.raises(RuntimeError):
+        starter.start(TRIGGER)
+    assert starter.start(TRIGGER).started
+
+
+# Through HTTP: redeliveries and racing deliveries -----------------------------------------
+
+
+def test_same_delivery_twice_over_http_starts_one_review() -> None:
+    inner = RecordingStarter()
+    client = TestClient(create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner)))
+    body = json.dumps(load("pull_request/opened.payload.json")).encode()
+    headers = headers_for("pull_request", body, "delivery-1")
+    statuses = [client.post("/webhook", content=body, headers=headers).json() for _ in range(2)]
+    assert [s["status"] for s in statuses] == ["started", "duplicate"]
+    assert statuses[0]["execution"] == statuses[1]["execution"]
+    assert len(inner.triggers) == 1
+
+
+def test_concurrent_deliveries_for_one_head_start_one_review() -> None:
+    inner = RecordingStarter(delay=0.02)
+    app = create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner))
+    payload = load("pull_request/opened.payload.json")
+    bodies = []
+    for i, action in enumerate(["opened", "ready_for_review", "synchronize", "reopened"] * 5):
+        body = json.dumps({**payload, "action": action}).encode()
+        headers = headers_for("pull_request", body, f"delivery-{i}")
+        bodies.append((body, headers))
+
+    async def burst() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://edge") as client:
+            responses = await asyncio.gather(
+                *(client.post("/webhook", content=b, headers=h) for b, h in bodies)
+            )
+        return [r.json()["status"] for r in responses]
+
+    statuses = asyncio.run(burst())
+    assert statuses.count("started") == 1
+    assert statuses.count("duplicate") == len(bodies) - 1
+    assert len(inner.triggers) == 1
+
+
+def test_concurrent_deliveries_from_threads_start_one_review() -> None:
+    inner = RecordingStarter(delay=0.02)
+    client = TestClient(create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner)))
+    body = json.dumps(load("pull_request/synchronize.payload.json")).encode()
+
+    def post(i: int) -> str:
+        headers = headers_for("pull_request", body, f"delivery-{i}")
+        return client.post("/webhook", content=body, headers=headers).json()["status"]
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(post, range(8)))
+    assert statuses.count("started") == 1
+    assert len(inner.triggers) == 1
+
+
+# LambdaStarter -------------------------------------------------------------------------
+
+
+def _stubbed() -> tuple[LambdaStarter, Stubber]:
+    client = boto3.client(
+        "lambda",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    return LambdaStarter("reviewbot-review", "live", client=client), Stubber(client)
+
+
+def test_lambda_starter_invokes_the_alias_asynchronously_with_a_durable_name() -> None:
+    starter, stubber = _stubbed()
+    expected = {
+        "FunctionName": "reviewbot-review:live",
+        "InvocationType": "Event",
+        "DurableExecutionName": TRIGGER.execution_name(),
+        "Payload": json.dumps(TRIGGER.to_dict()).encode(),
+    }
+    stubber.add_response("invoke", {"StatusCode": 202}, expected)
+    with stubber:
+        result = starter.start(TRIGGER)
+    stubber.assert_no_pending_responses()
+    assert result == StartResult(True, TRIGGER.execution_name(), "invoked")
+    assert json.loads(expected["Payload"]) == TRIGGER.to_dict()
+
+
+def test_lambda_starter_treats_already_started_as_a_duplicate() -> None:
+    starter, stubber = _stubbed()
+    stubber.add_client_error(
+        "invoke",
+        service_error_code="DurableExecutionAlreadyStartedException",
+        http_status_code=409,
+    )
+    with stubber:
+        result = starter.start(TRIGGER)
+    assert result == StartResult(False, TRIGGER.execution_name(), "already started")
+
+
+def test_lambda_starter_raises_other_errors() -> None:
+    starter, stubber = _stubbed()
+    stubber.add_client_error("invoke", service_error_code="TooManyRequestsException")
+    with stubber, pytest.raises(ClientError):
+        starter.start(TRIGGER)
+
+
+def test_installed_botocore_knows_durable_execution_name() -> None:
+    client = boto3.client("lambda", region_name="us-east-1")
+    members = client.meta.service_model.operation_model("Invoke").input_shape.members
+    assert "DurableExecutionName" in members

@@ -1,0 +1,115 @@
+"""Test support: GitHub's published payloads, signing as GitHub does, recording fakes."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from webhook.github import PullHead
+from webhook.trigger import ReviewTrigger, StartResult
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WEBHOOKS = REPO_ROOT.parent / "shared" / "webhooks"  # ../shared from the repository root
+SECRET = "It's a Secret to Everybody"
+# deliver(event, payload, delivery=None) -> response, from the `deliver` fixture.
+Deliver = Callable[..., Any]
+HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+
+
+def load(name: str) -> dict[str, Any]:
+    """A published example, e.g. load("pull_request/opened.payload.json")."""
+    return json.loads((WEBHOOKS / name).read_text())
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def headers_for(event: str, body: bytes, delivery: str | None = None) -> dict[str, str]:
+    return {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": sign(body),
+        "Content-Type": "application/json",
+    }
+
+
+def comment_payload(
+    body: str = "/review",
+    association: str = "OWNER",
+    *,
+    login: str = "Codertocat",
+    sender_type: str = "User",
+    action: str = "created",
+) -> dict[str, Any]:
+    """An issue_comment on a pull request, from an installation (published ones are on issues)."""
+    payload = load(f"issue_comment/{action}.payload.json")
+    payload["installation"] = {"id": 42}
+    payload["issue"]["pull_request"] = {
+        "url": "https://api.github.com/repos/Codertocat/Hello-World/pulls/1"
+    }
+    payload["issue"]["state"] = "open"
+    payload["comment"].update(body=body, author_association=association)
+    for account in (payload["sender"], payload["comment"]["user"]):
+        account.update(login=login, type=sender_type)
+    return payload
+
+
+class RecordingStarter:
+    """Records triggers; thread-safe; `delay` widens race windows."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.triggers: list[ReviewTrigger] = []
+        self._lock = threading.Lock()
+        self._delay = delay
+
+    def start(self, trigger: ReviewTrigger) -> StartResult:
+        if self._delay:
+            threading.Event().wait(self._delay)
+        with self._lock:
+            self.triggers.append(trigger)
+        return StartResult(True, trigger.execution_name(), "recorded")
+
+
+class FakeGitHub:
+    """A `GitHubPort` that answers from fields and records every call."""
+
+    def __init__(self, level: str = "write", state: str = "open") -> None:
+        self.level = level
+        self.head = PullHead(sha="f" * 40, head_ref="feature", base_ref="main", state=state)
+        self.calls: list[tuple[Any, ...]] = []
+        self.fail_react = False
+
+    async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
+        self.calls.append(("permission", installation_id, owner, repo, user))
+        return self.level
+
+    async def react(
+        self, installation_id: int, owner: str, repo: str, comment_id: int, content: str
+    ) -> None:
+        self.calls.append(("react", installation_id, owner, repo, comment_id, content))
+        if self.fail_react:
+            raise RuntimeError("GitHub is down")
+
+    async def reply(
+        self, installation_id: int, owner: str, repo: str, issue_number: int, body: str
+    ) -> None:
+        self.calls.append(("reply", installation_id, owner, repo, issue_number, body))
+
+    async def pull_head(self, installation_id: int, owner: str, repo: str, number: int) -> PullHead:
+        self.calls.append(("pull_head", installation_id, owner, repo, number))
+        return self.head
+
+    def names(self) -> list[str]:
+        return [call[0] for call in self.calls]
+
+
+def variant(payload: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(payload)

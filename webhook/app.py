@@ -1,0 +1,111 @@
+"""The FastAPI app: `POST /webhook` (verify, route, hand off) and `GET /healthz`.
+
+Nothing is parsed before the signature is checked, and the answer is sent as soon as
+the review is handed off: GitHub gives a delivery 10 seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from webhook.dispatch import dispatch
+from webhook.github import GitHubPort
+from webhook.logs import log_event
+from webhook.routing import decide
+from webhook.settings import WebhookSettings
+from webhook.signature import verify_signature
+from webhook.trigger import ReviewStarter
+
+logger = logging.getLogger(__name__)
+
+
+def _answer(status_code: int, status: str, reason: str) -> JSONResponse:
+    return JSONResponse({"status": status, "reason": reason}, status_code=status_code)
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The raw body, or None as soon as it exceeds `limit` (whatever Content-Length said)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    fields = {"path": request.url.path, "delivery": request.headers.get("x-github-delivery")}
+    logger.error("unhandled error", exc_info=exc, extra={"fields": fields})
+    return _answer(500, "error", "internal error")
+
+
+def create_app(
+    settings: WebhookSettings, starter: ReviewStarter, github: GitHubPort | None = None
+) -> FastAPI:
+    """The webhook app; `github` serves comment commands (None: commands are ignored)."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_exception_handler(Exception, _internal_error)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> JSONResponse:
+        started = time.perf_counter()
+        headers = request.headers
+
+        def refuse(status_code: int, status: str, reason: str) -> JSONResponse:
+            # Logged without the body: refused deliveries are untrusted input.
+            fields = {
+                "status_code": status_code,
+                "reason": reason,
+                "delivery": headers.get("x-github-delivery"),
+                "event": headers.get("x-github-event"),
+            }
+            log_event(logger, "refused delivery", logging.WARNING, **fields)
+            return _answer(status_code, status, reason)
+
+        declared = headers.get("content-length")
+        if declared is not None and not (declared.isascii() and declared.isdigit()):
+            return refuse(400, "rejected", "invalid Content-Length")
+        if declared is not None and int(declared) > settings.max_body_bytes:
+            return refuse(413, "rejected", "body too large")
+        body = await _read_body(request, settings.max_body_bytes)
+        if body is None:
+            return refuse(413, "rejected", "body too large")
+        if not verify_signature(settings.webhook_secret, body, headers.get("x-hub-signature-256")):
+            return refuse(401, "unauthorized", "missing or invalid X-Hub-Signature-256")
+        event = headers.get("x-github-event", "")
+        if not event:
+            return refuse(400, "rejected", "missing X-GitHub-Event header")
+        try:
+            payload: Any = json.loads(body)
+        except (ValueError, RecursionError):  # ValueError includes UnicodeDecodeError
+            return refuse(400, "rejected", "body is not JSON")
+        if not isinstance(payload, dict):
+            return refuse(400, "rejected", "body is not a JSON object")
+        # Redeliveries keep their id; without one, the body identifies the delivery.
+        delivery = headers.get("x-github-delivery") or hashlib.sha256(body).hexdigest()[:36]
+        outcome = await dispatch(decide(event, payload, settings, delivery), starter, github)
+        fields = {
+            **outcome.body,
+            "delivery": delivery,
+            "event": event,
+            "action": payload.get("action"),
+            "status_code": outcome.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        log_event(logger, "delivery", **fields)
+        return JSONResponse(outcome.body, status_code=outcome.status_code)
+
+    return app

@@ -1,0 +1,78 @@
+"""What the edge hands to whatever runs reviews, and the protocol that runner implements."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+# Reasons whose every delivery is a fresh request: a `/review` or a "Re-run" click must
+# review again even when the head commit has been reviewed already.
+ON_DEMAND_REASONS = frozenset({"command", "rerun"})
+
+
+@dataclass(frozen=True)
+class ReviewTrigger:
+    """A request to review one head commit of one pull request.
+
+    `agents` empty means every agent. `reason` is the pull_request action
+    ("opened", "synchronize", ...), "command" or "rerun". `clone_url` is the base
+    repository's: a fork's head commit is fetchable there as `refs/pull/<n>/head`.
+    """
+
+    delivery_id: str
+    event: str
+    repository: str
+    clone_url: str
+    installation_id: int | None
+    pull_number: int
+    head_sha: str
+    base_ref: str | None
+    head_ref: str | None
+    agents: tuple[str, ...] = ()
+    reason: str = "opened"
+    requested_by: str = ""
+
+    @property
+    def review_key(self) -> str:
+        """Stable identity of what is reviewed, independent of who asked or when."""
+        return json.dumps(
+            [self.repository, self.pull_number, self.head_sha, sorted(set(self.agents))],
+            separators=(",", ":"),
+        )
+
+    def execution_name(self) -> str:
+        """A durable-execution name (64 hex chars): equal names are one review.
+
+        Automatic triggers for one head share a name, so redeliveries and racing events
+        dedupe; on-demand ones add the delivery id so each request runs once.
+        """
+        key = self.review_key
+        if self.reason in ON_DEMAND_REASONS:
+            key += "\n" + self.delivery_id
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["agents"] = list(self.agents)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReviewTrigger:
+        return cls(**{**data, "agents": tuple(data.get("agents") or ())})
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """Whether this call started the review; `started=False` is a duplicate, not an error."""
+
+    started: bool
+    execution_name: str
+    reason: str = ""
+
+
+class ReviewStarter(Protocol):
+    """Starts a review and returns at once; the review itself runs elsewhere."""
+
+    def start(self, trigger: ReviewTrigger) -> StartResult: ...
