@@ -15,6 +15,7 @@ from review.request import DEFAULT_AGENTS, ReviewConfig, ReviewRequest
 from review.workspace import default_root
 
 USAGE_ERROR = 2
+_REPLAY_SECRET = "replay checks no signature"  # noqa: S105 - a placeholder, never a real secret
 
 
 class UsageError(Exception):
@@ -58,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     review.set_defaults(command=_review)
+
+    replay = commands.add_parser(
+        "replay", help="route a saved webhook delivery without a signature check, as a dry run"
+    )
+    replay.add_argument("event_json", type=Path, help="a saved delivery's JSON body")
+    replay.add_argument("--event", help="the X-GitHub-Event name (default: inferred from the body)")
+    replay.set_defaults(command=_replay)
     return parser
 
 
@@ -114,6 +122,37 @@ def _review(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(rendered)
     return 1 if report.fails(config.fail_on) else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    """Print what the edge would answer and which review it would start; start nothing."""
+    from webhook.replay import replay
+    from webhook.settings import ConfigError, load_settings
+    from webhook.trigger import StartResult
+
+    try:
+        payload = json.loads(args.event_json.read_text(encoding="utf-8"))
+        settings = load_settings(webhook_secret=_REPLAY_SECRET)
+    except (OSError, ValueError, ConfigError) as exc:
+        raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
+    if not isinstance(payload, dict):
+        raise UsageError(f"{args.event_json} is not a JSON object: pass a delivery's body")
+    would_start: list[dict] = []
+
+    class DryRun:
+        def start(self, trigger) -> StartResult:
+            would_start.append(trigger.to_dict())
+            return StartResult(
+                started=False, execution_name=trigger.execution_name(), reason="dry run"
+            )
+
+    try:
+        outcome = replay(args.event, payload, settings, DryRun())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    result = {"status_code": outcome.status_code, "body": outcome.body, "would_start": would_start}
+    print(json.dumps(result, indent=2))
+    return 0
 
 
 def _progress(why: str, base: str, head: str):
