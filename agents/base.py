@@ -9,10 +9,12 @@ so one broken agent never sinks the review.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from review.diff import ChangedFile, Diff
 from review.findings import Finding
@@ -32,6 +34,8 @@ class Analysis:
 
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    status: str | None = None  # instead of "ok", e.g. "skipped" by a reviewer needing a model
+    extra: dict[str, Any] = field(default_factory=dict)  # more findings-file keys: usage, dismissed
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,12 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> Path:
             result["status"] = "skipped"
             analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
         else:
-            analysis = agent.analyse(run, files, config)
+            analysis = _analyse_in_time(agent, run, files, config)
             analysis.notes[:0] = notes
         result["findings"] = [f.to_dict() for f in analysis.findings]
         result["notes"] = analysis.notes
+        result["status"] = analysis.status or result["status"]
+        result.update({k: v for k, v in analysis.extra.items() if k not in result})
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
         result.update(status="failed", error=_describe(exc), findings=[], notes=[])
@@ -65,6 +71,32 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> Path:
     target = run.findings_file(agent.name)
     write_json_atomic(target, result)
     return target
+
+
+def _analyse_in_time(
+    agent: Agent, run: RunDir, files: list[ChangedFile], config: ReviewConfig
+) -> Analysis:
+    """The agent's analysis, or AgentError once `agent_timeout_seconds` have passed.
+
+    The analysis runs in a daemon thread that is abandoned on timeout: an analyser that
+    hangs (a tool, or a model that never answers) must not hold up the whole review.
+    """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["analysis"] = agent.analyse(run, files, config)
+        except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"agent-{agent.name}", daemon=True)
+    worker.start()
+    worker.join(config.agent_timeout_seconds)
+    if worker.is_alive():
+        raise AgentError(f"{agent.name} timed out after {config.agent_timeout_seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["analysis"]
 
 
 def summarise(findings_file: Path) -> dict[str, object]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from agents import secrets, security, style
+from agents import correctness, secrets, security, style
 from agents.base import Agent
 
-AGENTS: dict[str, Agent] = {a.name: a for a in (security.AGENT, style.AGENT, secrets.AGENT)}
+AGENTS: dict[str, Agent] = {
+    a.name: a for a in (security.AGENT, style.AGENT, secrets.AGENT, correctness.AGENT)
+}
 
 
 def get_agent(name: str) -> Agent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agents.base import Agent, Analysis
+from agents.llm.review import with_model_review
 from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
 from review.diff import ChangedFile
 from review.findings import Finding, Severity
@@ -45,4 +46,8 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
     return analysis
 
 
-AGENT = Agent(name="security", concerns=lambda path: path.endswith(".py"), analyse=_analyse)
+AGENT = Agent(
+    name="security",
+    concerns=lambda path: path.endswith(".py"),
+    analyse=with_model_review("security", _analyse),
+)

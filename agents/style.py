@@ -7,6 +7,7 @@ outside the checkout (`extend = "/etc/..."`), so it is never read.
 from __future__ import annotations
 
 from agents.base import Agent, Analysis
+from agents.llm.review import with_model_review
 from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
 from review.diff import ChangedFile
 from review.findings import Finding, Severity
@@ -68,4 +69,8 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
     return analysis
 
 
-AGENT = Agent(name="style", concerns=lambda path: path.endswith((".py", ".pyi")), analyse=_analyse)
+AGENT = Agent(
+    name="style",
+    concerns=lambda path: path.endswith((".py", ".pyi")),
+    analyse=with_model_review("style", _analyse),
+)

@@ -17,7 +17,9 @@ def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]
     """The change from `merge_base` to `head`, and notes on what had to be left out."""
     numstat = git.run("diff", *_DIFF_OPTIONS, "--numstat", "-z", merge_base, head)
     too_large = _files_over_limit(numstat)
-    exclude = [f":(exclude,literal){path}" for path in too_large]
+    # a renamed file is excluded under both names, or its old name would show as deleted
+    excluded = {p for new_and_old in too_large.items() for p in new_and_old if p}
+    exclude = [f":(exclude,literal){path}" for path in sorted(excluded)]
     pathspec = ["--", ".", *exclude] if exclude else []
     names = git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", merge_base, head, *pathspec)
     patch = git.run("diff", *_DIFF_OPTIONS, merge_base, head, *pathspec)
@@ -31,24 +33,45 @@ def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]
                 notes.append(
                     f"{entry.path}: over {MAX_CHANGED_LINES_PER_FILE} changed lines, not reviewed"
                 )
+    for path in [p for p in diff.files if not _is_utf8(p)]:
+        # such a name cannot be written to diff.json, shown, or commented on
+        del diff.files[path]
+        notes.append(f"{_printable(path)}: file name is not valid UTF-8, not reviewed")
+    for changed in diff.files.values():
+        if changed.old_path is not None and not _is_utf8(changed.old_path):
+            changed.old_path = _printable(changed.old_path)
     return diff, notes
 
 
-def _files_over_limit(numstat: bytes) -> set[str]:
-    """Paths whose added plus deleted lines exceed the limit, from `--numstat -z` output.
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _files_over_limit(numstat: bytes) -> dict[str, str | None]:
+    """Paths whose added plus deleted lines exceed the limit, from `--numstat -z` output,
+    each with its old path when it was renamed.
 
     Renames appear as `added<TAB>deleted<TAB>` followed by two NUL-terminated paths.
     """
     fields = numstat.decode("utf-8", "surrogateescape").split("\x00")
-    large: set[str] = set()
+    large: dict[str, str | None] = {}
     i = 0
     while i < len(fields) and fields[i]:
         added, deleted, path = fields[i].split("\t", 2)
+        old_path = None
         if path:
             i += 1
         else:  # rename: the old and new path follow
-            path = fields[i + 2]
+            old_path, path = fields[i + 1], fields[i + 2]
             i += 3
         if added != "-" and int(added) + int(deleted) > MAX_CHANGED_LINES_PER_FILE:
-            large.add(path)
+            large[path] = old_path
     return large

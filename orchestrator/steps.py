@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from orchestrator.change import compute_diff
-from orchestrator.git import fetch_checkout, merge_base
+from orchestrator.git import Git, fetch_checkout, merge_base
 from review.diff import Diff
 from review.findings import Finding, InvalidFinding
 from review.merge import merge_findings
@@ -34,15 +35,24 @@ def prepare(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     return {"run_id": run.run_id}
 
 
-def clone(run: RunDir, request: ReviewRequest, auth_header: str | None = None) -> dict[str, Any]:
-    """Check out the head commit and write diff.json; a finished clone is not repeated."""
+def clone(
+    run: RunDir,
+    request: ReviewRequest,
+    auth_header: str | None = None,
+    fetch: Callable[..., Git] = fetch_checkout,
+) -> dict[str, Any]:
+    """Check out the head commit and write diff.json; a finished clone is not repeated.
+
+    `fetch` is `fetch_checkout`'s signature; GitHub mode passes one that can also fetch a
+    fork's head through `refs/pull/<n>/head`.
+    """
     if run.diff_file.exists():
         done = read_json(run.diff_file)
         if done.get("head") == request.head and done.get("base") == request.base:
             log.info("clone already done", extra={"run_id": run.run_id})
             return _clone_summary(done)
     shutil.rmtree(run.src, ignore_errors=True)
-    git = fetch_checkout(request.source, run.src, (request.head, request.base), auth_header)
+    git = fetch(request.source, run.src, (request.head, request.base), auth_header)
     base_commit = merge_base(git, request.base, request.head)
     diff, notes = compute_diff(git, base_commit, request.head)
     data = {
@@ -113,6 +123,8 @@ def _load_agent(run: RunDir, name: str) -> tuple[AgentStatus, list[Finding], lis
         data = read_json(run.findings_file(name))
     except (OSError, ValueError) as exc:
         return AgentStatus("failed", error=f"no readable findings file ({exc})"), [], []
+    if not isinstance(data, dict) or not isinstance(data.get("findings", []), list):
+        return AgentStatus("failed", error="findings file of the wrong shape"), [], []
     findings: list[Finding] = []
     rejected: list[str] = []
     for raw in data.get("findings", ()):
@@ -120,11 +132,4 @@ def _load_agent(run: RunDir, name: str) -> tuple[AgentStatus, list[Finding], lis
             findings.append(Finding.from_dict({**raw, "agent": name}))
         except (InvalidFinding, TypeError, AttributeError) as exc:
             rejected.append(f"{name}: {exc}")
-    status = AgentStatus(
-        status=str(data.get("status", "failed")),
-        findings=len(findings),
-        seconds=float(data.get("seconds") or 0.0),
-        error=data.get("error"),
-        notes=tuple(str(n) for n in data.get("notes", ())),
-    )
-    return status, findings, rejected
+    return AgentStatus.from_findings_file(data, findings=len(findings)), findings, rejected

@@ -41,15 +41,7 @@ def review(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
     run, request = run_folder(event)
     context.step(lambda _: steps.prepare(run, request), name="prepare", config=_RETRY)
     cloned = context.step(lambda _: steps.clone(run, request), name="clone", config=_RETRY)
-    functions: dict[str, str] = event.get("agent_functions") or {}
-    branches = [
-        _agent_branch(name, run, request, functions.get(name)) for name in request.config.agents
-    ]
-    context.parallel(
-        branches,
-        name="agents",
-        config=ParallelConfig(completion_config=CompletionConfig.all_completed()),
-    )
+    run_agents(context, run, request, event.get("agent_functions") or {})
     merged = context.step(lambda _: steps.merge(run, request), name="merge", config=_RETRY)
     return {
         "run_id": run.run_id,
@@ -57,6 +49,22 @@ def review(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
         "files": cloned["files"],
         **merged,
     }
+
+
+def run_agents(
+    context: DurableContext, run: RunDir, request: ReviewRequest, functions: dict[str, str]
+) -> None:
+    """Every configured agent as one parallel branch; a failed agent fails only its branch."""
+    branches = [
+        _agent_branch(name, run, request, functions.get(name)) for name in request.config.agents
+    ]
+    if not branches:
+        return
+    context.parallel(
+        branches,
+        name="agents",
+        config=ParallelConfig(completion_config=CompletionConfig.all_completed()),
+    )
 
 
 def run_local_agent(name: str, run: RunDir, request: ReviewRequest) -> dict[str, Any]:

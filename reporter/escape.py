@@ -19,6 +19,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()|~!])")
 def neutralise(text: str) -> str:
     """Break @-mentions and issue references so GitHub does not act on them."""
     text = _MENTION.sub("@" + _ZERO_WIDTH, text)
+    text = _CROSS_REF.sub("/" + _ZERO_WIDTH, text)  # owner/repo#1 links without a bare `#1`
     return _ISSUE_REF.sub("#" + _ZERO_WIDTH, text)
 
 

@@ -27,6 +27,9 @@ def render_markdown(report: Report, extra_findings_note: str | None = None) -> s
             else f"failed: {inline(status.error or '', 200)}"
         )
         lines.append(f"| {name} | {state} | {status.findings} | {status.seconds:.1f} s |")
+    usage = [f"{name}: {s.usage_text()}" for name, s in report.agents.items() if s.usage_text()]
+    if usage:
+        lines += ["", f"AI reviewers used {inline('; '.join(usage), 1_000)}."]
     if report.findings:
         lines += ["", "| | file | line | rule | message |", "| --- | --- | --- | --- | --- |"]
         for f in report.findings:
@@ -36,12 +39,13 @@ def render_markdown(report: Report, extra_findings_note: str | None = None) -> s
             )
     if extra_findings_note:
         lines += ["", extra_findings_note]
-    if report.notes:
+    notes = report.all_notes()[:100]
+    if notes:
         lines += [
             "",
             "<details><summary>Notes</summary>",
             "",
-            code_block("\n".join(report.notes)),
+            code_block("\n".join(notes)),
             "</details>",
         ]
     return truncate_body("\n".join(lines) + "\n")

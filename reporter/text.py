@@ -8,6 +8,7 @@ from itertools import groupby
 from review.report import Report
 
 LineReader = Callable[[str], list[str] | None]
+_MAX_NOTES = 20
 _MARK = {"error": "E", "warning": "W", "note": "N"}
 
 
@@ -29,10 +30,15 @@ def render_text(report: Report, read_lines: LineReader) -> str:
                     out.append(f"    + {suggested[:200]}")
         out.append("")
     out.append(summary_line(report))
-    out += [f"note: {note}" for note in report.notes]
+    notes = report.all_notes()
+    out += [f"note: {note}" for note in notes[:_MAX_NOTES]]
+    if len(notes) > _MAX_NOTES:
+        out.append(f"note: … {len(notes) - _MAX_NOTES} more notes in --format json")
     for name, status in report.agents.items():
         if status.status == "failed":
             out.append(f"agent {name} failed: {status.error}")
+        elif status.usage and status.usage.get("error"):
+            out.append(f"agent {name}: model review failed: {status.usage['error']}")
     return "\n".join(out) + "\n"
 
 
@@ -41,7 +47,10 @@ def summary_line(report: Report) -> str:
         f"{report.count(s)} {s.value}{'s' if report.count(s) != 1 else ''}"
         for s in sorted({f.severity for f in report.findings}, key=lambda s: -s.rank)
     )
-    agents = ", ".join(f"{n} {s.status} ({s.seconds:.1f} s)" for n, s in report.agents.items())
+    agents = ", ".join(
+        f"{n} {s.status} ({s.seconds:.1f} s{f'; {s.usage_text()}' if s.usage_text() else ''})"
+        for n, s in report.agents.items()
+    )
     return (
         f"{len(report.findings)} findings{f' ({counts})' if counts else ''} in "
         f"{report.files_changed} changed files, {report.merge_base[:12]}..{report.head[:12]}; "

@@ -49,6 +49,7 @@ class Finding:
     category: str = ""
     fingerprint: str = ""
     also_reported_by: tuple[str, ...] = field(default=())
+    confidence: float | None = None  # a model's own estimate, 0..1; analysers leave it unset
 
     @property
     def last_line(self) -> int:
@@ -67,6 +68,8 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
+        if self.confidence is None:  # analyser findings keep the original JSON shape
+            del data["confidence"]
         return data
 
     @classmethod
@@ -103,6 +106,7 @@ class Finding:
             category=str(data.get("category") or "")[:MAX_RULE_CHARS],
             fingerprint=str(data.get("fingerprint") or "")[:64],
             also_reported_by=tuple(str(a) for a in data.get("also_reported_by") or ()),
+            confidence=_confidence(data.get("confidence")),
         )
 
 
@@ -118,6 +122,12 @@ def make_fingerprint(problem: str, path: str, line_text: str, occurrence: int = 
 
 def _is_line(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000_000
+
+
+def _confidence(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return min(1.0, max(0.0, float(value))) if value == value else None  # NaN is no value
 
 
 def _bounded(text: str, limit: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from review.diff import Diff, FilterMode
 from review.findings import Finding
@@ -57,12 +58,20 @@ def _check_lines(
 ) -> str | None:
     """Why a finding cannot be placed, or None when its lines exist in the head version."""
     if lines is None:
+        if not _is_repository_path(finding.path):
+            return "path is not a file of the repository"
         if mode is FilterMode.NOFILTER and diff.get(finding.path) is None:
             return None
         return "file is not a readable file of the head commit"
     if finding.last_line > max(len(lines), 1):
         return f"line beyond the end of the file ({len(lines)} lines)"
     return None
+
+
+def _is_repository_path(path: str) -> bool:
+    """Whether `path` could name a file of the checkout: relative, no `..`, not in `.git`."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not path.startswith("/") and not {"..", ".git"} & set(parts)
 
 
 def _line_and_occurrence(lines: list[str] | None, line: int) -> tuple[str, int]:

@@ -17,15 +17,24 @@ class AgentStatus:
     seconds: float = 0.0
     error: str | None = None
     notes: tuple[str, ...] = ()
+    # AI reviewers only (absent from analyser-only reports): what the model pass spent, and
+    # the analyser findings it judged false positives (kept here, with the reason, not posted).
+    usage: dict[str, Any] | None = None
+    dismissed: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "status": self.status,
             "findings": self.findings,
             "seconds": self.seconds,
             "error": self.error,
             "notes": list(self.notes),
         }
+        if self.usage is not None:
+            data["usage"] = dict(self.usage)
+        if self.dismissed:
+            data["dismissed"] = [dict(d) for d in self.dismissed]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AgentStatus:
@@ -35,7 +44,64 @@ class AgentStatus:
             seconds=float(data.get("seconds", 0.0)),
             error=data.get("error"),
             notes=tuple(data.get("notes", ())),
+            usage=_usage(data.get("usage")),
+            dismissed=tuple(d for d in data.get("dismissed") or () if isinstance(d, dict)),
         )
+
+    @classmethod
+    def from_findings_file(cls, data: dict[str, Any], findings: int) -> AgentStatus:
+        """The status an agent's findings file (untrusted JSON) reports; bad fields are dropped."""
+        seconds = data.get("seconds")
+        notes = data.get("notes")
+        error = data.get("error")
+        dismissed = data.get("dismissed")
+        return cls(
+            status=str(data.get("status", "failed")),
+            findings=findings,
+            seconds=float(seconds) if isinstance(seconds, int | float) else 0.0,
+            error=None if error is None else str(error),
+            notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
+            usage=_usage(data.get("usage")),
+            dismissed=tuple(d for d in dismissed if isinstance(d, dict))[:100]
+            if isinstance(dismissed, list)
+            else (),
+        )
+
+    def usage_text(self) -> str:
+        """The model pass's usage in a few words, or "" when the agent ran no model."""
+        usage = self.usage or {}
+        if not usage.get("model"):
+            return ""
+        text = (
+            f"{_count(usage.get('input_tokens'))} tokens in, "
+            f"{_count(usage.get('output_tokens'))} out, {usage.get('model_calls') or 0} model calls"
+        )
+        return text + (f", budget reached: {usage['stopped']}" if usage.get("stopped") else "")
+
+
+_USAGE_KEYS = (
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "model_calls",
+    "tool_calls",
+    "seconds",
+    "stopped",
+    "error",
+)
+
+
+def _usage(data: object) -> dict[str, Any] | None:
+    """The usage record of a findings file, keeping only known keys of plain types."""
+    if not isinstance(data, dict):
+        return None
+    plain = str | int | float | None
+    return {k: v for k, v in data.items() if k in _USAGE_KEYS and isinstance(v, plain)}
+
+
+def _count(value: object) -> str:
+    number = value if isinstance(value, int | float) else 0
+    return f"{number / 1000:.1f}k" if number >= 10_000 else f"{int(number)}"
 
 
 @dataclass
@@ -56,6 +122,11 @@ class Report:
 
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def all_notes(self) -> list[str]:
+        """The review's notes, then each agent's (what it skipped and why), labelled."""
+        agent_notes = [f"{name}: {note}" for name, s in self.agents.items() for note in s.notes]
+        return [*self.notes, *agent_notes]
 
     def fails(self, threshold: Severity | None) -> bool:
         """Whether any finding is at or above `threshold` (None never fails)."""

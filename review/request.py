@@ -28,12 +28,36 @@ class ReviewConfig:
     max_file_bytes: int = 1_000_000
     max_files: int = 1_000
     agent_timeout_seconds: float = 300.0
+    # AI reviewers (agents/llm): "none" runs the analysers only; else "<provider>:<model id>".
+    model: str = "none"
+    agent_models: dict[str, str] = field(default_factory=dict, hash=False)  # per agent: `model`
+    min_confidence: float = 0.7  # model findings (and dismissals) below it are never posted
+    max_model_findings: int = 30  # per review, shared between the AI reviewers
+    max_model_calls: int = 20  # per agent
+    max_tool_calls: int = 60  # per agent: list_files, read_file and search calls
+    max_input_tokens: int = 400_000  # per agent
+    max_output_tokens: int = 20_000  # per agent
+    review_token_budget: int = 1_500_000  # input + output, per review, shared
+    model_timeout_seconds: float = 240.0  # per agent, wall clock of its model review
+
+    @property
+    def uses_model(self) -> bool:
+        return self.model != "none" or any(m != "none" for m in self.agent_models.values())
+
+    def default_agents(self) -> tuple[str, ...]:
+        """The agents to run when none is named: the model-only reviewer needs a model."""
+        return (*DEFAULT_AGENTS, "correctness") if self.uses_model else DEFAULT_AGENTS
+
+    def model_for(self, agent: str) -> str:
+        """The model spec an agent uses: its override, else the review's model."""
+        return self.agent_models.get(agent) or self.model
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["agents"] = list(self.agents)
         data["filter_mode"] = self.filter_mode.value
         data["fail_on"] = self.fail_on.value if self.fail_on else None
+        data["agent_models"] = dict(self.agent_models)
         return data
 
     @classmethod
@@ -48,7 +72,26 @@ class ReviewConfig:
             agent_timeout_seconds=float(
                 data.get("agent_timeout_seconds", cls.agent_timeout_seconds)
             ),
+            model=str(data.get("model") or "none"),
+            agent_models={str(k): str(v) for k, v in (data.get("agent_models") or {}).items()},
+            **{
+                name: kind(data[name])
+                for name, kind in _MODEL_LIMITS.items()
+                if data.get(name) is not None
+            },
         )
+
+
+_MODEL_LIMITS: dict[str, type] = {
+    "min_confidence": float,
+    "max_model_findings": int,
+    "max_model_calls": int,
+    "max_tool_calls": int,
+    "max_input_tokens": int,
+    "max_output_tokens": int,
+    "review_token_budget": int,
+    "model_timeout_seconds": float,
+}
 
 
 @dataclass(frozen=True)

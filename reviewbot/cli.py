@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -49,7 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
     review.add_argument("--output", type=Path, help="write the review to this file")
     review.add_argument(
-        "--agents", default=",".join(DEFAULT_AGENTS), help="comma-separated agents to run"
+        "--agents",
+        help=f"comma-separated agents to run (default: {','.join(DEFAULT_AGENTS)}, "
+        "and correctness when a model is set)",
+    )
+    review.add_argument(
+        "--model",
+        action="append",
+        metavar="[AGENT=]SPEC",
+        help="model of the AI reviewers: none, bedrock:<model id>, anthropic:<model> or "
+        "openai:<model>; AGENT=SPEC sets one agent's model; repeatable "
+        "(default: $REVIEWBOT_MODEL, else none)",
     )
     review.add_argument(
         "--filter", choices=[m.value for m in FilterMode], default=FilterMode.ADDED.value
@@ -66,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("event_json", type=Path, help="a saved delivery's JSON body")
     replay.add_argument("--event", help="the X-GitHub-Event name (default: inferred from the body)")
     replay.set_defaults(command=_replay)
+
+    serve = commands.add_parser(
+        "serve", help="run the GitHub App webhook endpoint with the reviews in this process"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.set_defaults(command=_serve)
     return parser
 
 
@@ -84,7 +103,12 @@ def _review(args: argparse.Namespace) -> int:
     from orchestrator.git import GitError, default_base, repository_root, resolve_commit
     from orchestrator.local import WorkflowFailed, run_review
 
-    agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
+    model, agent_models = _models(args.model)
+    models = ReviewConfig(model=model, agent_models=agent_models)
+    if args.agents is None:
+        agents = models.default_agents()
+    else:
+        agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
     unknown = [a for a in agents if a not in AGENTS]
     if unknown or not agents:
         raise UsageError(
@@ -106,6 +130,8 @@ def _review(args: argparse.Namespace) -> int:
         agents=agents,
         filter_mode=FilterMode(args.filter),
         fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
+        model=model,
+        agent_models=agent_models,
     )
     request = ReviewRequest(
         repository=str(root), source=str(root), head=head, base=base, config=config
@@ -122,6 +148,41 @@ def _review(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(rendered)
     return 1 if report.fails(config.fail_on) else 0
+
+
+def _models(values: list[str] | None) -> tuple[str, dict[str, str]]:
+    """The review's model and per-agent models from --model options (or $REVIEWBOT_MODEL)."""
+    from agents.llm.config import ModelConfigError, parse_spec
+
+    model = os.environ.get("REVIEWBOT_MODEL", "").strip() or "none"
+    per_agent: dict[str, str] = {}
+    for value in values or ():
+        agent, sep, spec = value.partition("=")
+        if sep and re.fullmatch(r"[a-z0-9_-]{1,40}", agent.strip()):
+            per_agent[agent.strip()] = spec.strip() or "none"
+        else:
+            model = value.strip() or "none"
+    for spec in (model, *per_agent.values()):
+        try:
+            parse_spec(spec)
+        except ModelConfigError as exc:
+            raise UsageError(str(exc)) from None
+    return model, per_agent
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Serve `POST /webhook` and `GET /healthz`; reviews run on the local durable runner."""
+    from orchestrator.serve import serve
+    from webhook.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings(require_app=True)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    model, agent_models = _models(None)
+    config = ReviewConfig(model=model, agent_models=agent_models)
+    serve(settings, args.host, args.port, workspace=default_root(), config=config)
+    return 0
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -164,6 +225,16 @@ def _progress(why: str, base: str, head: str):
         else:
             found = len(data.get("findings", ()))
             detail = data.get("error") or f"{found} raw findings"
+            usage = data.get("usage") or {}
+            if usage.get("error"):
+                detail += f"; model review: {usage['error']}"
+            elif usage.get("model"):
+                detail += (
+                    f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
+                    f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
+                )
+                if usage.get("stopped"):
+                    detail += f", budget reached: {usage['stopped']}"
             print(
                 f"  {data['agent']}: {data['status']} in {data['seconds']:.1f} s, {detail}",
                 file=sys.stderr,

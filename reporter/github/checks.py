@@ -1,0 +1,103 @@
+"""The `reviewbot` check run: its bodies, conclusion and annotations, as plain data.
+
+The check run is where a review's outcome is always visible, even when nothing can be
+commented inline: findings outside the diff become annotations (GitHub takes 50 per
+request), and a failure to post the review is reported in its text rather than retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from reporter.escape import truncate_body
+from review.findings import Finding, Severity
+from review.report import Report
+
+CHECK_NAME = "reviewbot"
+ANNOTATIONS_PER_REQUEST = 50
+OUTPUT_LIMIT = 65_535  # characters of a check run's summary and of its text
+_LEVEL = {"error": "failure", "warning": "warning", "note": "notice"}
+
+
+def external_id(pull_number: int) -> str:
+    """Kept on the check run: a fork PR's `check_run.rerequested` has no pull_requests list."""
+    return f"pr:{pull_number}"
+
+
+def in_progress(head_sha: str, pull_number: int, marker: str) -> dict[str, Any]:
+    return {
+        "name": CHECK_NAME,
+        "head_sha": head_sha,
+        "status": "in_progress",
+        "external_id": external_id(pull_number),
+        "output": {
+            "title": "Review in progress",
+            "summary": f"reviewbot is reviewing `{head_sha[:12]}`.\n\n{marker}",
+        },
+    }
+
+
+def conclusion(report: Report, fail_on: Severity | None) -> str:
+    """failure at or above `fail_on`; neutral for other warnings or a failed agent."""
+    if report.fails(fail_on):
+        return "failure"
+    worst = report.worst()
+    failed = any(status.status == "failed" for status in report.agents.values())
+    if failed or (worst is not None and worst.rank >= Severity.WARNING.rank):
+        return "neutral"
+    return "success"
+
+
+def title(report: Report) -> str:
+    if not report.findings:
+        return "No findings"
+    counts = [
+        f"{n} {severity.value}{'s' if n != 1 else ''}"
+        for severity in Severity
+        if (n := report.count(severity))
+    ]
+    total = len(report.findings)
+    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(counts)}"
+
+
+def output(heading: str, summary: str, text: str | None = None) -> dict[str, Any]:
+    data = {"title": heading[:255], "summary": truncate_body(summary, OUTPUT_LIMIT)}
+    if text:
+        data["text"] = truncate_body(text, OUTPUT_LIMIT)
+    return data
+
+
+def completed(result: str, out: dict[str, Any], now: float) -> dict[str, Any]:
+    return {
+        "status": "completed",
+        "conclusion": result,
+        "completed_at": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "output": out,
+    }
+
+
+def annotations(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Plain-text annotations (GitHub renders them as text, not Markdown)."""
+    result = []
+    for finding in findings:
+        message = finding.message
+        if finding.also_reported_by:
+            message += f" (also reported by {', '.join(finding.also_reported_by)})"
+        entry: dict[str, Any] = {
+            "path": finding.path,
+            "start_line": finding.line,
+            "end_line": finding.last_line,
+            "annotation_level": _LEVEL[finding.severity.value],
+            "title": f"{finding.rule} ({finding.agent})"[:255],
+            "message": message[:60_000],
+        }
+        if finding.suggestion:
+            entry["raw_details"] = f"Suggested change:\n{finding.suggestion}"[:60_000]
+        result.append(entry)
+    return result
+
+
+def batches(items: list[dict[str, Any]], size: int = ANNOTATIONS_PER_REQUEST) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

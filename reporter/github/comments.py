@@ -1,0 +1,198 @@
+"""Which findings become inline review comments, and what those comments say.
+
+GitHub rejects a whole review with 422 when one comment is outside the diff it shows, so
+placement is decided from GitHub's own per-file `patch` (not from our diff): a comment
+sits on a RIGHT-side line of a hunk (an added or context line), and a multi-line comment
+only spans lines of one hunk. Everything else (outside every hunk, files without a
+patch, over the cap, already on the pull request) is left to the check run and the
+summary. Every comment carries `<!-- reviewbot:fp=... -->` so a later run recognises it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reporter.escape import code_block, inline, truncate_body
+from review.diff import Hunk, hunks_of_patch
+from review.findings import Finding
+
+log = logging.getLogger(__name__)
+FP_MARKER = re.compile(r"<!-- reviewbot:fp=([0-9a-f]{8,64}) -->")
+RUN_MARKER = "<!-- reviewbot:run={key} -->"
+_HEX = re.compile(r"[0-9a-f]{8,64}")
+_ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
+
+
+class PatchIndex:
+    """The lines GitHub lets a review comment on, per file, from the files listing."""
+
+    def __init__(self, files: Iterable[dict[str, Any]]) -> None:
+        self._hunks: dict[str, list[tuple[frozenset[int], Hunk]]] = {}
+        for entry in files:
+            patch = entry.get("patch")
+            if not isinstance(patch, str) or not patch.strip():
+                continue  # binary, too large, or a pure rename: nothing to comment on
+            try:
+                hunks, binary = hunks_of_patch(patch)
+            except Exception as exc:  # noqa: BLE001 - it only costs the file its inline comments
+                log.warning("patch of %s not understood (%s)", entry.get("filename"), exc)
+                continue
+            if not binary:
+                self._hunks[str(entry["filename"])] = [
+                    (frozenset((*h.added, *h.context)), h) for h in hunks
+                ]
+
+    def has_patch(self, path: str) -> bool:
+        return path in self._hunks
+
+    def hunk_of(self, path: str, line: int) -> int | None:
+        """The index of the hunk whose RIGHT side shows `line`, or None."""
+        for index, (lines, _) in enumerate(self._hunks.get(path, ())):
+            if line in lines:
+                return index
+        return None
+
+    def placement(self, finding: Finding) -> tuple[int | None, int] | None:
+        """(start_line, line) for a comment on this finding, or None if it cannot be inline.
+
+        The whole range goes into one comment when both ends are in one hunk; otherwise
+        the comment sits on the first line alone.
+        """
+        first = self.hunk_of(finding.path, finding.line)
+        if first is None:
+            return None
+        last = finding.last_line
+        if last > finding.line and self.hunk_of(finding.path, last) == first:
+            lines = self._hunks[finding.path][first][0]
+            if all(n in lines for n in range(finding.line, last + 1)):
+                return finding.line, last
+        return None, finding.line
+
+
+@dataclass(frozen=True)
+class InlineComment:
+    path: str
+    line: int
+    start_line: int | None
+    body: str
+    fingerprint: str
+
+    def to_api(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "side": "RIGHT",
+            "body": self.body,
+        }
+        if self.start_line is not None:
+            data["start_line"] = self.start_line
+            data["start_side"] = "RIGHT"
+        return data
+
+
+@dataclass
+class ReviewPlan:
+    """What goes inline now, and why each other finding does not."""
+
+    comments: list[InlineComment] = field(default_factory=list)
+    already_posted: list[Finding] = field(default_factory=list)
+    over_cap: list[Finding] = field(default_factory=list)
+    outside_diff: list[Finding] = field(default_factory=list)
+
+    @property
+    def not_inline(self) -> list[Finding]:
+        """Findings that are inline neither now nor from an earlier run: annotations."""
+        return [*self.over_cap, *self.outside_diff]
+
+
+def fingerprint_of(finding: Finding) -> str:
+    """The finding's fingerprint if it is safe to put in a marker, else a hash of it."""
+    if _HEX.fullmatch(finding.fingerprint):
+        return finding.fingerprint
+    key = f"{finding.problem}\x00{finding.path}\x00{finding.line}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def posted_fingerprints(comments: Iterable[dict[str, Any]], bot_login: str) -> set[tuple[str, int]]:
+    """(fingerprint, line) of the inline comments this App already has on the pull request.
+
+    `line` is where GitHub shows the comment now, or where it was made when the code
+    around it changed (GitHub then reports `line` as null).
+    """
+    seen: set[tuple[str, int]] = set()
+    for comment in comments:
+        if (comment.get("user") or {}).get("login") != bot_login:
+            continue  # anyone can paste a marker; only ours count
+        match = FP_MARKER.search(comment.get("body") or "")
+        line = comment.get("line") or comment.get("original_line")
+        if match and isinstance(line, int):
+            seen.add((match.group(1), line))
+    return seen
+
+
+def plan_review(
+    findings: Iterable[Finding],
+    patches: PatchIndex,
+    posted: set[tuple[str, int]],
+    max_comments: int,
+) -> ReviewPlan:
+    """Place findings, gravest first, until `max_comments` new comments are planned."""
+    plan = ReviewPlan()
+    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
+    for finding in ordered:
+        place = patches.placement(finding)
+        if place is None:
+            plan.outside_diff.append(finding)
+            continue
+        start_line, line = place
+        fingerprint = fingerprint_of(finding)
+        if (fingerprint, line) in posted:
+            plan.already_posted.append(finding)
+        elif len(plan.comments) >= max_comments:
+            plan.over_cap.append(finding)
+        else:
+            whole = start_line is not None or finding.end_line is None
+            body = comment_body(finding, fingerprint, suggest=whole)
+            plan.comments.append(InlineComment(finding.path, line, start_line, body, fingerprint))
+    plan.comments.sort(key=lambda c: (c.path, c.line))
+    return plan
+
+
+def comment_body(finding: Finding, fingerprint: str, *, suggest: bool = True) -> str:
+    """An inline comment: severity, rule, the escaped message, an optional suggestion.
+
+    A ```suggestion block replaces exactly the commented lines, so it is offered only
+    when the comment covers the finding's whole range; otherwise the fix is shown as
+    plain code.
+    """
+    icon = _ICON[finding.severity.value]
+    credit = ", ".join((finding.agent, *finding.also_reported_by))
+    parts = [
+        f"{icon} **{inline(finding.rule, 80)}** ({inline(credit, 120)}): "
+        f"{inline(finding.message, 3_000)}"
+    ]
+    if finding.suggestion is not None:
+        if suggest:
+            parts.append(suggestion_block(finding.suggestion))
+        else:
+            parts += ["Suggested change:", code_block(finding.suggestion)]
+    parts.append(f"<!-- reviewbot:fp={fingerprint} -->")
+    return truncate_body("\n\n".join(parts), 60_000)
+
+
+def suggestion_block(text: str) -> str:
+    """A fence GitHub offers as a one-click change; empty means "delete these lines"."""
+    if not text:
+        return "```suggestion\n```"
+    return code_block(text, "suggestion")
+
+
+def run_marker(key: str) -> str:
+    if not _HEX.fullmatch(key):
+        raise ValueError("a run key is hexadecimal")
+    return RUN_MARKER.format(key=key)

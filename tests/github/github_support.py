@@ -1,0 +1,237 @@
+"""Support for the GitHub tests: an App key, serving the fake, a pull request from a repo."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+SECRET = "github-tests-secret"
+# the inline comments the analysers' findings on the scenario's pull request become:
+# (path, line, start_line, rule)
+EXPECTED_INLINE = [
+    ("app.py", 3, None, "F401"),
+    ("app.py", 11, 10, "B602"),
+    ("app.py", 47, None, "F821"),
+    ("app.py", 47, None, "B307"),
+    ("new_name.py", 3, None, "F401"),
+    ("tail.py", 2, None, "B307"),
+]
+_STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "C": "copied"}
+
+
+def rsa_pair() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the fake GitHub did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(
+        ["git", "-c", "core.quotePath=false", *args], cwd=repo, capture_output=True, check=True
+    ).stdout
+
+
+def files_of(repo: Path, base: str, head: str, *, without_patch: tuple[str, ...] = ()) -> list:
+    """The pull request files listing GitHub would answer for base...head."""
+    merge_base = _git(repo, "merge-base", base, head).decode().strip()
+    fields = _git(repo, "diff", "--raw", "-z", "-M", merge_base, head).decode().split("\x00")
+    files = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        code = fields[i].split()[-1][0]
+        paths = [fields[i + 1], fields[i + 2]] if code in "RC" else [fields[i + 1]]
+        i += 1 + len(paths)
+        entry: dict[str, Any] = {"filename": paths[-1], "status": _STATUS.get(code, "modified")}
+        if len(paths) == 2:
+            entry["previous_filename"] = paths[0]
+        text = _git(repo, "diff", "-M", "--no-color", merge_base, head, "--", *paths).decode()
+        if "@@" in text and paths[-1] not in without_patch:
+            entry["patch"] = text[text.index("\n@@") + 1 :].removesuffix("\n")
+        files.append(entry)
+    return files
+
+
+def sign(body: bytes) -> str:
+    return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+
+def pull_request_payload(
+    repository: str, clone_url: str, number: int, head: str, base: str, action: str = "opened"
+) -> dict[str, Any]:
+    """GitHub's published pull_request.opened example, moved onto the fake's repository."""
+    payload = copy.deepcopy(
+        json.loads((SHARED / "webhooks/pull_request/opened.payload.json").read_text())
+    )
+    payload["action"] = action
+    payload["installation"] = {"id": 42}
+    payload["repository"].update(full_name=repository, clone_url=clone_url)
+    pr = payload["pull_request"]
+    pr.update(number=number, state="open", draft=False)
+    pr["head"].update(sha=head, ref="feature")
+    pr["base"].update(sha=base, ref="main")
+    return payload
+
+
+def delivery_headers(event: str, body: bytes, delivery: str) -> dict[str, str]:
+    return {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery,
+        "X-Hub-Signature-256": sign(body),
+        "Content-Type": "application/json",
+    }
+
+
+def run_workflow(app: Any, trigger: Any, workspace: Path, **config: Any) -> Any:
+    """Run the GitHub workflow on the local durable runner; returns the runner's result."""
+    import uuid
+
+    from orchestrator.github_workflow import make_handler
+    from orchestrator.local import open_runner
+
+    event = {"trigger": trigger.to_dict(), "workspace": str(workspace)}
+    with open_runner(workspace, make_handler(app, **config)) as runner:
+        result = runner.run(
+            input=json.dumps(event), execution_name=uuid.uuid4().hex, execution_timeout=300
+        )
+    data = json.loads(result.result) if isinstance(result.result, str) else result.result
+    return Ran(data, result.error)
+
+
+@dataclass
+class Ran:
+    """A finished workflow: its return value, or the error it ended with."""
+
+    result: Any
+    error: Any
+
+
+def review_command_payload(repository: str, clone_url: str, number: int) -> dict[str, Any]:
+    """A `/review` comment by the repository's owner, on pull request `number`."""
+    payload = copy.deepcopy(
+        json.loads((SHARED / "webhooks/issue_comment/created.payload.json").read_text())
+    )
+    payload["installation"] = {"id": 42}
+    payload["repository"].update(full_name=repository, clone_url=clone_url)
+    payload["issue"].update(number=number, state="open")
+    payload["issue"]["pull_request"] = {"url": f"https://example.invalid/pulls/{number}"}
+    payload["comment"].update(body="/review", author_association="OWNER")
+    for account in (payload["sender"], payload["comment"]["user"]):
+        account.update(login="octo-owner", type="User")
+    return payload
+
+
+def inline_of(review_body: dict) -> list[tuple]:
+    """(path, line, start_line, rule) of each comment of a review request body."""
+    return [
+        (c["path"], c["line"], c.get("start_line"), c["body"].split("**")[1])
+        for c in review_body["comments"]
+    ]
+
+
+@contextmanager
+def fake_pull_request(repo: Any, public_key: str, **pull: Any) -> Iterator[Any]:
+    """A fake GitHub serving `repo` (a tests.conftest.Repo) with pull request #1 from its
+    base to its head; yields the FakeGitHub, its base URL set. `pull` goes to `files_of`."""
+    from fake_github import FakeGitHub, Pull
+
+    repo.git("update-ref", "refs/pull/1/head", repo.head)
+    fake = FakeGitHub(public_key, str(repo.path))
+    fake.pulls[1] = Pull(1, repo.head, repo.base, files_of(repo.path, repo.base, repo.head, **pull))
+    with served(fake.app) as url:
+        fake.base_url = url
+        yield fake
+
+
+class Held:
+    """The fake's API requests matching (method, pattern), held until `release()`.
+
+    `reached` is set when the first one arrives. A held request goes on by itself after
+    `limit` seconds, so a failing test cannot hang the fake.
+    """
+
+    def __init__(self, method: str, pattern: str, limit: float = 120) -> None:
+        self.method, self.pattern, self.limit = method, pattern, limit
+        self.reached = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def wait(self, method: str, path: str) -> None:
+        import asyncio
+        import re
+
+        if method != self.method or not re.search(self.pattern, path):
+            return
+        self.reached.set()
+        deadline = time.monotonic() + self.limit
+        while not self._released.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
+
+def hold(fake: Any, method: str, pattern: str, limit: float = 120) -> Held:
+    """Hold `fake`'s matching API requests (e.g. the review's POST) until released.
+
+    Works on a fake already being served: a route in front of the API's sees each
+    request first, waits while it is held, then hands it on unchanged.
+    """
+    from starlette.routing import Route
+
+    held = Held(method, pattern, limit)
+
+    async def held_api(request: Any) -> Any:
+        await held.wait(request.method, "/" + request.path_params["rest"])
+        return await fake._api(request)
+
+    route = Route("/api/v3/{rest:path}", held_api, methods=["GET", "POST", "PATCH"])
+    fake.app.router.routes.insert(0, route)
+    return held

@@ -1,0 +1,108 @@
+"""The Lambda handlers end to end on the durable SDK's local runner.
+
+The orchestrator's Lambda handler runs as a durable execution and reaches each agent through
+`context.invoke`, exactly as on AWS where the agents are separate functions; here the agent
+functions are `agents.lambda_handler.handler`, registered with the runner under their names.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from aws_durable_execution_sdk_python.execution import InvocationStatus
+from aws_durable_execution_sdk_python.lambda_service import OperationType
+from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
+
+import agents.lambda_handler
+import orchestrator.lambda_handler
+from review.request import DEFAULT_AGENTS, ReviewRequest
+from review.workspace import Workspace, read_json
+
+# As the stack passes them: qualified names of the agent functions' `live` alias.
+AGENT_FUNCTIONS = {name: f"reviewbot-{name}:live" for name in DEFAULT_AGENTS}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path) -> ReviewRequest:
+    """A repository whose head commit adds a file that evals its input."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "--quiet", "-b", "main")
+    (repo / "README.md").write_text("demo\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "calc.py").write_text("def calc():\n    return eval(input())\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "head")
+    head = git(repo, "rev-parse", "HEAD")
+    return ReviewRequest(repository=str(repo), source=str(repo), head=head, base=base)
+
+
+@pytest.fixture
+def lambda_orchestrator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The orchestrator module as a cold start sees it under the stack's environment."""
+    monkeypatch.setenv("REVIEWBOT_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setenv("REVIEWBOT_AGENT_FUNCTIONS", json.dumps(AGENT_FUNCTIONS))
+    yield importlib.reload(orchestrator.lambda_handler)
+    monkeypatch.delenv("REVIEWBOT_AGENT_FUNCTIONS")
+    importlib.reload(orchestrator.lambda_handler)
+
+
+def test_orchestrator_invokes_each_agent_function_and_writes_the_report(
+    lambda_orchestrator, pull_request: ReviewRequest, tmp_path: Path
+) -> None:
+    with DurableFunctionTestRunner(
+        handler=lambda_orchestrator.handler, poll_interval=0.05
+    ) as runner:
+        for name in DEFAULT_AGENTS:
+            runner.register_function(f"reviewbot-{name}", agents.lambda_handler.handler)
+        result = runner.run(
+            input=json.dumps({"request": pull_request.to_dict()}),
+            execution_name=pull_request.run_id,
+            execution_timeout=300,
+        )
+
+    assert result.status is InvocationStatus.SUCCEEDED, result.error
+    invoked = {
+        op.name
+        for op in result.get_all_operations()
+        if op.operation_type is OperationType.CHAINED_INVOKE
+    }
+    assert invoked == {f"agent-{name}" for name in DEFAULT_AGENTS}
+
+    run = Workspace(tmp_path / "workspace").run(pull_request.run_id)
+    report = read_json(run.report_file)
+    rules = {(f["path"], f["rule"]) for f in report["findings"]}
+    assert ("calc.py", "B307") in rules
+    # Each agent wrote its findings into the shared workspace, not into the invoke result.
+    assert {p.stem for p in run.findings_dir.glob("*.json")} == set(DEFAULT_AGENTS)
+
+
+def test_agent_functions_come_from_the_environment_once() -> None:
+    functions = orchestrator.lambda_handler.agent_functions(
+        {"REVIEWBOT_AGENT_FUNCTIONS": json.dumps(AGENT_FUNCTIONS)}
+    )
+    assert functions == AGENT_FUNCTIONS
+    assert orchestrator.lambda_handler.agent_functions({}) == {}
+
+
+@pytest.mark.parametrize("raw", ["{", "[]", '{"security": ""}', '{"security": 3}'])
+def test_a_bad_agent_function_map_fails_the_cold_start(raw: str) -> None:
+    with pytest.raises(ValueError, match="REVIEWBOT_AGENT_FUNCTIONS"):
+        orchestrator.lambda_handler.agent_functions({"REVIEWBOT_AGENT_FUNCTIONS": raw})

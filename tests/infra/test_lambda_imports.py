@@ -1,0 +1,65 @@
+"""Each Lambda entry point loads only what its function needs.
+
+The webhook must answer GitHub within 10 s from a cold start, so it must not drag in the
+workflow, the agents or their model SDKs; no function on Lambda needs the local runner or the
+local HTTP server. Each check runs in a fresh interpreter, so other tests' imports don't count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOCAL_ONLY = ("aws_durable_execution_sdk_python_testing", "uvicorn", "dotenv")
+
+PROBE = """
+import importlib, json, sys
+module = importlib.import_module(sys.argv[1])
+getattr(module, "handler")  # the runtime resolves the handler during init
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_modules(module: str) -> set[str]:
+    env = {
+        **os.environ,
+        "REVIEWBOT_WEBHOOK_SECRET": "test-secret",
+        "REVIEWBOT_REVIEW_FUNCTION": "reviewbot-orchestrator",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, module],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def offending(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in packages or m in packages)
+
+
+def test_the_webhook_loads_no_workflow_agent_or_local_code() -> None:
+    modules = loaded_modules("webhook.lambda_handler")
+    forbidden = ("orchestrator", "agents", "strands", "review", *LOCAL_ONLY)
+    assert offending(modules, forbidden) == []
+
+
+@pytest.mark.parametrize("module", ["orchestrator.lambda_handler", "agents.lambda_handler"])
+def test_the_workflow_functions_load_no_local_runner_or_web_edge(module: str) -> None:
+    modules = loaded_modules(module)
+    # githubkit is loaded only when the first pull-request event builds the GitHub workflow
+    forbidden = ("webhook", "fastapi", "mangum", "githubkit", *LOCAL_ONLY)
+    assert offending(modules, forbidden) == []

@@ -1,0 +1,469 @@
+"""Security and wiring properties of the stack, read from infra/template.yaml.
+
+The template is parsed with cfn-lint's CloudFormation YAML loader (short tags become their
+long forms); properties that only exist after the SAM transform (the Function URL's
+permissions, the alias) are read from the transformed template.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from fnmatch import fnmatch
+from typing import Any
+
+import pytest
+from template_support import REPO_ROOT, STACK, as_list, policy_documents, resources, statements, sub
+
+from agents.registry import AGENTS
+from review.workspace import LAMBDA_MOUNT
+
+FUNCTION = "AWS::Serverless::Function"
+MOUNT_TARGETS = {"WorkspaceMountTargetA", "WorkspaceMountTargetB"}
+ACCESS_POINT_ARN = {"Fn::GetAtt": ["WorkspaceAccessPoint", "AccessPointArn"]}
+
+# AWS managed policies the roles attach, and why their broad resources are acceptable.
+MANAGED_POLICIES = {
+    "AWSLambdaVPCAccessExecutionRole": (
+        "ENI create/describe/delete for VPC functions (EC2 offers no resource scoping for "
+        "them at function creation) and CloudWatch Logs writes"
+    ),
+    "AWSLambdaBasicDurableExecutionRolePolicy": (
+        "checkpoint and state calls of durable executions, which SAM and Lambda require, "
+        "and CloudWatch Logs writes"
+    ),
+}
+# Inline statements allowed to use action wildcards: the S3 Files synchronisation role, whose
+# policy is the one the S3 Files documentation prescribes (object actions by prefix).
+WILDCARD_ACTION_STATEMENTS = {("WorkspaceSyncRole", "Objects")}
+# Environment variables the stack sets that no code reads yet, and who will read them.
+PENDING_ENVIRONMENT = {
+    "REVIEWBOT_MODEL": "the orchestrator, into each request's ReviewConfig.model (as the CLI does)",
+}
+
+
+@pytest.fixture(scope="module")
+def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return resources(template, FUNCTION)
+
+
+def handler_of(function: dict[str, Any]) -> str:
+    return function["Properties"]["ImageConfig"]["Command"][0]
+
+
+def allow_statements(template: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for resource, kind, document in policy_documents(template):
+        for statement in statements(document):
+            if statement["Effect"] == "Allow":
+                yield resource, kind, statement
+
+
+def role_statements(template: dict[str, Any], role: str) -> dict[str, dict[str, Any]]:
+    found = {}
+    for policy in template["Resources"][role]["Properties"].get("Policies", []):
+        for statement in statements(policy["PolicyDocument"]):
+            found[statement["Sid"]] = statement
+    return found
+
+
+def environment(function: dict[str, Any]) -> dict[str, Any]:
+    return function["Properties"].get("Environment", {}).get("Variables", {})
+
+
+def role_of(function: dict[str, Any]) -> str:
+    return function["Properties"]["Role"]["Fn::GetAtt"][0]
+
+
+# ------------------------------------------------------------------- workspace bucket
+
+
+def test_the_bucket_is_versioned_encrypted_private_and_tls_only(template: dict[str, Any]) -> None:
+    bucket = template["Resources"]["WorkspaceBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
+    (rule,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+    policy = template["Resources"]["WorkspaceBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "WorkspaceBucket"}
+    (deny,) = statements(policy["PolicyDocument"])
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Resource"] == [
+        {"Fn::GetAtt": ["WorkspaceBucket", "Arn"]},
+        {"Fn::Sub": "${WorkspaceBucket.Arn}/*"},
+    ]
+
+
+def test_run_folders_and_old_versions_expire(template: dict[str, Any]) -> None:
+    rules = template["Resources"]["WorkspaceBucket"]["Properties"]["LifecycleConfiguration"]
+    root = template["Resources"]["WorkspaceAccessPoint"]["Properties"]["RootDirectory"]["Path"]
+    enabled = [r for r in rules["Rules"] if r["Status"] == "Enabled"]
+    # The run folders are runs/<id>/ under the access point's root, which is a key prefix.
+    (runs,) = [r for r in enabled if r.get("Prefix") == f"{root.strip('/')}/runs/"]
+    assert runs["ExpirationInDays"] == {"Ref": "RunRetentionDays"}
+    (versions,) = [r for r in enabled if "NoncurrentVersionExpiration" in r]
+    assert "Prefix" not in versions
+    assert versions["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": {"Ref": "NoncurrentVersionRetentionDays"}
+    }
+
+
+def test_the_sync_role_trusts_s3_files_of_this_account_for_this_bucket_only(
+    template: dict[str, Any],
+) -> None:
+    role = template["Resources"]["WorkspaceSyncRole"]["Properties"]
+    (trust,) = statements(role["AssumeRolePolicyDocument"])
+    assert trust["Principal"] == {"Service": "elasticfilesystem.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    bucket_arns = {
+        json.dumps({"Fn::GetAtt": ["WorkspaceBucket", "Arn"]}),
+        json.dumps({"Fn::Sub": "${WorkspaceBucket.Arn}/*"}),
+    }
+    for statement in role_statements(template, "WorkspaceSyncRole").values():
+        actions = as_list(statement["Action"])
+        if any(a.startswith("s3:") for a in actions):
+            assert {json.dumps(r) for r in as_list(statement["Resource"])} <= bucket_arns
+    assert template["Resources"]["WorkspaceFileSystem"]["Properties"]["RoleArn"] == {
+        "Fn::GetAtt": ["WorkspaceSyncRole", "Arn"]
+    }
+
+
+# ---------------------------------------------------------------------------- IAM
+
+
+def test_no_allow_statement_has_a_wildcard_principal(
+    template: dict[str, Any], translated: dict[str, Any]
+) -> None:
+    for resource, _, statement in allow_statements(template):
+        principal = statement.get("Principal")
+        assert principal != "*", resource
+        if isinstance(principal, dict):
+            assert "*" not in as_list(principal.get("AWS", [])), resource
+    # After the transform, only the webhook's Function URL is public (AuthType NONE): GitHub
+    # cannot sign AWS requests, and the webhook checks every delivery's HMAC signature.
+    public = [
+        p["Properties"]
+        for p in resources(translated, "AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "*"
+    ]
+    assert public
+    for permission in public:
+        assert permission["FunctionName"] == {"Ref": "WebhookFunction"}
+        assert permission.get("FunctionUrlAuthType") == "NONE" or permission.get(
+            "InvokedViaFunctionUrl"
+        )
+
+
+def test_no_statement_allows_every_action_of_a_service(template: dict[str, Any]) -> None:
+    for resource, _, statement in allow_statements(template):
+        for action in as_list(statement["Action"]):
+            assert action != "*" and not action.endswith(":*"), (resource, action)
+            if "*" in action:
+                assert (resource, statement.get("Sid")) in WILDCARD_ACTION_STATEMENTS, action
+
+
+def test_every_inline_statement_names_its_resources(template: dict[str, Any]) -> None:
+    for resource, kind, statement in allow_statements(template):
+        if kind == "trust":
+            continue
+        assert statement.get("Resource"), resource
+        for target in as_list(statement["Resource"]):
+            assert target != "*", (resource, statement.get("Sid"))
+
+
+def test_managed_policies_are_the_documented_ones(template: dict[str, Any]) -> None:
+    for name, role in resources(template, "AWS::IAM::Role").items():
+        for arn in role["Properties"].get("ManagedPolicyArns", []):
+            policy = sub(arn).rsplit("/", 1)[-1]
+            assert policy in MANAGED_POLICIES, (name, policy)
+
+
+def test_the_webhook_may_start_reviews_and_read_its_secrets_only(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    webhook = functions["WebhookFunction"]["Properties"]
+    assert webhook["FunctionUrlConfig"] == {"AuthType": "NONE"}
+    assert "VpcConfig" not in webhook and "FileSystemConfigs" not in webhook
+    role = template["Resources"][role_of(functions["WebhookFunction"])]["Properties"]
+    assert "ManagedPolicyArns" not in role
+    granted = role_statements(template, role_of(functions["WebhookFunction"]))
+    assert set(granted) == {"Logs", "StartReviews", "ReadSecrets"}
+    assert granted["StartReviews"]["Action"] == "lambda:InvokeFunction"
+    assert sub(
+        granted["StartReviews"]["Resource"], **{"AWS::Region": "r", "AWS::AccountId": "1"}
+    ) == (f"arn:aws:lambda:r:1:function:{STACK}-orchestrator:live")
+    assert granted["ReadSecrets"]["Action"] == "secretsmanager:GetSecretValue"
+    env = webhook["Environment"]["Variables"]
+    assert granted["ReadSecrets"]["Resource"] == [
+        env["REVIEWBOT_WEBHOOK_SECRET_ARN"],
+        env["REVIEWBOT_PRIVATE_KEY_ARN"],
+    ]
+    assert granted["Logs"]["Resource"] == {"Fn::GetAtt": ["WebhookLogGroup", "Arn"]}
+
+
+def test_the_webhook_starts_the_orchestrator_alias(
+    functions: dict[str, dict[str, Any]], translated: dict[str, Any]
+) -> None:
+    env = functions["WebhookFunction"]["Properties"]["Environment"]["Variables"]
+    orchestrator = functions["OrchestratorFunction"]["Properties"]
+    assert sub(env["REVIEWBOT_REVIEW_FUNCTION"]) == sub(orchestrator["FunctionName"])
+    assert env["REVIEWBOT_REVIEW_FUNCTION_ALIAS"] == orchestrator["AutoPublishAlias"] == "live"
+    alias = translated["Resources"]["OrchestratorFunctionAliaslive"]["Properties"]
+    assert alias["Name"] == "live"
+
+
+def test_the_orchestrator_is_durable_and_invokes_exactly_the_agent_functions(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    orchestrator = functions["OrchestratorFunction"]["Properties"]
+    durable = orchestrator["DurableConfig"]
+    assert durable == {
+        "ExecutionTimeout": {"Ref": "ExecutionTimeoutSeconds"},
+        "RetentionPeriodInDays": {"Ref": "ExecutionRetentionDays"},
+    }
+    role = template["Resources"][role_of(functions["OrchestratorFunction"])]["Properties"]
+    assert any(
+        "AWSLambdaBasicDurableExecutionRolePolicy" in sub(a) for a in role["ManagedPolicyArns"]
+    )
+
+    names = {"AWS::Region": "r", "AWS::AccountId": "1"}
+    wanted = json.loads(sub(orchestrator["Environment"]["Variables"]["REVIEWBOT_AGENT_FUNCTIONS"]))
+    agent_functions = {
+        sub(f["Properties"]["FunctionName"]): f
+        for f in functions.values()
+        if handler_of(f) == "agents.lambda_handler.handler"
+    }
+    # Every agent the code knows has a function, and the map names each one's alias.
+    assert set(wanted) == set(AGENTS)
+    for qualified in wanted.values():
+        name, alias = qualified.split(":")
+        assert agent_functions[name]["Properties"]["AutoPublishAlias"] == alias
+    invokable = role_statements(template, role_of(functions["OrchestratorFunction"]))
+    assert {sub(r, **names) for r in invokable["InvokeAgents"]["Resource"]} == {
+        f"arn:aws:lambda:r:1:function:{q}" for q in wanted.values()
+    }
+
+
+def test_failed_starts_go_to_a_queue_the_orchestrator_may_write(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    config = functions["OrchestratorFunction"]["Properties"]["EventInvokeConfig"]
+    failure = config["DestinationConfig"]["OnFailure"]
+    assert failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["FailedStartsQueue", "Arn"]}}
+    granted = role_statements(template, role_of(functions["OrchestratorFunction"]))
+    assert granted["FailedStarts"] == {
+        "Sid": "FailedStarts",
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": {"Fn::GetAtt": ["FailedStartsQueue", "Arn"]},
+    }
+
+
+def test_agents_may_call_the_configured_model_only(template: dict[str, Any]) -> None:
+    assert template["Conditions"]["UseModel"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "BedrockModelId"}, "none"]}]
+    }
+    model = role_statements(template, "AgentRole")["Model"]
+    assert sorted(model["Action"]) == [
+        "bedrock:InvokeModel",
+        "bedrock:InvokeModelWithResponseStream",
+    ]
+    for arn in as_list(model["Resource"]):
+        text = arn["Fn::Sub"]
+        assert text.endswith(("/${BedrockModelId}", "/${BedrockInferenceProfileId}")), text
+
+
+# -------------------------------------------------------------------- the network
+
+
+def test_mount_targets_accept_nfs_from_the_functions_only(template: dict[str, Any]) -> None:
+    group = template["Resources"]["MountTargetSecurityGroup"]["Properties"]
+    assert "SecurityGroupIngress" not in group
+    assert group["SecurityGroupEgress"] == [
+        {"Description": "no egress", "IpProtocol": "-1", "CidrIp": "127.0.0.1/32"}
+    ]
+    ingress = [
+        r["Properties"]
+        for r in resources(template, "AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"] == {"Ref": "MountTargetSecurityGroup"}
+    ]
+    assert len(ingress) == 1
+    (rule,) = ingress
+    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 2049, 2049)
+    assert rule["SourceSecurityGroupId"] == {"Ref": "FunctionSecurityGroup"}
+    assert "CidrIp" not in rule
+    for target in resources(template, "AWS::S3Files::MountTarget").values():
+        assert target["Properties"]["SecurityGroups"] == [{"Ref": "MountTargetSecurityGroup"}]
+
+
+def test_there_is_a_mount_target_in_each_workspace_subnet(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    targets = resources(template, "AWS::S3Files::MountTarget")
+    assert set(targets) == MOUNT_TARGETS
+    subnets = functions["OrchestratorFunction"]["Properties"]["VpcConfig"]["SubnetIds"]
+    assert [t["Properties"]["SubnetId"] for t in targets.values()] == subnets
+
+
+def test_an_existing_vpc_replaces_the_created_network(template: dict[str, Any]) -> None:
+    conditions = template["Conditions"]
+    assert conditions["CreateVpc"] == {"Fn::Equals": [{"Ref": "ExistingVpcId"}, ""]}
+    for name in ("Vpc", "NatGatewayA", "PrivateSubnetA", "PrivateSubnetB", "S3GatewayEndpoint"):
+        assert template["Resources"][name]["Condition"] == "CreateVpc"
+    for name in ("LambdaEndpoint", "SecretsManagerEndpoint", "BedrockRuntimeEndpoint"):
+        assert template["Resources"][name]["Condition"] == "CreateEndpoints"
+    assert template["Parameters"]["ExistingSubnetIds"]["Type"] == "CommaDelimitedList"
+
+
+# --------------------------------------------------------------- the functions
+
+
+def test_the_access_point_confines_functions_to_one_owned_directory(
+    template: dict[str, Any],
+) -> None:
+    point = template["Resources"]["WorkspaceAccessPoint"]["Properties"]
+    assert point["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
+    assert point["PosixUser"] == {"Uid": "1000", "Gid": "1000"}
+    assert point["RootDirectory"] == {
+        "Path": "/reviewbot",
+        "CreationPermissions": {"OwnerUid": "1000", "OwnerGid": "1000", "Permissions": "0750"},
+    }
+
+
+@pytest.mark.parametrize(
+    "handler", ["orchestrator.lambda_handler.handler", "agents.lambda_handler.handler"]
+)
+def test_workspace_functions_mount_the_access_point_from_the_vpc(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]], handler: str
+) -> None:
+    users = [f for f in functions.values() if handler_of(f) == handler]
+    assert users
+    for function in users:
+        props = function["Properties"]
+        (mount,) = props["FileSystemConfigs"]
+        assert mount["Arn"] == ACCESS_POINT_ARN
+        assert mount["LocalMountPath"] == str(LAMBDA_MOUNT)
+        assert props["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "FunctionSecurityGroup"}]
+        assert set(as_list(function["DependsOn"])) >= MOUNT_TARGETS
+        workspace = role_statements(template, role_of(function))["Workspace"]
+        assert sorted(workspace["Action"]) == ["s3files:ClientMount", "s3files:ClientWrite"]
+        assert workspace["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+        assert workspace["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+
+
+def test_only_the_workspace_functions_mount_anything(functions: dict[str, dict[str, Any]]) -> None:
+    mounting = {n for n, f in functions.items() if "FileSystemConfigs" in f["Properties"]}
+    in_vpc = {n for n, f in functions.items() if "VpcConfig" in f["Properties"]}
+    assert mounting == in_vpc == set(functions) - {"WebhookFunction"}
+
+
+def test_each_function_logs_to_its_own_group_with_retention(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    groups = set()
+    for function in functions.values():
+        group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        props = template["Resources"][group]["Properties"]
+        assert props["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        assert (
+            sub(props["LogGroupName"])
+            == f"/aws/lambda/{sub(function['Properties']['FunctionName'])}"
+        )
+        groups.add(group)
+    assert len(groups) == len(functions)
+
+
+def test_alarms_watch_the_orchestrator_and_the_webhook(template: dict[str, Any]) -> None:
+    watched = {
+        (a["Properties"]["MetricName"], sub(a["Properties"]["Dimensions"][0]["Value"]))
+        for a in resources(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["Namespace"] == "AWS/Lambda"
+    }
+    assert ("Errors", f"{STACK}-orchestrator") in watched
+    assert ("Url5xxCount", f"{STACK}-webhook") in watched
+
+
+def test_secrets_reach_functions_as_arns_only(functions: dict[str, dict[str, Any]]) -> None:
+    for name, function in functions.items():
+        for variable, value in environment(function).items():
+            if re.search(r"SECRET|PRIVATE_KEY|TOKEN|PASSWORD", variable):
+                assert variable.endswith("_ARN"), (name, variable)
+                assert isinstance(value, dict), (name, variable)
+
+
+def test_every_environment_variable_is_read_by_the_code(
+    functions: dict[str, dict[str, Any]],
+) -> None:
+    sources = "\n".join(
+        path.read_text()
+        for package in ("webhook", "orchestrator", "agents", "review", "reporter")
+        for path in (REPO_ROOT / package).rglob("*.py")
+    )
+    for function in functions.values():
+        for variable in environment(function):
+            if variable not in PENDING_ENVIRONMENT:
+                assert f'"{variable}"' in sources, variable
+
+
+def test_every_handler_resolves_to_a_callable(functions: dict[str, dict[str, Any]]) -> None:
+    handlers = sorted({handler_of(f) for f in functions.values()})
+    probe = (
+        "import importlib, sys\n"
+        "for path in sys.argv[1:]:\n"
+        "    module, _, name = path.rpartition('.')\n"
+        "    assert callable(getattr(importlib.import_module(module), name)), path\n"
+    )
+    env = {
+        **os.environ,
+        "REVIEWBOT_WEBHOOK_SECRET": "test-secret",
+        "REVIEWBOT_REVIEW_FUNCTION": f"{STACK}-orchestrator",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *handlers],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_image_holds_every_package(functions: dict[str, dict[str, Any]]) -> None:
+    for function in functions.values():
+        assert function["Metadata"]["Dockerfile"] == "infra/Dockerfile"
+        assert function["Metadata"]["DockerContext"] == ".."
+    dockerfile = (REPO_ROOT / "infra" / "Dockerfile").read_text()
+    copied = {line.split()[1] for line in dockerfile.splitlines() if line.startswith("COPY ")}
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {
+        p.name
+        for p in REPO_ROOT.iterdir()
+        if (p / "__init__.py").is_file() and any(fnmatch(p.name, pattern) for pattern in patterns)
+    }
+    assert packages <= copied
+
+
+def test_the_webhook_url_output_is_the_apps_route(template: dict[str, Any]) -> None:
+    from webhook.app import create_app
+    from webhook.settings import WebhookSettings
+
+    value = template["Outputs"]["WebhookUrl"]["Value"]
+    assert value == {"Fn::Sub": "${WebhookFunctionUrl.FunctionUrl}webhook"}  # URL ends in /
+    app = create_app(WebhookSettings(webhook_secret="test-secret"), starter=None)  # type: ignore[arg-type]
+    assert "/webhook" in {route.path for route in app.routes}

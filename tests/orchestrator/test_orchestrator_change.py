@@ -1,0 +1,126 @@
+"""Computing the change from git: exact names, statuses, hunks, and what is left out."""
+
+from __future__ import annotations
+
+import pytest
+
+import orchestrator.change as change
+from orchestrator.git import EMPTY_TREE, Git
+from review.diff import FileKind, FileStatus
+
+ODD_NAMES = [
+    "sp ace.py",
+    "ünïcødé.py",
+    "br[ack]ets(1).py",
+    "-dash.py",
+    "tab\tname.py",
+    "new\nline.py",
+]
+
+
+@pytest.fixture
+def repo(make_repo):
+    return make_repo(
+        [
+            {
+                "keep.py": "a = 1\nb = 2\nc = 3\n",
+                "old name.py": "".join(f"line {n}\n" for n in range(20)),
+                "gone.py": "import gone_for_good\n",
+                "mode.sh": "echo hi\n",
+            },
+            {
+                "keep.py": "a = 1\nb = 20\nc = 3\nd = 4\n",
+                "new name.py": make_repo.move(
+                    "old name.py", "".join(f"line {n}\n" for n in range(19)) + "changed\n"
+                ),
+                "gone.py": None,
+                "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00binary",
+                "empty.py": "",
+                "link.py": make_repo.link("/etc/passwd"),
+                **{name: "x = 1\n" for name in ODD_NAMES},
+            },
+        ]
+    )
+
+
+def diff_of(repo, base=None, head=None):
+    return change.compute_diff(Git(repo.path), base or repo.base, head or repo.head)
+
+
+def test_statuses_kinds_and_names_are_exact(repo) -> None:
+    repo.git("update-index", "--chmod=+x", "mode.sh")  # a mode-only change, in a new commit
+    repo.git("commit", "-q", "-m", "chmod")
+    repo.commits.append(repo.git("rev-parse", "HEAD"))
+    diff, notes = diff_of(repo, base=repo.commits[0])
+    assert notes == []
+    summary = {p: (f.status, f.old_path, f.kind, f.binary) for p, f in diff.files.items()}
+    assert summary == {
+        "keep.py": (FileStatus.MODIFIED, None, FileKind.FILE, False),
+        "new name.py": (FileStatus.RENAMED, "old name.py", FileKind.FILE, False),
+        "gone.py": (FileStatus.DELETED, None, FileKind.FILE, False),
+        "logo.png": (FileStatus.ADDED, None, FileKind.FILE, True),
+        "empty.py": (FileStatus.ADDED, None, FileKind.FILE, False),
+        "link.py": (FileStatus.ADDED, None, FileKind.SYMLINK, False),
+        "mode.sh": (FileStatus.MODIFIED, None, FileKind.FILE, False),
+        **{name: (FileStatus.ADDED, None, FileKind.FILE, False) for name in ODD_NAMES},
+    }
+    assert diff.get("keep.py").added_lines == {2, 4}  # type: ignore[union-attr]
+    assert diff.get("new name.py").added_lines == {20}  # type: ignore[union-attr]
+    for name in ODD_NAMES:
+        assert diff.get(name).added_lines == {1}  # type: ignore[union-attr]
+    reviewable = {f.path for f in diff.reviewable()}
+    assert "link.py" not in reviewable and "logo.png" not in reviewable
+    assert "gone.py" not in reviewable
+
+
+def test_an_empty_change_has_no_files(repo) -> None:
+    diff, notes = diff_of(repo, base=repo.head)
+    assert (len(diff), notes) == (0, [])
+
+
+def test_a_root_commit_is_compared_with_the_empty_tree(repo) -> None:
+    diff, _ = diff_of(repo, base=EMPTY_TREE, head=repo.commits[0])
+    assert set(diff.files) == {"keep.py", "old name.py", "gone.py", "mode.sh"}
+    assert all(f.status is FileStatus.ADDED for f in diff.files.values())
+
+
+def test_files_with_too_many_changed_lines_are_listed_without_hunks(make_repo, monkeypatch) -> None:
+    monkeypatch.setattr(change, "MAX_CHANGED_LINES_PER_FILE", 5)
+    body = "".join(f"v{n} = {n}\n" for n in range(30))
+    repo = make_repo(
+        [
+            {"small.py": "a = 1\n", "moved.py": body, "big.py": "x = 1\n"},
+            {
+                "small.py": "a = 2\n",
+                "big.py": body,
+                "huge name [1].py": body.replace("=", ":="),
+                "renamed.py": make_repo.move("moved.py", body.replace("v", "w", 8)),
+            },
+        ]
+    )
+    diff, notes = diff_of(repo)
+    assert set(diff.files) == {"small.py", "big.py", "huge name [1].py", "renamed.py"}
+    assert diff.get("small.py").added_lines == {1}  # type: ignore[union-attr]
+    for path in ("big.py", "huge name [1].py", "renamed.py"):
+        assert diff.get(path).hunks == []  # type: ignore[union-attr]
+    # the renamed file keeps its rename, and its old name does not show up as deleted
+    renamed = diff.get("renamed.py")
+    assert (renamed.status, renamed.old_path) == (FileStatus.RENAMED, "moved.py")  # type: ignore[union-attr]
+    assert sorted(notes) == [
+        "big.py: over 5 changed lines, not reviewed",
+        "huge name [1].py: over 5 changed lines, not reviewed",
+        "renamed.py: over 5 changed lines, not reviewed",
+    ]
+
+
+def test_names_that_are_not_utf8_are_left_out_with_a_note(make_repo) -> None:
+    repo = make_repo([{"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}])
+    bad = "caf\udce9.py"  # the byte 0xE9 alone, as os.fsdecode keeps it
+    (repo.path / bad).write_bytes(b"x = 1\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "latin-1 name")
+    repo.commits.append(repo.git("rev-parse", "HEAD"))
+    diff, notes = diff_of(repo, base=repo.commits[0])
+    assert set(diff.files) == {"a.py"}
+    assert notes == ["caf\ufffd.py: file name is not valid UTF-8, not reviewed"]
+    diff.to_dict()  # everything left is plain text

@@ -1,0 +1,210 @@
+"""The reporters: text for a terminal, Markdown safe to post on GitHub, SARIF for code scanning."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from reporter.escape import GITHUB_BODY_LIMIT, code_block, inline, neutralise, truncate_body
+from reporter.markdown import SUMMARY_MARKER, render_markdown
+from reporter.sarif import render_sarif
+from reporter.text import render_text
+from review.findings import Finding, Severity
+from review.report import AgentStatus, Report
+
+HOSTILE = "ping @octocat and @org/team: fixes #12, see octo/repo#3 <img src=x onerror=alert(1)>"
+
+
+def make_report(findings: list[Finding], **extra) -> Report:
+    agents = extra.pop(
+        "agents",
+        {"security": AgentStatus("ok", 1, 0.4), "style": AgentStatus("ok", 0, 0.1)},
+    )
+    return Report(
+        repository="/repo", base="b" * 40, head="a" * 40, merge_base="c" * 40,
+        findings=findings, agents=agents, files_changed=2, **extra,
+    )  # fmt: skip
+
+
+def f(path: str, line: int, rule: str = "B307", **extra) -> Finding:
+    fields = {"agent": "security", "severity": Severity.WARNING, "message": "Use of eval", **extra}
+    return Finding(rule=rule, path=path, line=line, fingerprint=f"fp-{path}-{line}", **fields)
+
+
+# --- escaping ------------------------------------------------------------------------
+
+
+def raw_mentions(text: str) -> list[str]:
+    return re.findall(r"@[A-Za-z0-9]", text)
+
+
+def raw_references(text: str) -> list[str]:
+    return re.findall(r"(?<![\w&])#\d|[\w.-]/[\w.-]+#\d", text)
+
+
+def test_neutralise_breaks_mentions_and_references() -> None:
+    text = neutralise(HOSTILE)
+    assert raw_mentions(text) == [] and raw_references(text) == []
+    assert text.replace("\u200b", "") == HOSTILE  # only invisible characters were added
+
+
+@pytest.mark.parametrize(
+    "harmless", ["a.py:12", "C#", "x#1", "color: #fff", "list[0]#", "user@", "path/to/file.py"]
+)
+def test_neutralise_leaves_ordinary_text_alone(harmless: str) -> None:
+    assert neutralise(harmless) == harmless
+
+
+def test_inline_is_inert_one_line_markdown() -> None:
+    text = inline("a | b\n`code` *bold* [link](http://x) <b>" + HOSTILE, limit=500)
+    assert "\n" not in text
+    assert "\\|" in text and "\\`code\\`" in text and "\\[link\\]" in text and "\\<b\\>" in text
+    assert re.findall(r"(?<!\\)[<>]", text) == []  # no live HTML
+    assert raw_mentions(text) == [] and raw_references(text) == []
+    assert len(inline("x" * 100, limit=10)) == 10
+
+
+def test_code_block_cannot_be_closed_from_inside() -> None:
+    block = code_block("before\n````\nafter")
+    fence = block.splitlines()[0]
+    assert fence == "`````"
+    assert block.endswith("\n" + fence)
+    assert code_block("plain") == "```\nplain\n```"
+
+
+def test_truncate_body_respects_the_limit() -> None:
+    assert truncate_body("short") == "short"
+    long = truncate_body("x" * (GITHUB_BODY_LIMIT + 10))
+    assert len(long) == GITHUB_BODY_LIMIT and "truncated" in long
+
+
+# --- markdown ------------------------------------------------------------------------
+
+
+def test_markdown_escapes_untrusted_text() -> None:
+    report = make_report(
+        [f("a|b.py", 3, rule="R@x", message=HOSTILE)],
+        agents={"security": AgentStatus("failed", error=f"crashed: {HOSTILE}")},
+        notes=["see @octocat #4\n```\nbreak out"],
+    )
+    body = render_markdown(report)
+    assert body.startswith(SUMMARY_MARKER)
+    prose, notes = body.split("<details><summary>Notes</summary>")
+    assert raw_mentions(prose) == [] and raw_references(prose) == []
+    assert "\\<img" in prose and "<img" not in prose.replace("\\<img", "")
+    # notes stay verbatim, inside a fence they cannot close (GitHub links nothing in code)
+    assert "\n````\nsee @octocat #4\n```\nbreak out\n````\n" in notes
+    assert "a\\|b.py" in body  # a pipe in a file name cannot break the table
+    table_rows = [line for line in body.splitlines() if line.startswith("| 🟠")]
+    assert len(table_rows) == 1 and table_rows[0].count(" | ") == 4
+    assert "| security | failed: crashed:" in body
+
+
+def test_markdown_is_capped_at_githubs_limit() -> None:
+    findings = [f(f"file_{n}.py", n + 1, message="m" * 400) for n in range(400)]
+    body = render_markdown(make_report(findings))
+    assert len(body) <= GITHUB_BODY_LIMIT
+    assert "truncated" in body
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def test_text_groups_by_file_and_shows_each_code_line() -> None:
+    sources = {
+        "a.py": ["import os", "x = eval(input())", "y = 1"],
+        "b.py": ["password = 'hunter2'"],
+    }
+    report = make_report(
+        [
+            f("a.py", 1, rule="F401", agent="style", severity=Severity.NOTE, suggestion=""),
+            f("a.py", 2),
+            f(
+                "b.py",
+                1,
+                rule="Secret",
+                agent="secrets",
+                severity=Severity.ERROR,
+                also_reported_by=("security",),
+            ),
+            f("gone.py", 7, rule="X"),
+        ],
+        notes=["big.py: over 20000 changed lines, not reviewed"],
+        agents={"security": AgentStatus("ok"), "style": AgentStatus("failed", error="boom")},
+    )
+    out = render_text(report, sources.get).splitlines()
+    assert out[:5] == [
+        "a.py",
+        "  1: N [F401] Use of eval  (style)",
+        "    | import os",
+        "    + ",
+        "  2: W [B307] Use of eval  (security)",
+    ]
+    assert out[5:7] == ["    | x = eval(input())", ""]
+    assert out[7:10] == [
+        "b.py",
+        "  1: E [Secret] Use of eval  (secrets, security)",
+        "    | password = 'hunter2'",
+    ]
+    assert out[11:13] == ["gone.py", "  7: W [X] Use of eval  (security)"]  # no code to show
+    assert out[-3].startswith("4 findings (1 error, 2 warnings, 1 note) in 2 changed files")
+    assert out[-2:] == [
+        "note: big.py: over 20000 changed lines, not reviewed",
+        "agent style failed: boom",
+    ]
+
+
+def test_text_of_an_empty_review() -> None:
+    out = render_text(make_report([]), lambda path: None)
+    assert out.startswith("0 findings in 2 changed files, cccccccccccc..aaaaaaaaaaaa; agents:")
+
+
+# --- sarif ---------------------------------------------------------------------------
+
+
+def test_sarif_locations_levels_and_rules() -> None:
+    report = make_report(
+        [
+            f("dir with space/ünï#1?.py", 3, rule="B602", severity=Severity.ERROR, end_line=5),
+            f("a.py", 1, rule="B404", severity=Severity.NOTE),
+            f("a.py", 2, rule="B602"),
+            f("b.py", 4, rule="F401", agent="style"),
+        ],
+        agents={
+            "security": AgentStatus("ok"),
+            "style": AgentStatus("ok"),
+            "secrets": AgentStatus("ok"),
+        },
+    )
+    sarif = json.loads(render_sarif(report, "1.2.3"))
+    assert sarif["version"] == "2.1.0"
+    assert sarif["$schema"].endswith("sarif-2.1.0.json")
+    runs = {run["tool"]["driver"]["name"]: run for run in sarif["runs"]}
+    assert list(runs) == ["reviewbot-security", "reviewbot-style", "reviewbot-secrets"]
+    assert runs["reviewbot-security"]["tool"]["driver"]["version"] == "1.2.3"
+    assert runs["reviewbot-secrets"].get("results", []) == []
+    security = runs["reviewbot-security"]
+    rules = [r["id"] for r in security["tool"]["driver"]["rules"]]
+    assert rules == ["B404", "B602"]
+    seen = []
+    for result in security["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        seen.append(
+            (
+                location["artifactLocation"]["uri"],
+                location["region"]["startLine"],
+                location["region"]["endLine"],
+                result.get("level", "warning"),  # SARIF's default level
+                rules[result.get("ruleIndex", 0)] == result["ruleId"],
+            )
+        )
+        assert result["partialFingerprints"]["reviewbot/v1"].startswith("fp-")
+    assert seen == [
+        ("dir%20with%20space/%C3%BCn%C3%AF%231%3F.py", 3, 5, "error", True),
+        ("a.py", 1, 1, "note", True),
+        ("a.py", 2, 2, "warning", True),
+    ]
+    [style] = runs["reviewbot-style"]["results"]
+    assert style["ruleId"] == "F401"

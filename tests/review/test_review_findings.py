@@ -1,0 +1,57 @@
+"""Findings from untrusted JSON: checked, bounded, or refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.findings import MAX_MESSAGE_CHARS, Finding, InvalidFinding, Severity
+from review.report import AgentStatus, Report
+
+
+def raw(**extra: object) -> dict:
+    return {"agent": "a", "rule": "R", "path": "x.py", "line": 2, "message": "m", **extra}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"path": ""},
+        {"path": None},
+        {"path": "a\x00b"},
+        {"line": 0},
+        {"line": -3},
+        {"line": "4"},
+        {"line": True},
+        {"message": "   "},
+        {"severity": "catastrophic"},
+    ],
+)
+def test_invalid_findings_are_refused(bad: dict) -> None:
+    with pytest.raises(InvalidFinding):
+        Finding.from_dict(raw(**bad))
+
+
+def test_findings_are_bounded_and_normalised() -> None:
+    parsed = Finding.from_dict(
+        raw(severity="ERROR", message="x" * (MAX_MESSAGE_CHARS + 50), end_line=1)
+    )
+    assert parsed.severity is Severity.ERROR
+    assert len(parsed.message) == MAX_MESSAGE_CHARS
+    assert parsed.end_line is None  # an end before the start is dropped
+
+
+def test_finding_and_report_round_trip() -> None:
+    finding = Finding.from_dict(raw(end_line=5, suggestion="fix", also_reported_by=["b"]))
+    report = Report(
+        "repo",
+        "b" * 40,
+        "h" * 40,
+        "m" * 40,
+        findings=[finding],
+        agents={"a": AgentStatus("failed", error="boom")},
+    )
+    again = Report.from_dict(report.to_dict())
+    assert again.findings == [finding]
+    assert again.agents["a"].error == "boom"
+    assert again.fails(Severity.WARNING) and not again.fails(Severity.ERROR)
+    assert not again.fails(None)
