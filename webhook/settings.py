@@ -71,8 +71,8 @@ def load_settings(
     secret = webhook_secret if webhook_secret is not None else env.get("REVIEWBOT_WEBHOOK_SECRET")
     if not secret:
         raise ConfigError("REVIEWBOT_WEBHOOK_SECRET is not set: set it to the App's webhook secret")
-    app_id = _app_id(env.get("REVIEWBOT_APP_ID", ""))
-    key = private_key if private_key is not None else _private_key(env)
+    app_id = app_id_from_text(env.get("REVIEWBOT_APP_ID", ""))
+    key = private_key if private_key is not None else private_key_from_env(env)
     if require_app and app_id is None:
         raise ConfigError("REVIEWBOT_APP_ID is not set: set it to the GitHub App's numeric id")
     if require_app and not key:
@@ -90,7 +90,8 @@ def load_settings(
     )
 
 
-def _app_id(raw: str) -> int | None:
+def app_id_from_text(raw: str) -> int | None:
+    """The App id in `raw` (None when empty); ConfigError when it is not a number."""
     raw = raw.strip()
     if not raw:
         return None
@@ -99,7 +100,8 @@ def _app_id(raw: str) -> int | None:
     return int(raw)
 
 
-def _private_key(env: Mapping[str, str]) -> str | None:
+def private_key_from_env(env: Mapping[str, str]) -> str | None:
+    """The App's PEM key from REVIEWBOT_PRIVATE_KEY, else the file REVIEWBOT_PRIVATE_KEY_PATH."""
     if env.get("REVIEWBOT_PRIVATE_KEY"):
         # Single-line env files often carry the PEM with literal "\n".
         return env["REVIEWBOT_PRIVATE_KEY"].replace("\\n", "\n")

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from webhook.settings import DEFAULT_API_URL, ConfigError, WebhookSettings
+from webhook.settings import (
+    DEFAULT_API_URL,
+    ConfigError,
+    WebhookSettings,
+    app_id_from_text,
+    private_key_from_env,
+)
 
 DEFAULT_MAX_INLINE_COMMENTS = 25
 _TRUE = {"1", "true", "yes", "on"}
@@ -63,14 +68,14 @@ class GitHubSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, private_key: str | None = None) -> GitHubSettings:
         """For a review function (Lambda): `private_key` overrides the environment."""
-        raw_id = (env.get("REVIEWBOT_APP_ID") or "").strip()
-        if not (raw_id.isascii() and raw_id.isdigit()):
-            raise ConfigError(f"REVIEWBOT_APP_ID must be the App's numeric id, got {raw_id!r}")
-        key = private_key or _key_from_env(env)
+        app_id = app_id_from_text(env.get("REVIEWBOT_APP_ID") or "")
+        if app_id is None:
+            raise ConfigError("REVIEWBOT_APP_ID is not set: set it to the GitHub App's numeric id")
+        key = private_key or private_key_from_env(env)
         if not key:
             raise ConfigError("REVIEWBOT_PRIVATE_KEY or REVIEWBOT_PRIVATE_KEY_PATH is not set")
         return cls(
-            app_id=int(raw_id),
+            app_id=app_id,
             private_key=key,
             api_url=(env.get("REVIEWBOT_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             **_publishing(env),
@@ -88,15 +93,3 @@ def _publishing(env: Mapping[str, str]) -> dict[str, object]:
         "max_inline_comments": int(raw_max) if raw_max else DEFAULT_MAX_INLINE_COMMENTS,
         "request_changes": raw_flag in _TRUE,
     }
-
-
-def _key_from_env(env: Mapping[str, str]) -> str | None:
-    if env.get("REVIEWBOT_PRIVATE_KEY"):
-        return env["REVIEWBOT_PRIVATE_KEY"].replace("\\n", "\n")
-    path = env.get("REVIEWBOT_PRIVATE_KEY_PATH")
-    if not path:
-        return None
-    try:
-        return Path(path).expanduser().read_text()
-    except OSError as exc:
-        raise ConfigError(f"REVIEWBOT_PRIVATE_KEY_PATH cannot be read ({exc.strerror})") from None
