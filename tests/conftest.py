@@ -13,12 +13,10 @@ its own REVIEWBOT_WORKSPACE.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import logging
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,32 +24,9 @@ from typing import Any
 
 import pytest
 
-
-def _import_the_real_packages() -> None:
-    """Import the packages under test before any test folder can shadow them.
-
-    To import this file pytest puts `tests/` on sys.path, and its folders `tests/review`,
-    `tests/webhook`... (no `__init__.py`) would then be found as namespace packages named
-    `review`, `webhook`..., hiding the real ones. Imported first, the real ones stay.
-    """
-    here = str(Path(__file__).resolve().parent)
-    saved = sys.path[:]
-    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != Path(here)]
-    try:
-        for name in ("review", "orchestrator", "agents", "reporter", "webhook", "reviewbot"):
-            module = sys.modules.get(name)
-            if module is not None and getattr(module, "__file__", None) is None:
-                del sys.modules[name]  # a test folder, imported as a namespace package
-            importlib.import_module(name)
-    finally:
-        sys.path[:] = saved
-
-
-_import_the_real_packages()
-
-from review.report import Report  # noqa: E402 - after the packages are imported for real
-from review.request import ReviewConfig, ReviewRequest  # noqa: E402
-from review.workspace import RunDir, Workspace  # noqa: E402
+from review.report import Report
+from review.request import ReviewConfig, ReviewRequest
+from review.workspace import RunDir, Workspace
 
 
 @dataclass(frozen=True)
