@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable, Mapping
 
 from agents.base import AgentError, Analysis
+from agents.llm.budget import Budget, Usage
 from agents.llm.config import ModelConfigError, build_model, parse_spec
 from agents.llm.prompts import REVIEWERS
 from agents.llm.redact import Redactor
 from agents.llm.sandbox import Checkout, SandboxLimits
-from agents.llm.session import Budget, ReviewSession, Usage
+from agents.llm.session import ReviewSession
 from review.diff import ChangedFile, Diff
 from review.request import ReviewConfig
 from review.workspace import RunDir, read_json

@@ -217,7 +217,7 @@ def test_a_repeated_finding_is_kept_once_and_the_cap_holds(tmp_path, scripts) ->
 
 
 def test_the_cap_is_shared_between_the_reviews_ai_reviewers(tmp_path, scripts) -> None:
-    from agents.llm.session import Budget
+    from agents.llm.budget import Budget
 
     config = ReviewConfig(
         model="bedrock:x",
