@@ -13,6 +13,10 @@ from review.findings import Finding, Severity
 from review.request import ReviewConfig
 from review.workspace import RunDir
 
+# Detectors that guess from names or entropy, not from a credential's known format:
+# worth a look, not a failed check.
+HEURISTIC = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"})
+
 
 def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Analysis:
     output = run_python_tool(
@@ -29,7 +33,7 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
                 Finding(
                     agent="secrets",
                     rule=secret["type"],
-                    severity=Severity.ERROR,
+                    severity=Severity.WARNING if secret["type"] in HEURISTIC else Severity.ERROR,
                     path=from_argument(reported, run.src),
                     line=secret["line_number"],
                     message=f"Possible secret committed ({secret['type']}): rotate it and "
