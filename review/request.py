@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from review.diff import FilterMode
@@ -115,9 +115,6 @@ class ReviewRequest:
     def run_id(self) -> str:
         key = json.dumps([self.repository, self.pull_number, self.head, self.base])
         return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-    def with_config(self, config: ReviewConfig) -> ReviewRequest:
-        return replace(self, config=config)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -47,9 +47,6 @@ class PatchIndex:
                     (frozenset((*h.added, *h.context)), h) for h in hunks
                 ]
 
-    def has_patch(self, path: str) -> bool:
-        return path in self._hunks
-
     def hunk_of(self, path: str, line: int) -> int | None:
         """The index of the hunk whose RIGHT side shows `line`, or None."""
         for index, (lines, _) in enumerate(self._hunks.get(path, ())):

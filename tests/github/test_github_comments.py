@@ -73,7 +73,7 @@ def test_deleted_lines_and_files_without_a_patch_are_not_commentable() -> None:
     assert INDEX.placement(finding("moved.py", 1)) is None  # a pure rename
     assert INDEX.placement(finding("logo.png", 1)) is None  # binary
     assert INDEX.placement(finding("not_in_pr.py", 1)) is None
-    assert not INDEX.has_patch("moved.py")
+    assert INDEX.hunk_of("moved.py", 1) is None
 
 
 def test_renamed_files_are_commented_under_their_new_name() -> None:
