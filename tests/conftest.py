@@ -148,6 +148,25 @@ class RepoMaker:
         return build_repo(self._parent(name) / "repo", commits)
 
 
+def _stored_bytes(root: Path) -> list[bytes]:
+    """The contents of every file under `root` that still exists when it is read.
+
+    The durable runner's SQLite store creates and removes its `-shm`/`-wal` files as it
+    goes, so a file listed a moment ago may be gone.
+    """
+    stored = []
+    for path in root.rglob("*"):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            stored.append(path.read_bytes())
+    return stored
+
+
+@pytest.fixture
+def stored_bytes() -> Callable[[Path], list[bytes]]:
+    """stored_bytes(root): every file's contents under `root`, for leak checks."""
+    return _stored_bytes
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> RepoMaker:
     """make_repo(commits, name="repo") -> Repo with one git commit per mapping."""

@@ -99,7 +99,9 @@ def test_review_command_twice_gives_one_summary_and_no_repeated_comment(scenario
     assert len(gh.calls("POST", r"/reactions$")) == 2  # the edge's 👀 on each command
 
 
-def test_tokens_never_reach_logs_errors_or_files(scenario, serve, workspace, caplog) -> None:
+def test_tokens_never_reach_logs_errors_or_files(
+    scenario, serve, workspace, caplog, stored_bytes
+) -> None:
     caplog.set_level(logging.DEBUG)
     client, starter = serve
     gh = scenario.github
@@ -121,7 +123,7 @@ def test_tokens_never_reach_logs_errors_or_files(scenario, serve, workspace, cap
         str(r.exc_info[1]) for r in caplog.records if r.exc_info and r.exc_info[1]
     )
     assert "git fetch failed" in caplog.text  # the failure was logged ...
-    stored = [p.read_bytes() for p in workspace.rglob("*") if p.is_file()]
+    stored = stored_bytes(workspace)
     assert any(b'"patch"' in data for data in stored)  # ... and the workspace was written
     github_texts = json.dumps([gh.check_runs, gh.issue_comments, gh.reviews])
     for secret in secrets:

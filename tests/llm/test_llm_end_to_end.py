@@ -179,7 +179,7 @@ def test_ai_reviewers_run_in_parallel_and_their_grounded_findings_are_in_the_jso
 
 
 def test_prompt_injection_gets_nothing_harmful_out(
-    run_cli, repo, scripts, tmp_path, hostile_env
+    run_cli, repo, scripts, tmp_path, hostile_env, stored_bytes
 ) -> None:
     outputs = {
         fmt: review(run_cli, repo, scripts, tmp_path / fmt, fmt)
@@ -195,9 +195,8 @@ def test_prompt_injection_gets_nothing_harmful_out(
     # nothing it wrote carries a secret, in any output or any file of the run
     for done in outputs.values():
         assert_harmless(done.stdout + done.stderr)
-    for path in tmp_path.rglob("*"):  # findings, report, request, checkout, workflow state
-        if path.is_file():
-            assert_harmless(path.read_bytes().decode("utf-8", "replace"))
+    for data in stored_bytes(tmp_path):  # findings, report, request, checkout, workflow state
+        assert_harmless(data.decode("utf-8", "replace"))
     # its finding still comes out (it is grounded), and GitHub will not act on the mention
     markdown = outputs["markdown"].stdout
     assert "@org/team" not in markdown and "@\u200borg/team" in markdown
