@@ -13,13 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
 from review.findings import Finding
 from review.request import ReviewConfig
-from review.workspace import RunDir, read_json, write_json_atomic
+from review.workspace import RunDir
 
 log = logging.getLogger(__name__)
 
@@ -35,42 +35,49 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     status: str | None = None  # instead of "ok", e.g. "skipped" by a reviewer needing a model
-    extra: dict[str, Any] = field(default_factory=dict)  # more findings-file keys: usage, dismissed
+    usage: dict[str, Any] | None = None  # what a model pass spent (AI reviewers)
+    dismissed: list[dict[str, Any]] = field(default_factory=list)  # analyser findings a model
+    # judged false positives, with its reason
 
 
 @dataclass(frozen=True)
 class Agent:
-    """A named reviewer: which files concern it and how it analyses them."""
+    """A named reviewer: which files concern it and how it analyses them.
+
+    `default` agents run when a review names none; a `needs_model` agent only when the
+    review has a model.
+    """
 
     name: str
     concerns: Callable[[str], bool]
     analyse: Callable[[RunDir, list[ChangedFile], ReviewConfig], Analysis]
+    default: bool = True
+    needs_model: bool = False
 
 
-def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> Path:
-    """Run one agent on a prepared run folder and write its findings file atomically."""
+def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
+    """Run one agent on a prepared run folder; its findings file is written atomically."""
     started = time.monotonic()
-    result: dict[str, object] = {"agent": agent.name, "status": "ok", "error": None}
+    result = AgentResult(agent=agent.name)
     try:
-        diff = Diff.from_dict(read_json(run.diff_file))
-        files, notes = reviewable_files(run, diff, agent, config)
+        files, notes = reviewable_files(run, run.read_change().diff, agent, config)
         if not files:
-            result["status"] = "skipped"
+            result.status = "skipped"
             analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
         else:
             analysis = _analyse_in_time(agent, run, files, config)
             analysis.notes[:0] = notes
-        result["findings"] = [f.to_dict() for f in analysis.findings]
-        result["notes"] = analysis.notes
-        result["status"] = analysis.status or result["status"]
-        result.update({k: v for k, v in analysis.extra.items() if k not in result})
+        result.findings = analysis.findings
+        result.notes = analysis.notes
+        result.status = analysis.status or result.status
+        result.usage = analysis.usage
+        result.dismissed = analysis.dismissed
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
-        result.update(status="failed", error=_describe(exc), findings=[], notes=[])
-    result["seconds"] = round(time.monotonic() - started, 3)
-    target = run.findings_file(agent.name)
-    write_json_atomic(target, result)
-    return target
+        result = AgentResult.failed(agent.name, _describe(exc))
+    result.seconds = time.monotonic() - started
+    run.write_agent_result(result)
+    return result
 
 
 def _analyse_in_time(
@@ -97,18 +104,6 @@ def _analyse_in_time(
     if "error" in outcome:
         raise outcome["error"]
     return outcome["analysis"]
-
-
-def summarise(findings_file: Path) -> dict[str, object]:
-    """The small summary of a findings file that goes back to the workflow's checkpoint."""
-    data = read_json(findings_file)
-    return {
-        "agent": data.get("agent"),
-        "status": data.get("status"),
-        "findings": len(data.get("findings", ())),
-        "seconds": data.get("seconds"),
-        "error": data.get("error"),
-    }
 
 
 def reviewable_files(

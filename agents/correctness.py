@@ -26,4 +26,9 @@ def concerns(path: str) -> bool:
     return PurePosixPath(lowered).suffix in SOURCE_SUFFIXES
 
 
-AGENT = Agent(name="correctness", concerns=concerns, analyse=with_model_review("correctness"))
+AGENT = Agent(
+    name="correctness",
+    concerns=concerns,
+    analyse=with_model_review("correctness"),
+    needs_model=True,
+)

@@ -16,3 +16,13 @@ def get_agent(name: str) -> Agent:
     except KeyError:
         known = ", ".join(sorted(AGENTS))
         raise ValueError(f"unknown agent {name!r}: choose from {known}") from None
+
+
+def names() -> tuple[str, ...]:
+    """Every agent's name, in the order reports list them."""
+    return tuple(AGENTS)
+
+
+def default_agents(uses_model: bool) -> tuple[str, ...]:
+    """The agents a review runs when none is named; model-only ones need a model."""
+    return tuple(a.name for a in AGENTS.values() if a.default and (uses_model or not a.needs_model))

@@ -29,9 +29,9 @@ import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 
+from review.trigger import ReviewTrigger, StartResult
 from webhook.app import create_app
 from webhook.settings import WebhookSettings
-from webhook.trigger import ReviewTrigger, StartResult
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = REPO_ROOT.parent / "shared" / "webhooks" / "pull_request" / "opened.payload.json"

@@ -1,54 +1,119 @@
-"""The review as one durable workflow: prepare → clone → agents in parallel → merge.
+"""The review as one durable workflow: prepare → sinks start → clone → agents in parallel →
+merge → sinks publish.
 
-The same handler runs as a Lambda durable function and, locally, on the SDK's own
-in-process runner. On every resume the handler runs again from the top and finished
-steps return their checkpointed result, so everything outside a step is deterministic.
+The same workflow reviews a local change and a pull request; what differs is the event's
+source (`orchestrator.sources`): how the request is prepared and the change fetched, and
+which sinks publish the result (GitHub's check run, review and summary comment). Every
+phase of every sink is its own step. The same handler runs as a Lambda durable function
+and, locally, on the SDK's own in-process runner. On every resume the handler runs again
+from the top and finished steps return their checkpointed result, so everything outside
+a step is derived from the event alone.
+
 Agents run in-process as steps, or, when `agent_functions` names a Lambda function for
 an agent, as a chained invoke of that function (which runs the same agent code).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, durable_execution
 from aws_durable_execution_sdk_python.config import (
     CompletionConfig,
+    Duration,
     ParallelConfig,
     StepConfig,
 )
-from aws_durable_execution_sdk_python.retries import RetryStrategyConfig, create_retry_strategy
+from aws_durable_execution_sdk_python.exceptions import StepError
+from aws_durable_execution_sdk_python.retries import RetryDecision
 
-from agents.base import run_agent, summarise
+from agents.base import run_agent
 from agents.registry import get_agent
 from orchestrator import steps
+from orchestrator.sources import Sink, Source, State
+from reporter.github.retry import PermanentGitHubError
 from review.request import ReviewRequest
-from review.workspace import RunDir, Workspace, default_root
+from review.workspace import RunDir, Workspace
 
-# Steps touch git and the file system: a transient failure is worth two more tries.
-_RETRY = StepConfig(retry_strategy=create_retry_strategy(RetryStrategyConfig(max_attempts=3)))
-
-
-def run_folder(event: dict[str, Any]) -> tuple[RunDir, ReviewRequest]:
-    request = ReviewRequest.from_dict(event["request"])
-    root = Path(event["workspace"]) if event.get("workspace") else default_root()
-    return Workspace(root).run(request.run_id), request
+MAX_STEP_ATTEMPTS = 3
+Workflow = Callable[[dict[str, Any], DurableContext], dict[str, Any]]
 
 
-def review(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
-    """The workflow; `event` is {"request": ..., "workspace"?: ..., "agent_functions"?: ...}."""
-    run, request = run_folder(event)
-    context.step(lambda _: steps.prepare(run, request), name="prepare", config=_RETRY)
-    cloned = context.step(lambda _: steps.clone(run, request), name="clone", config=_RETRY)
-    run_agents(context, run, request, event.get("agent_functions") or {})
-    merged = context.step(lambda _: steps.merge(run, request), name="merge", config=_RETRY)
-    return {
-        "run_id": run.run_id,
-        "report": str(run.report_file),
-        "files": cloned["files"],
-        **merged,
-    }
+def _retry(error: Exception, attempts: int) -> RetryDecision:
+    """Up to three attempts, 5 s then 10 s apart, except for failures a repeat cannot
+    change: bad input (ValueError) and GitHub's 4xx answers."""
+    if attempts >= MAX_STEP_ATTEMPTS or isinstance(error, PermanentGitHubError | ValueError):
+        return RetryDecision.no_retry()
+    return RetryDecision.retry(Duration.from_seconds(min(60, 5 * 2 ** (attempts - 1))))
+
+
+RETRY = StepConfig(retry_strategy=_retry)
+
+
+def make_workflow(
+    root: Path, sources: Mapping[str, Source], agent_functions: Mapping[str, str] | None = None
+) -> Workflow:
+    """The workflow over the workspace `root`, for events of `sources` (by name).
+
+    Wrap it with `durable_execution` (or use `make_handler`).
+    """
+    functions = dict(agent_functions or {})
+
+    def review(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
+        source = sources.get(str(event.get("source")))
+        if source is None:
+            known = ", ".join(sorted(sources))
+            raise ValueError(f"unknown review source {event.get('source')!r} (known: {known})")
+        prepared = context.step(lambda _: source.prepare(event, root), name="prepare", config=RETRY)
+        sinks = source.sinks(event, prepared, root)
+        state: State = {}
+        if prepared.get("skip"):
+            reason = str(prepared["skip"])
+            for sink in sinks:
+                _sink_step(context, sink, "skip", state, lambda s=sink: s.skip(state, reason))
+            return {"skipped": reason, "outputs": state}
+        request = ReviewRequest.from_dict(prepared["request"])
+        run = Workspace(root).run(request.run_id)
+        for sink in sinks:
+            _sink_step(context, sink, "start", state, lambda s=sink: s.start(state))
+        try:
+            cloned = context.step(lambda _: source.clone(run, request), name="clone", config=RETRY)
+            run_agents(context, run, request, functions)
+            merged = context.step(lambda _: steps.merge(run, request), name="merge", config=RETRY)
+            for sink in sinks:
+                _sink_step(context, sink, "publish", state, lambda s=sink: s.publish(state))
+        except StepError as exc:
+            message = str(exc)
+            for sink in sinks:
+                _sink_step(context, sink, "fail", state, lambda s=sink: s.fail(state, message))
+            raise
+        return {
+            "run_id": run.run_id,
+            "report": str(run.report_file),
+            "files": cloned["files"],
+            **merged,
+            "outputs": state,
+        }
+
+    return review
+
+
+def make_handler(
+    root: Path, sources: Mapping[str, Source], agent_functions: Mapping[str, str] | None = None
+) -> Callable:
+    """The durable handler (Lambda entry point or local runner workflow)."""
+    return durable_execution(make_workflow(root, sources, agent_functions))
+
+
+def _sink_step(
+    context: DurableContext, sink: Sink, phase: str, state: State, call: Callable[[], Any]
+) -> None:
+    """Run one phase of a sink as a step and record its result in `state`."""
+    outcome = context.step(lambda _: call(), name=f"{sink.name}-{phase}", config=RETRY)
+    if outcome:
+        state[sink.name] = {**state.get(sink.name, {}), **outcome}
 
 
 def run_agents(
@@ -68,7 +133,7 @@ def run_agents(
 
 
 def run_local_agent(name: str, run: RunDir, request: ReviewRequest) -> dict[str, Any]:
-    return summarise(run_agent(get_agent(name), run, request.config))
+    return run_agent(get_agent(name), run, request.config).summary()
 
 
 def _agent_branch(name: str, run: RunDir, request: ReviewRequest, function: str | None):
@@ -80,6 +145,3 @@ def _agent_branch(name: str, run: RunDir, request: ReviewRequest, function: str 
         return ctx.step(lambda _: run_local_agent(name, run, request), name=f"agent-{name}")
 
     return branch
-
-
-handler = durable_execution(review)

@@ -145,6 +145,25 @@ class Diff:
         wanted = changed.added_lines if mode is FilterMode.ADDED else changed.hunk_lines
         return any(n in wanted for n in span)
 
+    def comment_range(
+        self, path: str, line: int, last: int | None
+    ) -> tuple[int | None, int] | None:
+        """Where a review comment on `path` lines line..last may sit, or None.
+
+        GitHub takes a comment only on a RIGHT-side line of a hunk it shows (an added or
+        context line), and a multi-line comment only within one hunk; a whole review is
+        rejected with 422 when one comment breaks this. The answer is (start_line, line):
+        (line, last) when the whole range fits one hunk, else (None, line) for the first
+        line alone.
+        """
+        changed = self.files.get(path)
+        hunk = changed.hunk_of(line) if changed else None
+        if hunk is None:
+            return None
+        if last is not None and last > line and last in hunk.lines:
+            return line, last
+        return None, line
+
     def to_dict(self) -> dict[str, Any]:
         return {"files": [f.to_dict() for f in self.files.values()]}
 
@@ -152,6 +171,53 @@ class Diff:
     def from_dict(cls, data: dict[str, Any]) -> Diff:
         changed = (ChangedFile.from_dict(f) for f in data.get("files", ()))
         return cls({f.path: f for f in changed})
+
+
+@dataclass
+class Change:
+    """What a review compares (the run folder's `diff.json`): the requested base and head,
+    their merge base, every changed file, and notes on what was left out."""
+
+    base: str
+    head: str
+    merge_base: str
+    diff: Diff
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "head": self.head,
+            "merge_base": self.merge_base,
+            "notes": list(self.notes),
+            **self.diff.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Change:
+        return cls(
+            base=str(data["base"]),
+            head=str(data["head"]),
+            merge_base=str(data["merge_base"]),
+            diff=Diff.from_dict(data),
+            notes=[str(n) for n in data.get("notes", ())],
+        )
+
+
+@dataclass
+class ShownDiff:
+    """The diff a code host shows on the pull request (the run folder's `github_diff.json`):
+    the lines it lets a review comment on, and notes on files it does not list."""
+
+    diff: Diff
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"notes": list(self.notes), **self.diff.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShownDiff:
+        return cls(Diff.from_dict(data), [str(n) for n in data.get("notes", ())])
 
 
 def parse_raw(raw: bytes) -> list[tuple[FileStatus, str | None, str, str]]:

@@ -16,6 +16,7 @@ from typing import Any
 MAX_MESSAGE_CHARS = 4_000
 MAX_SUGGESTION_CHARS = 8_000
 MAX_RULE_CHARS = 120
+MAX_SNIPPET_CHARS = 400
 
 
 class Severity(StrEnum):
@@ -50,6 +51,7 @@ class Finding:
     fingerprint: str = ""
     also_reported_by: tuple[str, ...] = field(default=())
     confidence: float | None = None  # a model's own estimate, 0..1; analysers leave it unset
+    snippet: str | None = None  # the flagged line's code (set when the review merges findings)
 
     @property
     def last_line(self) -> int:
@@ -60,16 +62,20 @@ class Finding:
         """The problem this finding is about, comparable across agents."""
         return self.category or self.rule
 
-    def with_fingerprint(self, line_text: str, occurrence: int = 0) -> Finding:
+    def placed(self, line_text: str, occurrence: int = 0) -> Finding:
+        """This finding on a line whose code is `line_text`, the `occurrence`-th such line of
+        its file: the fingerprint and the snippet come from that code."""
         fingerprint = make_fingerprint(self.problem, self.path, line_text, occurrence)
-        return replace(self, fingerprint=fingerprint)
+        snippet = _bounded(line_text.rstrip(), MAX_SNIPPET_CHARS)
+        return replace(self, fingerprint=fingerprint, snippet=snippet)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
-        if self.confidence is None:  # analyser findings keep the original JSON shape
-            del data["confidence"]
+        for optional in ("confidence", "snippet"):  # absent rather than null
+            if data[optional] is None:
+                del data[optional]
         return data
 
     @classmethod
@@ -107,6 +113,9 @@ class Finding:
             fingerprint=str(data.get("fingerprint") or "")[:64],
             also_reported_by=tuple(str(a) for a in data.get("also_reported_by") or ()),
             confidence=_confidence(data.get("confidence")),
+            snippet=None
+            if data.get("snippet") is None
+            else _bounded(str(data["snippet"]), MAX_SNIPPET_CHARS),
         )
 
 

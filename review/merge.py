@@ -44,7 +44,7 @@ def merge_findings(
         if not diff.accepts(finding.path, finding.line, finding.end_line, mode):
             result.filtered_out += 1
             continue
-        finding = finding.with_fingerprint(*_line_and_occurrence(lines, finding.line))
+        finding = finding.placed(*_line_and_occurrence(lines, finding.line))
         key = (finding.path, finding.line, finding.problem)  # same place, same problem
         by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
     result.findings = sorted(
@@ -75,11 +75,12 @@ def _is_repository_path(path: str) -> bool:
 
 
 def _line_and_occurrence(lines: list[str] | None, line: int) -> tuple[str, int]:
-    """The flagged line's text and how many identical lines come before it in the file."""
-    if not lines:
+    """The flagged line's text and how many lines like it (whitespace aside) come before it."""
+    if not lines or line > len(lines):
         return "", 0
-    text = " ".join(lines[line - 1].split())
-    return text, sum(1 for earlier in lines[: line - 1] if " ".join(earlier.split()) == text)
+    text = lines[line - 1]
+    normal = " ".join(text.split())
+    return text, sum(1 for earlier in lines[: line - 1] if " ".join(earlier.split()) == normal)
 
 
 def _combine(kept: Finding, other: Finding) -> Finding:

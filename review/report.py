@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from review.agent_result import AgentResult, usage_of
 from review.findings import Finding, Severity
 
 REPORT_VERSION = 1
@@ -44,27 +45,21 @@ class AgentStatus:
             seconds=float(data.get("seconds", 0.0)),
             error=data.get("error"),
             notes=tuple(data.get("notes", ())),
-            usage=_usage(data.get("usage")),
+            usage=usage_of(data.get("usage")),
             dismissed=tuple(d for d in data.get("dismissed") or () if isinstance(d, dict)),
         )
 
     @classmethod
-    def from_findings_file(cls, data: dict[str, Any], findings: int) -> AgentStatus:
-        """The status an agent's findings file (untrusted JSON) reports; bad fields are dropped."""
-        seconds = data.get("seconds")
-        notes = data.get("notes")
-        error = data.get("error")
-        dismissed = data.get("dismissed")
+    def of(cls, result: AgentResult, findings: int) -> AgentStatus:
+        """The status of an agent's result, with the findings it contributed to the review."""
         return cls(
-            status=str(data.get("status", "failed")),
+            status=result.status,
             findings=findings,
-            seconds=float(seconds) if isinstance(seconds, int | float) else 0.0,
-            error=None if error is None else str(error),
-            notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
-            usage=_usage(data.get("usage")),
-            dismissed=tuple(d for d in dismissed if isinstance(d, dict))[:100]
-            if isinstance(dismissed, list)
-            else (),
+            seconds=result.seconds,
+            error=result.error,
+            notes=tuple(result.notes),
+            usage=result.usage,
+            dismissed=tuple(result.dismissed),
         )
 
     def usage_text(self) -> str:
@@ -77,26 +72,6 @@ class AgentStatus:
             f"{_count(usage.get('output_tokens'))} out, {usage.get('model_calls') or 0} model calls"
         )
         return text + (f", budget reached: {usage['stopped']}" if usage.get("stopped") else "")
-
-
-_USAGE_KEYS = (
-    "model",
-    "input_tokens",
-    "output_tokens",
-    "model_calls",
-    "tool_calls",
-    "seconds",
-    "stopped",
-    "error",
-)
-
-
-def _usage(data: object) -> dict[str, Any] | None:
-    """The usage record of a findings file, keeping only known keys of plain types."""
-    if not isinstance(data, dict):
-        return None
-    plain = str | int | float | None
-    return {k: v for k, v in data.items() if k in _USAGE_KEYS and isinstance(v, plain)}
 
 
 def _count(value: object) -> str:

@@ -15,14 +15,16 @@ from typing import Any
 from review.diff import FilterMode
 from review.findings import Severity
 
-DEFAULT_AGENTS: tuple[str, ...] = ("security", "style", "secrets")
-
 
 @dataclass(frozen=True)
 class ReviewConfig:
-    """How a review runs; every field has a default a user would expect."""
+    """How a review runs; every field has a default a user would expect.
 
-    agents: tuple[str, ...] = DEFAULT_AGENTS
+    `agents` names the agents to run; empty means the registry's default agents
+    (`agents.registry.default_agents`), which the workflow's source fills in.
+    """
+
+    agents: tuple[str, ...] = ()
     filter_mode: FilterMode = FilterMode.ADDED
     fail_on: Severity | None = Severity.ERROR
     max_file_bytes: int = 1_000_000
@@ -44,10 +46,6 @@ class ReviewConfig:
     def uses_model(self) -> bool:
         return self.model != "none" or any(m != "none" for m in self.agent_models.values())
 
-    def default_agents(self) -> tuple[str, ...]:
-        """The agents to run when none is named: the model-only reviewer needs a model."""
-        return (*DEFAULT_AGENTS, "correctness") if self.uses_model else DEFAULT_AGENTS
-
     def model_for(self, agent: str) -> str:
         """The model spec an agent uses: its override, else the review's model."""
         return self.agent_models.get(agent) or self.model
@@ -64,7 +62,7 @@ class ReviewConfig:
     def from_dict(cls, data: dict[str, Any]) -> ReviewConfig:
         fail_on = data.get("fail_on", Severity.ERROR.value)
         return cls(
-            agents=tuple(data.get("agents", DEFAULT_AGENTS)),
+            agents=tuple(data.get("agents") or ()),
             filter_mode=FilterMode(data.get("filter_mode", FilterMode.ADDED.value)),
             fail_on=Severity(fail_on) if fail_on else None,
             max_file_bytes=int(data.get("max_file_bytes", cls.max_file_bytes)),

@@ -17,24 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_cache_dir
+from review.agent_result import AgentResult
+from review.diff import Change, ShownDiff
+from review.report import Report
+from review.request import ReviewRequest
 
-LAMBDA_MOUNT = Path("/mnt/workspace")
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_AGENT = re.compile(r"[a-z0-9_-]{1,40}")
 
 
 class PathEscape(ValueError):
     """A path that would leave the directory it must stay in."""
-
-
-def default_root(environ: dict[str, str] | None = None) -> Path:
-    """Where the workspace lives when nothing says otherwise."""
-    env = os.environ if environ is None else environ
-    if env.get("REVIEWBOT_WORKSPACE"):
-        return Path(env["REVIEWBOT_WORKSPACE"]).expanduser()
-    if env.get("AWS_LAMBDA_FUNCTION_NAME"):
-        return LAMBDA_MOUNT
-    return Path(user_cache_dir("reviewbot")) / "workspace"
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,11 @@ class Workspace:
 
 @dataclass(frozen=True)
 class RunDir:
-    """One review's folder: request, checkout, diff, findings, report."""
+    """One review's folder: request, checkout, diff, findings, report.
+
+    Each file has one typed writer and one typed reader here; nothing else parses them.
+    Writes are atomic (a temporary file renamed over the old one).
+    """
 
     path: Path
 
@@ -77,14 +74,65 @@ class RunDir:
     def report_file(self) -> Path:
         return self.path / "report.json"
 
+    @property
+    def shown_diff_file(self) -> Path:
+        return self.path / "github_diff.json"
+
     def findings_file(self, agent: str) -> Path:
-        if not re.fullmatch(r"[a-z0-9_-]{1,40}", agent):
+        if not _AGENT.fullmatch(agent):
             raise ValueError(f"invalid agent name {agent!r}")
         return self.findings_dir / f"{agent}.json"
 
     def source_path(self, relative: str) -> Path:
         """The checkout file `relative`, refusing anything that resolves outside the checkout."""
         return confine(self.src, relative)
+
+    # -- the typed files -------------------------------------------------------------------
+
+    def write_request(self, request: ReviewRequest) -> None:
+        write_json_atomic(self.request_file, request.to_dict())
+
+    def read_request(self) -> ReviewRequest:
+        return ReviewRequest.from_dict(read_json(self.request_file))
+
+    def write_change(self, change: Change) -> None:
+        write_json_atomic(self.diff_file, change.to_dict())
+
+    def read_change(self) -> Change:
+        return Change.from_dict(read_json(self.diff_file))
+
+    def finished_change(self, base: str, head: str) -> Change | None:
+        """The change already computed for exactly `base`..`head`, if any (a resumed clone)."""
+        try:
+            change = self.read_change()
+        except (OSError, ValueError, KeyError):
+            return None
+        return change if (change.base, change.head) == (base, head) else None
+
+    def write_agent_result(self, result: AgentResult) -> Path:
+        target = self.findings_file(result.agent)
+        write_json_atomic(target, result.to_dict())
+        return target
+
+    def read_agent_result(self, agent: str) -> AgentResult:
+        """The agent's result; a missing or unreadable file reads as a failed agent."""
+        try:
+            data = read_json(self.findings_file(agent))
+        except (OSError, ValueError) as exc:
+            return AgentResult.failed(agent, f"no readable findings file ({exc})")
+        return AgentResult.from_dict(agent, data)
+
+    def write_report(self, report: Report) -> None:
+        write_json_atomic(self.report_file, report.to_dict())
+
+    def read_report(self) -> Report:
+        return Report.from_dict(read_json(self.report_file))
+
+    def write_shown_diff(self, shown: ShownDiff) -> None:
+        write_json_atomic(self.shown_diff_file, shown.to_dict())
+
+    def read_shown_diff(self) -> ShownDiff:
+        return ShownDiff.from_dict(read_json(self.shown_diff_file))
 
 
 def confine(root: Path, relative: str) -> Path:

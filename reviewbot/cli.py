@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 from importlib.metadata import version
@@ -13,8 +12,8 @@ from pathlib import Path
 
 from review.diff import FilterMode
 from review.findings import Severity
-from review.request import DEFAULT_AGENTS, ReviewConfig, ReviewRequest
-from review.workspace import default_root
+from review.request import ReviewConfig, ReviewRequest
+from review.settings import ConfigError, Settings, load_settings
 
 USAGE_ERROR = 2
 _REPLAY_SECRET = "replay checks no signature"  # noqa: S105 - a placeholder, never a real secret
@@ -29,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        return args.command(args)
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"reviewbot: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        return args.command(args, settings)
     except UsageError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -39,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from agents.registry import default_agents
+    from reporter.formats import formats
+
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
     parser.add_argument("--version", action="version", version=version("reviewbot"))
     parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
@@ -48,12 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
     review.add_argument("--base", help="base ref (default: merge base with the default branch)")
     review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
-    review.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
+    review.add_argument(
+        "--format",
+        choices=list(formats()),
+        default="text",
+        help="; ".join(f"{f.name}: {f.description}" for f in formats().values()),
+    )
     review.add_argument("--output", type=Path, help="write the review to this file")
     review.add_argument(
         "--agents",
-        help=f"comma-separated agents to run (default: {','.join(DEFAULT_AGENTS)}, "
-        "and correctness when a model is set)",
+        help=f"comma-separated agents to run (default: {','.join(default_agents(False))}; "
+        f"with a model: {','.join(default_agents(True))})",
     )
     review.add_argument(
         "--model",
@@ -98,21 +110,22 @@ def _configure_logging(verbose: bool) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _review(args: argparse.Namespace) -> int:
-    from agents.registry import AGENTS
+def _review(args: argparse.Namespace, settings: Settings) -> int:
+    from agents.registry import default_agents, names
     from orchestrator.git import GitError, default_base, repository_root, resolve_commit
     from orchestrator.local import WorkflowFailed, run_review
+    from reporter.formats import formats
 
-    model, agent_models = _models(args.model)
+    model, agent_models = _models(args.model, settings)
     models = ReviewConfig(model=model, agent_models=agent_models)
     if args.agents is None:
-        agents = models.default_agents()
+        agents = default_agents(models.uses_model)
     else:
         agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
-    unknown = [a for a in agents if a not in AGENTS]
+    unknown = [a for a in agents if a not in names()]
     if unknown or not agents:
         raise UsageError(
-            f"unknown agent {', '.join(unknown) or '(none)'}; choose from {', '.join(AGENTS)}"
+            f"unknown agent {', '.join(unknown) or '(none)'}; choose from {', '.join(names())}"
         )
     path = Path(args.path)
     if not path.is_dir():
@@ -138,11 +151,11 @@ def _review(args: argparse.Namespace) -> int:
     )
     progress = None if args.quiet else _progress(why, base, head)
     try:
-        report = run_review(request, default_root(), progress=progress)
+        report = run_review(request, settings.workspace_root(), progress=progress)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
-    rendered = _render(args.format, report, request)
+    rendered = formats()[args.format].render(report)
     if args.output:
         args.output.write_text(rendered, encoding="utf-8")
     else:
@@ -150,11 +163,11 @@ def _review(args: argparse.Namespace) -> int:
     return 1 if report.fails(config.fail_on) else 0
 
 
-def _models(values: list[str] | None) -> tuple[str, dict[str, str]]:
-    """The review's model and per-agent models from --model options (or $REVIEWBOT_MODEL)."""
+def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str, str]]:
+    """The review's model and per-agent models from --model options (or REVIEWBOT_MODEL)."""
     from agents.llm.config import ModelConfigError, parse_spec
 
-    model = os.environ.get("REVIEWBOT_MODEL", "").strip() or "none"
+    model = settings.model
     per_agent: dict[str, str] = {}
     for value in values or ():
         agent, sep, spec = value.partition("=")
@@ -170,30 +183,37 @@ def _models(values: list[str] | None) -> tuple[str, dict[str, str]]:
     return model, per_agent
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve `POST /webhook` and `GET /healthz`; reviews run on the local durable runner."""
-    from orchestrator.serve import serve
-    from webhook.settings import ConfigError, load_settings
+    from reviewbot.serve import build_serve_app, serve
 
+    model, agent_models = _models(None, settings)
+    config = ReviewConfig(model=model, agent_models=agent_models)
     try:
-        settings = load_settings(require_app=True)
+        app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    model, agent_models = _models(None)
-    config = ReviewConfig(model=model, agent_models=agent_models)
-    serve(settings, args.host, args.port, workspace=default_root(), config=config)
+    serve(app, args.host, args.port)
     return 0
 
 
-def _replay(args: argparse.Namespace) -> int:
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print what the edge would answer and which review it would start; start nothing."""
+    from agents.registry import names
+    from review.trigger import StartResult
     from webhook.replay import replay
-    from webhook.settings import ConfigError, load_settings
-    from webhook.trigger import StartResult
+    from webhook.settings import WebhookSettings
 
     try:
         payload = json.loads(args.event_json.read_text(encoding="utf-8"))
-        settings = load_settings(webhook_secret=_REPLAY_SECRET)
+        edge = WebhookSettings(
+            webhook_secret=_REPLAY_SECRET,
+            known_agents=names(),
+            app_id=settings.app_id,
+            github_api_url=settings.github_api_url,
+            app_slug=settings.app_slug,
+            review_drafts=settings.review_drafts,
+        )
     except (OSError, ValueError, ConfigError) as exc:
         raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
     if not isinstance(payload, dict):
@@ -208,7 +228,7 @@ def _replay(args: argparse.Namespace) -> int:
             )
 
     try:
-        outcome = replay(args.event, payload, settings, DryRun())
+        outcome = replay(args.event, payload, edge, DryRun())
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     result = {"status_code": outcome.status_code, "body": outcome.body, "would_start": would_start}
@@ -217,52 +237,29 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _progress(why: str, base: str, head: str):
-    def show(kind: str, data: dict) -> None:
+    from review.agent_result import AgentResult
+
+    def show(kind: str, data: object) -> None:
         if kind == "started":
-            agents = ", ".join(data["agents"])
+            agents = ", ".join(data)  # type: ignore[arg-type]
             line = f"reviewing {head[:12]} against {base[:12]} ({why}) with {agents}"
             print(line, file=sys.stderr)
-        else:
-            found = len(data.get("findings", ()))
-            detail = data.get("error") or f"{found} raw findings"
-            usage = data.get("usage") or {}
-            if usage.get("error"):
-                detail += f"; model review: {usage['error']}"
-            elif usage.get("model"):
-                detail += (
-                    f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
-                    f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
-                )
-                if usage.get("stopped"):
-                    detail += f", budget reached: {usage['stopped']}"
-            print(
-                f"  {data['agent']}: {data['status']} in {data['seconds']:.1f} s, {detail}",
-                file=sys.stderr,
+            return
+        assert isinstance(data, AgentResult)
+        detail = data.error or f"{len(data.findings)} raw findings"
+        usage = data.usage or {}
+        if usage.get("error"):
+            detail += f"; model review: {usage['error']}"
+        elif usage.get("model"):
+            detail += (
+                f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
+                f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
             )
+            if usage.get("stopped"):
+                detail += f", budget reached: {usage['stopped']}"
+        print(
+            f"  {data.agent}: {data.status} in {data.seconds:.1f} s, {detail}",
+            file=sys.stderr,
+        )
 
     return show
-
-
-def _render(fmt: str, report, request: ReviewRequest) -> str:
-    from reporter.markdown import render_markdown
-    from reporter.sarif import render_sarif
-    from reporter.text import render_text
-    from review.workspace import Workspace, read_regular_file
-
-    if fmt == "json":
-        data = report.to_dict()
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "sarif":
-        return render_sarif(report, version("reviewbot"))
-    if fmt == "markdown":
-        return render_markdown(report)
-    run = Workspace(default_root()).run(request.run_id)
-
-    def read_lines(path: str) -> list[str] | None:
-        try:
-            data = read_regular_file(run.src, path, request.config.max_file_bytes)
-        except ValueError:
-            return None
-        return None if data is None else data.decode("utf-8", "replace").splitlines()
-
-    return render_text(report, read_lines)

@@ -15,13 +15,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from review.trigger import ReviewStarter
 from webhook.dispatch import dispatch
 from webhook.github import GitHubPort
 from webhook.logs import log_event
 from webhook.routing import decide
 from webhook.settings import WebhookSettings
 from webhook.signature import verify_signature
-from webhook.trigger import ReviewStarter
 
 logger = logging.getLogger(__name__)
 

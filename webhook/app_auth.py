@@ -1,29 +1,29 @@
 """Installation tokens for the edge's own GitHub calls, without githubkit.
 
-An App JWT (RS256, PyJWT) is exchanged for an installation token, cached until a
-minute before it expires so a burst of commands costs one exchange.
+An App JWT (RS256, PyJWT) is exchanged for an installation token scoped to one
+repository and the permissions of one kind of call, kept in a `TokenCache` (the policy
+the flow uses too) so a burst of commands costs one exchange.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from webhook.github import API_HEADERS, HttpxGitHub
-from webhook.settings import DEFAULT_API_URL, WebhookSettings
+from review.github_api import API_HEADERS, TokenCache, token_key
+from review.settings import DEFAULT_API_URL
+from webhook.github import USER_AGENT, HttpxGitHub
+from webhook.settings import WebhookSettings
 
 if TYPE_CHECKING:
     import httpx
 
-REFRESH_MARGIN_SECONDS = 60
-
 
 class InstallationTokens:
-    """An async `TokenProvider`: `await tokens(installation_id)` returns a usable token."""
+    """An async `TokenProvider`: `await tokens(installation_id, "owner/name", permissions)`
+    returns a token for that repository with only those permissions."""
 
     def __init__(
         self,
@@ -39,8 +39,7 @@ class InstallationTokens:
         self._api_url = api_url.rstrip("/")
         self._transport = transport
         self._clock = clock
-        self._cache: dict[int, tuple[str, float]] = {}
-        self._lock = threading.Lock()
+        self._cache = TokenCache(clock=clock)
 
     def app_jwt(self) -> str:
         """A JWT identifying the App; backdated a minute for clock drift, valid nine more."""
@@ -50,23 +49,23 @@ class InstallationTokens:
         claims = {"iat": now - 60, "exp": now + 540, "iss": str(self._app_id)}
         return jwt.encode(claims, self._private_key, algorithm="RS256")
 
-    async def __call__(self, installation_id: int) -> str:
-        with self._lock:
-            cached = self._cache.get(installation_id)
-        if cached and cached[1] - REFRESH_MARGIN_SECONDS > self._clock():
-            return cached[0]
+    async def __call__(
+        self, installation_id: int, repository: str, permissions: Mapping[str, str]
+    ) -> str:
+        key = token_key(installation_id, repository, permissions)
+        cached = self._cache.get(key)
+        if cached:
+            return cached
         import httpx
 
         url = f"{self._api_url}/app/installations/{quote(str(installation_id))}/access_tokens"
-        headers = {**API_HEADERS, "Authorization": f"Bearer {self.app_jwt()}"}
+        headers = {**API_HEADERS, **USER_AGENT, "Authorization": f"Bearer {self.app_jwt()}"}
+        body = {"repositories": [repository.partition("/")[2]], "permissions": dict(permissions)}
         async with httpx.AsyncClient(transport=self._transport, timeout=5.0) as client:
-            response = await client.post(url, headers=headers)
+            response = await client.post(url, headers=headers, json=body)
         response.raise_for_status()
         data = response.json()
-        expires = datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00")).timestamp()
-        with self._lock:
-            self._cache[installation_id] = (data["token"], expires)
-        return data["token"]
+        return self._cache.put(key, data["token"], data["expires_at"])
 
 
 def client_from_settings(settings: WebhookSettings) -> HttpxGitHub | None:

@@ -7,10 +7,10 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from review.trigger import ReviewStarter, ReviewTrigger
 from webhook.github import WRITE_LEVELS, GitHubPort
 from webhook.logs import log_event
 from webhook.routing import Acknowledge, Command, Decision, Ignore, Reject, StartReview
-from webhook.trigger import ReviewStarter, ReviewTrigger
 
 logger = logging.getLogger(__name__)
 

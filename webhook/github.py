@@ -7,25 +7,27 @@ retry can post a reply twice.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from webhook.settings import DEFAULT_API_URL
+from review.github_api import API_HEADERS
+from review.settings import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     import httpx
 
-TokenProvider = Callable[[int], Awaitable[str]]
+# (installation id, "owner/name", permissions) -> a token for that repository only.
+TokenProvider = Callable[[int, str, Mapping[str, str]], Awaitable[str]]
 # Collaborator permission levels that may trigger a review.
 WRITE_LEVELS = frozenset({"admin", "maintain", "write"})
 BUILT_IN_ROLES = WRITE_LEVELS | {"triage", "read"}
-API_HEADERS = {
-    "Accept": "application/vnd.github+json",
-    "X-GitHub-Api-Version": "2022-11-28",
-    "User-Agent": "reviewbot-webhook",
-}
+USER_AGENT = {"User-Agent": "reviewbot-webhook"}
+# What each command call may do, for the token it asks for (least privilege).
+READ_PERMISSION: Mapping[str, str] = {"metadata": "read"}
+READ_PULL: Mapping[str, str] = {"pull_requests": "read"}
+WRITE_COMMENTS: Mapping[str, str] = {"issues": "write"}
 
 
 class PermissionChecker(Protocol):
@@ -81,12 +83,18 @@ class HttpxGitHub:
         self._timeout = timeout
 
     async def _request(
-        self, method: str, installation_id: int, path: str, body: dict[str, Any] | None = None
+        self,
+        method: str,
+        installation_id: int,
+        repository: tuple[str, str],
+        permissions: Mapping[str, str],
+        path: str,
+        body: dict[str, Any] | None = None,
     ) -> httpx.Response:
         import httpx
 
-        token = await self._tokens(installation_id)
-        headers = {**API_HEADERS, "Authorization": f"Bearer {token}"}
+        token = await self._tokens(installation_id, "/".join(repository), permissions)
+        headers = {**API_HEADERS, **USER_AGENT, "Authorization": f"Bearer {token}"}
         # A client per call: the edge makes a handful of calls per command, and a
         # long-lived client would be bound to one event loop (Mangum, replay).
         async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout) as client:
@@ -94,7 +102,7 @@ class HttpxGitHub:
 
     async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
         path = f"{_repo_path(owner, repo)}/collaborators/{quote(user, safe='')}/permission"
-        response = await self._request("GET", installation_id, path)
+        response = await self._request("GET", installation_id, (owner, repo), READ_PERMISSION, path)
         if response.status_code == 404:
             return "none"
         response.raise_for_status()
@@ -110,19 +118,23 @@ class HttpxGitHub:
         self, installation_id: int, owner: str, repo: str, comment_id: int, content: str
     ) -> None:
         path = f"{_repo_path(owner, repo)}/issues/comments/{comment_id}/reactions"
-        response = await self._request("POST", installation_id, path, {"content": content})
+        response = await self._request(
+            "POST", installation_id, (owner, repo), WRITE_COMMENTS, path, {"content": content}
+        )
         response.raise_for_status()
 
     async def reply(
         self, installation_id: int, owner: str, repo: str, issue_number: int, body: str
     ) -> None:
         path = f"{_repo_path(owner, repo)}/issues/{issue_number}/comments"
-        response = await self._request("POST", installation_id, path, {"body": body})
+        response = await self._request(
+            "POST", installation_id, (owner, repo), WRITE_COMMENTS, path, {"body": body}
+        )
         response.raise_for_status()
 
     async def pull_head(self, installation_id: int, owner: str, repo: str, number: int) -> PullHead:
         path = f"{_repo_path(owner, repo)}/pulls/{number}"
-        response = await self._request("GET", installation_id, path)
+        response = await self._request("GET", installation_id, (owner, repo), READ_PULL, path)
         response.raise_for_status()
         data = response.json()
         return PullHead(

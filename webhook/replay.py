@@ -10,11 +10,11 @@ import asyncio
 import uuid
 from typing import Any
 
+from review.trigger import ReviewStarter
 from webhook.dispatch import Outcome, dispatch
 from webhook.github import GitHubPort
 from webhook.routing import decide
 from webhook.settings import WebhookSettings
-from webhook.trigger import ReviewStarter
 
 
 def infer_event(payload: dict[str, Any]) -> str:

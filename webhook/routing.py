@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from review.trigger import ReviewTrigger
 from webhook.commands import help_text, parse_command, unknown_agents_text
 from webhook.events import ALWAYS_DELIVERED
 from webhook.payloads import CheckRunEvent, IssueCommentEvent, PullRequestEvent
 from webhook.settings import WebhookSettings
-from webhook.trigger import ReviewTrigger
 
 REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
 # author_association values that already imply write access (see libraries.md: they

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from webhook.trigger import ReviewStarter, ReviewTrigger, StartResult
+from review.trigger import ReviewStarter, ReviewTrigger, StartResult
 
 ALREADY_STARTED_CODES = frozenset({"DurableExecutionAlreadyStartedException"})
 
@@ -121,7 +121,7 @@ class LambdaStarter:
                 FunctionName=self._function,
                 InvocationType="Event",
                 DurableExecutionName=name,
-                Payload=json.dumps(trigger.to_dict()).encode(),
+                Payload=json.dumps(trigger.workflow_event()).encode(),
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ALREADY_STARTED_CODES:

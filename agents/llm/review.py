@@ -19,9 +19,9 @@ from agents.llm.prompts import REVIEWERS
 from agents.llm.redact import Redactor
 from agents.llm.sandbox import Checkout, SandboxLimits
 from agents.llm.session import ReviewSession
-from review.diff import ChangedFile, Diff
+from review.diff import ChangedFile
 from review.request import ReviewConfig
-from review.workspace import RunDir, read_json
+from review.workspace import RunDir
 
 Analyse = Callable[[RunDir, list[ChangedFile], ReviewConfig], Analysis]
 MAX_PER_CALL_OUTPUT_TOKENS = 4_096
@@ -84,7 +84,7 @@ def model_review(
     session = ReviewSession(
         reviewer=reviewer,
         checkout=Checkout(run_dir.src, SandboxLimits(max_file_bytes=config.max_file_bytes)),
-        diff=Diff.from_dict(read_json(run_dir.diff_file)),
+        diff=run_dir.read_change().diff,
         config=config,
         budget=Budget.for_agent(config, seconds),
         analyser_findings=[(f"A{i}", f) for i, f in enumerate(analysis.findings, 1)],
@@ -99,8 +99,8 @@ def model_review(
         raise AgentError(f"model review failed: {session.usage.error}")
     analysis.findings = findings
     analysis.notes += session.notes()
-    analysis.extra["usage"] = session.usage.to_dict()
-    analysis.extra["dismissed"] = [d.to_dict() for d in dismissed]
+    analysis.usage = session.usage.to_dict()
+    analysis.dismissed = [d.to_dict() for d in dismissed]
     return analysis
 
 
@@ -109,5 +109,5 @@ def _not_run(analysis: Analysis, reason: str, model_only: bool) -> Analysis:
     if model_only:
         raise AgentError(f"model review not run: {reason}")
     analysis.notes.append(f"model review not run: {reason}")
-    analysis.extra["usage"] = {"model": None, "error": reason}
+    analysis.usage = {"model": None, "error": reason}
     return analysis

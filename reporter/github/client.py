@@ -12,24 +12,21 @@ posts exactly-once must read GitHub, never a stored answer) and its retry off (s
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 from githubkit import AppAuthStrategy, GitHub, TokenAuthStrategy
 from githubkit.cache import MemCacheStrategy
 
+from reporter.github.files import MAX_LISTED_FILES
 from reporter.github.retry import Caller, RetryPolicy
 from reporter.github.settings import GitHubSettings
+from review.github_api import Permissions, TokenCache, token_key
 
-Permissions = Mapping[str, str]
 PREPARE: Permissions = {"pull_requests": "read", "checks": "write"}
 CLONE: Permissions = {"contents": "read"}
-PUBLISH: Permissions = {"pull_requests": "write", "checks": "write", "issues": "write"}
-TOKEN_MARGIN_SECONDS = 300.0  # a clone must finish with the token it started with
 PER_PAGE = 100
-MAX_LISTED_FILES = 3000  # GitHub's PR files listing stops there
 
 
 class GitHubApp:
@@ -47,7 +44,7 @@ class GitHubApp:
         self._transport = transport
         auth = AppAuthStrategy(settings.app_id, settings.private_key)
         self._github = GitHub(auth, **self._options())
-        self._tokens: dict[tuple[int, str, tuple[tuple[str, str], ...]], tuple[str, float]] = {}
+        self._tokens = TokenCache(clock=self.policy.wall_clock)
         self._lock = threading.Lock()
         self._slug: str | None = None
 
@@ -65,21 +62,18 @@ class GitHubApp:
     def token(self, installation_id: int, repository: str, permissions: Permissions) -> str:
         """An installation token for `owner/name` only, with only `permissions`."""
         name = repository.partition("/")[2]
-        key = (installation_id, repository, tuple(sorted(permissions.items())))
+        key = token_key(installation_id, repository, permissions)
         with self._lock:  # one exchange per key, even when steps race for it
             cached = self._tokens.get(key)
-            if cached and cached[1] - TOKEN_MARGIN_SECONDS > self.policy.wall_clock():
-                return cached[0]
-            caller = Caller(self.policy)
-            data = caller.call(
+            if cached:
+                return cached
+            data = Caller(self.policy).call(
                 "creating an installation token",
                 lambda: self._github.rest.apps.create_installation_access_token(
                     installation_id, repositories=[name], permissions=dict(permissions)
                 ).json(),
             )
-            expires = datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
-            self._tokens[key] = (data["token"], expires.timestamp())
-            return data["token"]
+            return self._tokens.put(key, data["token"], data["expires_at"])
 
     def repo(self, installation_id: int, repository: str, permissions: Permissions) -> RepoClient:
         """A client for one repository, acting as the installation; one per step."""

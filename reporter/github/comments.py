@@ -1,74 +1,27 @@
 """Which findings become inline review comments, and what those comments say.
 
-GitHub rejects a whole review with 422 when one comment is outside the diff it shows, so
-placement is decided from GitHub's own per-file `patch` (not from our diff): a comment
-sits on a RIGHT-side line of a hunk (an added or context line), and a multi-line comment
-only spans lines of one hunk. Everything else (outside every hunk, files without a
-patch, over the cap, already on the pull request) is left to the check run and the
-summary. Every comment carries `<!-- reviewbot:fp=... -->` so a later run recognises it.
+Placement follows the diff GitHub shows (`reporter.github.files`, `Diff.comment_range`);
+everything else (outside every hunk, files without a patch, over the cap, already on the
+pull request) is left to the check run and the summary. Every comment carries
+`<!-- reviewbot:fp=... -->` so a later run recognises it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reporter.escape import code_block, inline, truncate_body
-from review.diff import Hunk, hunks_of_patch
+from review.diff import Diff
 from review.findings import Finding
 
-log = logging.getLogger(__name__)
 FP_MARKER = re.compile(r"<!-- reviewbot:fp=([0-9a-f]{8,64}) -->")
 RUN_MARKER = "<!-- reviewbot:run={key} -->"
 _HEX = re.compile(r"[0-9a-f]{8,64}")
 _ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
-
-
-class PatchIndex:
-    """The lines GitHub lets a review comment on, per file, from the files listing."""
-
-    def __init__(self, files: Iterable[dict[str, Any]]) -> None:
-        self._hunks: dict[str, list[tuple[frozenset[int], Hunk]]] = {}
-        for entry in files:
-            patch = entry.get("patch")
-            if not isinstance(patch, str) or not patch.strip():
-                continue  # binary, too large, or a pure rename: nothing to comment on
-            try:
-                hunks, binary = hunks_of_patch(patch)
-            except Exception as exc:  # noqa: BLE001 - it only costs the file its inline comments
-                log.warning("patch of %s not understood (%s)", entry.get("filename"), exc)
-                continue
-            if not binary:
-                self._hunks[str(entry["filename"])] = [
-                    (frozenset((*h.added, *h.context)), h) for h in hunks
-                ]
-
-    def hunk_of(self, path: str, line: int) -> int | None:
-        """The index of the hunk whose RIGHT side shows `line`, or None."""
-        for index, (lines, _) in enumerate(self._hunks.get(path, ())):
-            if line in lines:
-                return index
-        return None
-
-    def placement(self, finding: Finding) -> tuple[int | None, int] | None:
-        """(start_line, line) for a comment on this finding, or None if it cannot be inline.
-
-        The whole range goes into one comment when both ends are in one hunk; otherwise
-        the comment sits on the first line alone.
-        """
-        first = self.hunk_of(finding.path, finding.line)
-        if first is None:
-            return None
-        last = finding.last_line
-        if last > finding.line and self.hunk_of(finding.path, last) == first:
-            lines = self._hunks[finding.path][first][0]
-            if all(n in lines for n in range(finding.line, last + 1)):
-                return finding.line, last
-        return None, finding.line
 
 
 @dataclass(frozen=True)
@@ -134,15 +87,18 @@ def posted_fingerprints(comments: Iterable[dict[str, Any]], bot_login: str) -> s
 
 def plan_review(
     findings: Iterable[Finding],
-    patches: PatchIndex,
+    shown: Diff,
     posted: set[tuple[str, int]],
     max_comments: int,
 ) -> ReviewPlan:
-    """Place findings, gravest first, until `max_comments` new comments are planned."""
+    """Place findings, gravest first, until `max_comments` new comments are planned.
+
+    `shown` is the diff GitHub shows on the pull request.
+    """
     plan = ReviewPlan()
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
     for finding in ordered:
-        place = patches.placement(finding)
+        place = shown.comment_range(finding.path, finding.line, finding.end_line)
         if place is None:
             plan.outside_diff.append(finding)
             continue

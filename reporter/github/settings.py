@@ -1,26 +1,15 @@
-"""What the review side needs to act as the GitHub App, passed explicitly.
+"""What the review side needs to act as the GitHub App, as one value passed explicitly.
 
-The webhook edge has its own settings (`webhook.settings`); the review workflow needs
-the App's identity and a few publishing choices, and no webhook secret. Nothing here is
-global: every client is built from one of these values.
+Built from `review.settings.Settings` by an entry point; nothing here reads the
+environment, and nothing is global: every client is built from one of these values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from webhook.settings import (
-    DEFAULT_API_URL,
-    ConfigError,
-    WebhookSettings,
-    app_id_from_text,
-    private_key_from_env,
-)
-
-DEFAULT_MAX_INLINE_COMMENTS = 25
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+from review.settings import DEFAULT_API_URL, DEFAULT_MAX_INLINE_COMMENTS, ConfigError, Settings
 
 
 @dataclass(frozen=True)
@@ -50,46 +39,15 @@ class GitHubSettings:
             raise ConfigError("REVIEWBOT_MAX_INLINE_COMMENTS must not be negative")
 
     @classmethod
-    def from_webhook_settings(
-        cls, settings: WebhookSettings, env: Mapping[str, str] | None = None
+    def from_settings(
+        cls, settings: Settings, read_secret: Callable[[str], str] | None = None
     ) -> GitHubSettings:
-        """The review side of `reviewbot serve`, from the edge's settings plus `env`."""
-        if settings.app_id is None or not settings.private_key:
-            raise ConfigError(
-                "REVIEWBOT_APP_ID and REVIEWBOT_PRIVATE_KEY are needed to review pull requests"
-            )
-        return cls(
-            app_id=settings.app_id,
-            private_key=settings.private_key,
-            api_url=settings.github_api_url,
-            **_publishing(env or {}),
-        )
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str], *, private_key: str | None = None) -> GitHubSettings:
-        """For a review function (Lambda): `private_key` overrides the environment."""
-        app_id = app_id_from_text(env.get("REVIEWBOT_APP_ID") or "")
-        if app_id is None:
-            raise ConfigError("REVIEWBOT_APP_ID is not set: set it to the GitHub App's numeric id")
-        key = private_key or private_key_from_env(env)
-        if not key:
-            raise ConfigError("REVIEWBOT_PRIVATE_KEY or REVIEWBOT_PRIVATE_KEY_PATH is not set")
+        """The review side of the deployment; ConfigError names a missing App id or key."""
+        app_id, key = settings.require_app(read_secret)
         return cls(
             app_id=app_id,
             private_key=key,
-            api_url=(env.get("REVIEWBOT_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
-            **_publishing(env),
+            api_url=settings.github_api_url,
+            max_inline_comments=settings.max_inline_comments,
+            request_changes=settings.request_changes,
         )
-
-
-def _publishing(env: Mapping[str, str]) -> dict[str, object]:
-    raw_max = (env.get("REVIEWBOT_MAX_INLINE_COMMENTS") or "").strip()
-    if raw_max and not (raw_max.isascii() and raw_max.isdigit()):
-        raise ConfigError(f"REVIEWBOT_MAX_INLINE_COMMENTS must be a number, got {raw_max!r}")
-    raw_flag = (env.get("REVIEWBOT_REQUEST_CHANGES") or "").strip().lower()
-    if raw_flag not in _TRUE | _FALSE:
-        raise ConfigError(f"REVIEWBOT_REQUEST_CHANGES must be true or false, got {raw_flag!r}")
-    return {
-        "max_inline_comments": int(raw_max) if raw_max else DEFAULT_MAX_INLINE_COMMENTS,
-        "request_changes": raw_flag in _TRUE,
-    }

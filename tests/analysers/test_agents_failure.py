@@ -215,7 +215,8 @@ def test_a_findings_file_with_fields_of_the_wrong_type_does_not_sink_the_review(
 
 def test_a_missing_findings_file_is_a_failed_agent(repo, tmp_path) -> None:
     """The merge step alone, as after an agent function that never wrote its file."""
-    request = ReviewRequest(str(repo.path), str(repo.path), repo.head, repo.base)
+    config = ReviewConfig(agents=("security", "style", "secrets"))
+    request = ReviewRequest(str(repo.path), str(repo.path), repo.head, repo.base, config=config)
     run = Workspace(tmp_path).run(request.run_id)
     steps.prepare(run, request)
     steps.clone(run, request)
@@ -233,7 +234,7 @@ def test_run_agent_never_raises(tmp_path) -> None:
 
     run = Workspace(tmp_path).run("missing-run")
     agent = Agent("style", lambda path: True, explode)
-    target = run_agent(agent, run, ReviewConfig())  # no diff.json at all
-    data = read_json(target)
+    run_agent(agent, run, ReviewConfig())  # no diff.json at all
+    data = read_json(run.findings_file("style"))
     assert data["status"] == "failed" and data["findings"] == []
     assert "diff.json" in data["error"]

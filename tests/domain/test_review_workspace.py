@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from review.workspace import PathEscape, Workspace, confine, default_root, read_regular_file
+from review.settings import load_settings
+from review.workspace import PathEscape, Workspace, confine, read_regular_file
 
 
 @pytest.fixture
@@ -108,7 +109,10 @@ def test_source_path_and_run_ids_are_checked(tmp_path: Path) -> None:
             run.findings_file(bad)
 
 
-def test_workspace_root_comes_from_the_environment(tmp_path: Path) -> None:
-    assert default_root({"REVIEWBOT_WORKSPACE": str(tmp_path)}) == tmp_path
-    assert default_root({"AWS_LAMBDA_FUNCTION_NAME": "f"}) == Path("/mnt/workspace")
-    assert default_root() == Path(os.environ["REVIEWBOT_WORKSPACE"])  # set by conftest
+def test_workspace_root_comes_from_the_settings(tmp_path: Path) -> None:
+    assert load_settings({"REVIEWBOT_WORKSPACE": str(tmp_path)}).workspace_root() == tmp_path
+    on_lambda = load_settings({"AWS_LAMBDA_FUNCTION_NAME": "f"})
+    assert on_lambda.workspace_root() == Path("/mnt/workspace")
+    local = load_settings({}).workspace_root()
+    assert local.name == "workspace" and "reviewbot" in local.parts
+    assert load_settings().workspace_root() == Path(os.environ["REVIEWBOT_WORKSPACE"])  # conftest

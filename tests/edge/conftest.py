@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webhook_support import SECRET, Deliver, FakeGitHub, RecordingStarter, headers_for
 
+from agents.registry import names
 from webhook.app import create_app
 from webhook.settings import WebhookSettings
 from webhook.starters import DedupingStarter
@@ -16,7 +17,7 @@ from webhook.starters import DedupingStarter
 
 @pytest.fixture
 def settings() -> WebhookSettings:
-    return WebhookSettings(webhook_secret=SECRET, app_id=2)
+    return WebhookSettings(webhook_secret=SECRET, app_id=2, known_agents=names())
 
 
 @pytest.fixture

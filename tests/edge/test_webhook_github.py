@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from review.github_api import API_VERSION
 from webhook.app_auth import InstallationTokens, client_from_settings
 from webhook.github import HttpxGitHub, PullHead
 from webhook.settings import WebhookSettings
@@ -31,10 +33,15 @@ class Recorder:
         return self._handler(request)
 
 
+TOKENS: list[tuple[int, str, dict[str, str]]] = []
+
+
 def github_with(handler: Handler) -> tuple[HttpxGitHub, Recorder]:
     recorder = Recorder(handler)
+    TOKENS.clear()
 
-    async def token(installation_id: int) -> str:
+    async def token(installation_id: int, repository: str, permissions: Any) -> str:
+        TOKENS.append((installation_id, repository, dict(permissions)))
         return f"token-{installation_id}"
 
     return HttpxGitHub(token, API + "/", transport=httpx.MockTransport(recorder)), recorder
@@ -58,7 +65,15 @@ def test_permission(answer: dict[str, Any], expected: str) -> None:
     assert request.method == "GET"
     assert request.url.raw_path == b"/api/v3/repos/octo/repo/collaborators/al%2Fice/permission"
     assert request.headers["Authorization"] == "Bearer token-5"
-    assert request.headers["X-GitHub-Api-Version"] == "2022-11-28"
+    assert request.headers["X-GitHub-Api-Version"] == API_VERSION
+    # a token for this repository only, allowed to read metadata only
+    assert TOKENS == [(5, "octo/repo", {"metadata": "read"})]
+
+
+def test_the_edge_and_githubkit_speak_one_api_version() -> None:
+    from githubkit.versions import LATEST_VERSION
+
+    assert API_VERSION == LATEST_VERSION
 
 
 def test_permission_of_a_stranger_is_none() -> None:
@@ -84,6 +99,7 @@ def test_react_and_reply_post_once() -> None:
     assert json.loads(react.content) == {"content": "eyes"}
     assert (reply.method, reply.url.path) == ("POST", "/api/v3/repos/octo/repo/issues/3/comments")
     assert json.loads(reply.content) == {"body": "hello"}
+    assert TOKENS == [(5, "octo/repo", {"issues": "write"})] * 2
 
 
 def test_failed_post_is_not_retried() -> None:
@@ -100,6 +116,7 @@ def test_pull_head() -> None:
         "abc", "feat", "main", "open"
     )
     assert recorder.requests[0].url.path == "/api/v3/repos/octo/repo/pulls/8"
+    assert TOKENS == [(5, "octo/repo", {"pull_requests": "read"})]
 
 
 # InstallationTokens --------------------------------------------------------------------
@@ -137,14 +154,21 @@ def test_installation_token_exchange_and_cache(rsa_key: rsa.RSAPrivateKey) -> No
     tokens = InstallationTokens(
         123, pem(rsa_key), API, transport=httpx.MockTransport(recorder), clock=lambda: now[0]
     )
-    assert asyncio.run(tokens(77)) == "ghs_1"
-    assert asyncio.run(tokens(77)) == "ghs_1"
-    assert recorder.requests[0].url.path == "/api/v3/app/installations/77/access_tokens"
-    assert recorder.requests[0].method == "POST"
-    # Within a minute of expiry (2027-01-15T09:00:00Z) the token is renewed.
-    now[0] = 1_800_000_000.0 + 3600 * 24 * 365
-    assert asyncio.run(tokens(77)) == "ghs_2"
-    assert len(recorder.requests) == 2
+    read = {"metadata": "read"}
+    assert asyncio.run(tokens(77, "octo/repo", read)) == "ghs_1"
+    assert asyncio.run(tokens(77, "octo/repo", read)) == "ghs_1"
+    first = recorder.requests[0]
+    assert first.url.path == "/api/v3/app/installations/77/access_tokens"
+    assert first.method == "POST"
+    # scoped to the one repository and the permissions asked for
+    assert json.loads(first.content) == {"repositories": ["repo"], "permissions": read}
+    # another repository or other permissions is another token
+    assert asyncio.run(tokens(77, "octo/other", read)) == "ghs_2"
+    assert asyncio.run(tokens(77, "octo/repo", {"issues": "write"})) == "ghs_3"
+    # Within five minutes of expiry (2027-01-15T09:00:00Z) the token is renewed.
+    now[0] = datetime(2027, 1, 15, 8, 56, tzinfo=UTC).timestamp()
+    assert asyncio.run(tokens(77, "octo/repo", read)) == "ghs_4"
+    assert len(recorder.requests) == 4
 
 
 def test_client_from_settings(rsa_key: rsa.RSAPrivateKey) -> None:

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from webhook_support import SECRET, RecordingStarter, headers_for, load, sign
 
+from review.trigger import ReviewTrigger, StartResult
 from webhook.app import create_app
 from webhook.settings import ConfigError, WebhookSettings
 from webhook.signature import verify_signature
-from webhook.trigger import ReviewTrigger, StartResult
 
 OPENED = json.dumps(load("pull_request/opened.payload.json")).encode()
 

@@ -18,9 +18,11 @@ from mangum import Mangum
 from moto import mock_aws
 from webhook_support import REPO_ROOT, SECRET, RecordingStarter, headers_for, load, sign
 
-import webhook.lambda_handler as lambda_handler
+import reviewbot.lambda_handlers as lambda_handlers
+from review import settings as settings_module
+from review.settings import ConfigError, load_settings
 from webhook.app import create_app
-from webhook.settings import ConfigError, WebhookSettings
+from webhook.settings import WebhookSettings
 from webhook.starters import LambdaStarter
 
 CONTEXT = SimpleNamespace(function_name="reviewbot-webhook", aws_request_id="req-1")
@@ -126,10 +128,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         "AWS_EC2_METADATA_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
-    lambda_handler.secret_string.cache_clear()
+    settings_module.read_secret.cache_clear()
     with mock_aws():
         yield
-    lambda_handler.secret_string.cache_clear()
+    settings_module.read_secret.cache_clear()
 
 
 def test_built_handler_reads_the_secret_from_secrets_manager_once(
@@ -137,9 +139,9 @@ def test_built_handler_reads_the_secret_from_secrets_manager_once(
 ) -> None:
     arn = boto3.client("secretsmanager").create_secret(Name="wh", SecretString=SECRET)["ARN"]
     env = {"REVIEWBOT_WEBHOOK_SECRET_ARN": arn, "REVIEWBOT_REVIEW_FUNCTION": "reviewbot-review"}
-    handler = lambda_handler.build_handler(env)
-    lambda_handler.build_handler(env)
-    assert lambda_handler.secret_string.cache_info().misses == 1
+    handler = lambda_handlers.build_webhook(load_settings(env))
+    lambda_handlers.build_webhook(load_settings(env))
+    assert settings_module.read_secret.cache_info().misses == 1
 
     client = boto3.client("lambda", region_name="us-east-1")
     stubber = Stubber(client)
@@ -163,12 +165,12 @@ def test_built_handler_reads_the_secret_from_secrets_manager_once(
 
 def test_build_handler_requires_a_review_function(aws: None) -> None:
     with pytest.raises(ConfigError, match="REVIEWBOT_REVIEW_FUNCTION"):
-        lambda_handler.build_handler({"REVIEWBOT_WEBHOOK_SECRET": "x"})
+        lambda_handlers.build_webhook(load_settings({"REVIEWBOT_WEBHOOK_SECRET": "x"}))
 
 
 def test_build_handler_refuses_an_empty_secret(aws: None) -> None:
     with pytest.raises(ConfigError, match="REVIEWBOT_WEBHOOK_SECRET"):
-        lambda_handler.build_handler({"REVIEWBOT_REVIEW_FUNCTION": "f"})
+        lambda_handlers.build_webhook(load_settings({"REVIEWBOT_REVIEW_FUNCTION": "f"}))
 
 
 def test_module_handler_is_built_from_the_environment_on_first_access(
@@ -176,23 +178,25 @@ def test_module_handler_is_built_from_the_environment_on_first_access(
 ) -> None:
     monkeypatch.setenv("REVIEWBOT_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("REVIEWBOT_REVIEW_FUNCTION", "reviewbot-review")
-    monkeypatch.delitem(lambda_handler.__dict__, "handler", raising=False)
+    monkeypatch.delitem(lambda_handlers.__dict__, "webhook", raising=False)
     root_handlers = logging.getLogger().handlers[:]
     try:
-        handler = lambda_handler.handler
+        handler = lambda_handlers.webhook
         assert isinstance(handler, Mangum)
-        assert lambda_handler.handler is handler
+        assert lambda_handlers.webhook is handler
     finally:
-        lambda_handler.__dict__.pop("handler", None)
+        lambda_handlers.__dict__.pop("webhook", None)
         logging.getLogger().handlers[:] = root_handlers
     with pytest.raises(AttributeError):
-        lambda_handler.not_there  # noqa: B018
+        lambda_handlers.not_there  # noqa: B018
 
 
 def test_cold_start_imports_nothing_heavy() -> None:
     code = (
-        "import sys, webhook.lambda_handler as m\n"
-        "m.build_handler({'REVIEWBOT_WEBHOOK_SECRET': 'x', 'REVIEWBOT_REVIEW_FUNCTION': 'f'})\n"
+        "import sys, reviewbot.lambda_handlers as m\n"
+        "from review.settings import load_settings\n"
+        "m.build_webhook(load_settings({'REVIEWBOT_WEBHOOK_SECRET': 'x', "
+        "'REVIEWBOT_REVIEW_FUNCTION': 'f'}))\n"
         "print(' '.join(sorted({n.split('.')[0] for n in sys.modules})))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
@@ -202,7 +206,7 @@ def test_cold_start_imports_nothing_heavy() -> None:
     assert result.returncode == 0, result.stderr
     loaded = set(result.stdout.split())
     assert "fastapi" in loaded and "mangum" in loaded
-    forbidden = {"orchestrator", "agents", "strands", "githubkit", "git", "review", "reporter"}
+    forbidden = {"orchestrator", "strands", "githubkit", "git", "reporter"}
     assert not loaded & forbidden
     # boto3 waits for the first start (or a Secrets Manager ARN), httpx and PyJWT for
     # the first command.

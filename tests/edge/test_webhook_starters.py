@@ -17,10 +17,10 @@ from botocore.stub import Stubber
 from fastapi.testclient import TestClient
 from webhook_support import SECRET, RecordingStarter, headers_for, load
 
+from review.trigger import ReviewTrigger, StartResult
 from webhook.app import create_app
 from webhook.settings import WebhookSettings
 from webhook.starters import DedupingStarter, LambdaStarter
-from webhook.trigger import ReviewTrigger, StartResult
 
 TRIGGER = ReviewTrigger(
     delivery_id="d-1",
@@ -216,14 +216,18 @@ def test_lambda_starter_invokes_the_alias_asynchronously_with_a_durable_name() -
         "FunctionName": "reviewbot-review:live",
         "InvocationType": "Event",
         "DurableExecutionName": TRIGGER.execution_name(),
-        "Payload": json.dumps(TRIGGER.to_dict()).encode(),
+        "Payload": json.dumps(TRIGGER.workflow_event()).encode(),
     }
     stubber.add_response("invoke", {"StatusCode": 202}, expected)
     with stubber:
         result = starter.start(TRIGGER)
     stubber.assert_no_pending_responses()
     assert result == StartResult(True, TRIGGER.execution_name(), "invoked")
-    assert json.loads(expected["Payload"]) == TRIGGER.to_dict()
+    # the workflow's event names its source explicitly: no shape sniffing on the other side
+    assert json.loads(expected["Payload"]) == {
+        "source": "pull_request",
+        "trigger": TRIGGER.to_dict(),
+    }
 
 
 def test_lambda_starter_treats_already_started_as_a_duplicate() -> None:

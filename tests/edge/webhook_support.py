@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from review.trigger import ReviewTrigger, StartResult
 from webhook.github import PullHead
-from webhook.trigger import ReviewTrigger, StartResult
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEBHOOKS = REPO_ROOT.parent / "shared" / "webhooks"  # ../shared from the repository root

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.metadata import version
 
 import pytest
 
 from reporter.escape import GITHUB_BODY_LIMIT, code_block, inline, neutralise, truncate_body
-from reporter.markdown import SUMMARY_MARKER, render_markdown
-from reporter.sarif import render_sarif
-from reporter.text import render_text
+from reporter.formats import formats
+from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
+from reporter.formats.sarif import render_sarif
+from reporter.formats.text import render_text
 from review.findings import Finding, Severity
 from review.report import AgentStatus, Report
 
@@ -113,14 +115,18 @@ def test_markdown_is_capped_at_githubs_limit() -> None:
 
 
 def test_text_groups_by_file_and_shows_each_code_line() -> None:
-    sources = {
-        "a.py": ["import os", "x = eval(input())", "y = 1"],
-        "b.py": ["password = 'hunter2'"],
-    }
     report = make_report(
         [
-            f("a.py", 1, rule="F401", agent="style", severity=Severity.NOTE, suggestion=""),
-            f("a.py", 2),
+            f(
+                "a.py",
+                1,
+                rule="F401",
+                agent="style",
+                severity=Severity.NOTE,
+                suggestion="",
+                snippet="import os",
+            ),
+            f("a.py", 2, snippet="x = eval(input())"),
             f(
                 "b.py",
                 1,
@@ -128,13 +134,14 @@ def test_text_groups_by_file_and_shows_each_code_line() -> None:
                 agent="secrets",
                 severity=Severity.ERROR,
                 also_reported_by=("security",),
+                snippet="password = 'hunter2'",
             ),
             f("gone.py", 7, rule="X"),
         ],
         notes=["big.py: over 20000 changed lines, not reviewed"],
         agents={"security": AgentStatus("ok"), "style": AgentStatus("failed", error="boom")},
     )
-    out = render_text(report, sources.get).splitlines()
+    out = render_text(report).splitlines()
     assert out[:5] == [
         "a.py",
         "  1: N [F401] Use of eval  (style)",
@@ -157,7 +164,7 @@ def test_text_groups_by_file_and_shows_each_code_line() -> None:
 
 
 def test_text_of_an_empty_review() -> None:
-    out = render_text(make_report([]), lambda path: None)
+    out = render_text(make_report([]))
     assert out.startswith("0 findings in 2 changed files, cccccccccccc..aaaaaaaaaaaa; agents:")
 
 
@@ -178,12 +185,12 @@ def test_sarif_locations_levels_and_rules() -> None:
             "secrets": AgentStatus("ok"),
         },
     )
-    sarif = json.loads(render_sarif(report, "1.2.3"))
+    sarif = json.loads(render_sarif(report))
     assert sarif["version"] == "2.1.0"
     assert sarif["$schema"].endswith("sarif-2.1.0.json")
     runs = {run["tool"]["driver"]["name"]: run for run in sarif["runs"]}
     assert list(runs) == ["reviewbot-security", "reviewbot-style", "reviewbot-secrets"]
-    assert runs["reviewbot-security"]["tool"]["driver"]["version"] == "1.2.3"
+    assert runs["reviewbot-security"]["tool"]["driver"]["version"] == version("reviewbot")
     assert runs["reviewbot-secrets"].get("results", []) == []
     security = runs["reviewbot-security"]
     rules = [r["id"] for r in security["tool"]["driver"]["rules"]]
@@ -208,3 +215,16 @@ def test_sarif_locations_levels_and_rules() -> None:
     ]
     [style] = runs["reviewbot-style"]["results"]
     assert style["ruleId"] == "F401"
+
+
+# --- the registry ----------------------------------------------------------------------
+
+
+def test_every_format_renders_a_report_to_text() -> None:
+    report = make_report([f("a.py", 2, snippet="x = eval(input())")])
+    assert list(formats()) == ["text", "json", "markdown", "sarif"]
+    for name, declared in formats().items():
+        assert declared.name == name and declared.description
+        rendered = declared.render(report)
+        assert isinstance(rendered, str) and rendered.endswith("\n")
+        assert "a.py" in rendered

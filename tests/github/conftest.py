@@ -13,7 +13,7 @@ from github_support import files_of, rsa_pair, served
 from reporter.github.client import GitHubApp
 from reporter.github.retry import RetryPolicy
 from reporter.github.settings import GitHubSettings
-from webhook.trigger import ReviewTrigger
+from review.trigger import ReviewTrigger
 
 FILLER = "".join(f"\n\ndef helper_{n}():\n    return {n}\n" for n in range(8))
 

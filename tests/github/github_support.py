@@ -130,17 +130,21 @@ def delivery_headers(event: str, body: bytes, delivery: str) -> dict[str, str]:
     }
 
 
-def run_workflow(app: Any, trigger: Any, workspace: Path, **config: Any) -> Any:
-    """Run the GitHub workflow on the local durable runner; returns the runner's result."""
+def run_workflow(app: Any, trigger: Any, workspace: Path, config: Any = None) -> Any:
+    """Run the review workflow with the pull-request source on the local durable runner;
+    returns the runner's result. `config` is the reviews' template (ReviewConfig)."""
     import uuid
 
-    from orchestrator.github_workflow import make_handler
     from orchestrator.local import open_runner
+    from orchestrator.sources.pull_request import PullRequestSource
+    from orchestrator.workflow import make_handler
 
-    event = {"trigger": trigger.to_dict(), "workspace": str(workspace)}
-    with open_runner(workspace, make_handler(app, **config)) as runner:
+    source = PullRequestSource(app, config)
+    with open_runner(workspace, make_handler(workspace, {source.name: source})) as runner:
         result = runner.run(
-            input=json.dumps(event), execution_name=uuid.uuid4().hex, execution_timeout=300
+            input=json.dumps(trigger.workflow_event()),
+            execution_name=uuid.uuid4().hex,
+            execution_timeout=300,
         )
     data = json.loads(result.result) if isinstance(result.result, str) else result.result
     return Ran(data, result.error)

@@ -34,7 +34,7 @@ from github_support import (
     pull_request_payload,
 )
 
-from reporter.markdown import SUMMARY_MARKER
+from reporter.formats.markdown import SUMMARY_MARKER
 
 START_SECONDS = 60  # imports and start-up of a fresh interpreter, on a slow machine
 REVIEW_SECONDS = 60

@@ -34,8 +34,8 @@ from reporter.github.retry import RetryPolicy  # noqa: E402
 from reporter.github.settings import GitHubSettings  # noqa: E402
 from review.report import Report  # noqa: E402
 from review.request import ReviewConfig  # noqa: E402
+from review.trigger import ReviewTrigger  # noqa: E402
 from review.workspace import Workspace, read_json  # noqa: E402
-from webhook.trigger import ReviewTrigger  # noqa: E402
 
 BASE = {
     "app.py": '"""Users."""\n\nimport sqlite3\n\n\ndef helper():\n    return 1\n',
@@ -358,4 +358,5 @@ def test_the_summary_comment_shows_what_the_ai_reviewers_used(reviewed: Reviewed
             calls * 100,
         )
         assert f"model review with {MODEL}: {calls * 1_000:,} tokens in" in reviewed.summary
-    assert reviewed.result["comments"] == 3 and reviewed.result["annotations"] == 1
+    outputs = reviewed.result["outputs"]
+    assert outputs["review"]["comments"] == 3 and outputs["check_run"]["annotations"] == 1

@@ -10,7 +10,7 @@ import jwt
 import pytest
 import respx
 
-from reporter.github.client import CLONE, PUBLISH, GitHubApp
+from reporter.github.client import CLONE, GitHubApp
 from reporter.github.retry import (
     Caller,
     PermanentGitHubError,
@@ -18,7 +18,9 @@ from reporter.github.retry import (
     TransientGitHubError,
 )
 from reporter.github.settings import GitHubSettings
-from webhook.settings import ConfigError, WebhookSettings
+from review.settings import ConfigError, load_settings
+
+PUBLISH = {"pull_requests": "write"}
 
 API = "https://ghe.example.com/api/v3"
 TOKENS = f"{API}/app/installations/42/access_tokens"
@@ -162,7 +164,7 @@ def test_settings_from_the_environment(tmp_path, app_key) -> None:
         "REVIEWBOT_MAX_INLINE_COMMENTS": "10",
         "REVIEWBOT_REQUEST_CHANGES": "true",
     }
-    settings = GitHubSettings.from_env(env)
+    settings = GitHubSettings.from_settings(load_settings(env))
     assert (settings.app_id, settings.api_url) == (12, "https://ghe.example.com/api/v3")
     assert settings.max_inline_comments == 10 and settings.request_changes
     assert "PRIVATE" not in repr(settings)
@@ -171,14 +173,7 @@ def test_settings_from_the_environment(tmp_path, app_key) -> None:
         {**env, "REVIEWBOT_MAX_INLINE_COMMENTS": "-1"},
         {**env, "REVIEWBOT_REQUEST_CHANGES": "maybe"},
         {"REVIEWBOT_APP_ID": "12"},
+        {"REVIEWBOT_PRIVATE_KEY": "pem"},
     ):
         with pytest.raises(ConfigError):
-            GitHubSettings.from_env(bad)
-
-
-def test_settings_from_the_webhook_settings(app_key) -> None:
-    edge = WebhookSettings(webhook_secret="s", app_id=3, private_key=app_key[0], github_api_url=API)
-    settings = GitHubSettings.from_webhook_settings(edge, {"REVIEWBOT_MAX_INLINE_COMMENTS": "5"})
-    assert (settings.app_id, settings.api_url, settings.max_inline_comments) == (3, API, 5)
-    with pytest.raises(ConfigError):
-        GitHubSettings.from_webhook_settings(WebhookSettings(webhook_secret="s"))
+            GitHubSettings.from_settings(load_settings(bad))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import pull_request
 from orchestrator.git import GitError, token_auth_header
+from orchestrator.sources import pull_request
 from reporter.github.client import CLONE
 
 

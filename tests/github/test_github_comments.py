@@ -7,13 +7,13 @@ from hypothesis import strategies as st
 from patch_oracle import commentable, right_side_hunks
 
 from reporter.github.comments import (
-    PatchIndex,
     comment_body,
     fingerprint_of,
     plan_review,
     posted_fingerprints,
     run_marker,
 )
+from reporter.github.files import shown_diff
 from review.findings import Finding, Severity
 
 # two hunks: lines 1-7 and 20-26 on the RIGHT; line 3 deleted, line 5 and 23 added
@@ -40,7 +40,11 @@ FILES = [
     {"filename": "moved.py", "previous_filename": "was.py", "status": "renamed"},
     {"filename": "logo.png", "status": "added"},  # binary: no patch
 ]
-INDEX = PatchIndex(FILES)
+SHOWN = shown_diff(FILES, len(FILES), []).diff
+
+
+def place(f: Finding) -> tuple[int | None, int] | None:
+    return SHOWN.comment_range(f.path, f.line, f.end_line)
 
 
 def finding(path: str, line: int, end: int | None = None, **kw: object) -> Finding:
@@ -63,35 +67,35 @@ def test_the_oracle_reads_hunks_like_github() -> None:
 
 def test_context_and_added_lines_of_every_hunk_are_commentable() -> None:
     for line in [*range(1, 8), *range(20, 27)]:
-        assert INDEX.placement(finding("two.py", line)) == (None, line)
+        assert place(finding("two.py", line)) == (None, line)
     for line in (0, 8, 19, 27, 100):
-        assert INDEX.placement(finding("two.py", line)) is None
+        assert place(finding("two.py", line)) is None
 
 
 def test_deleted_lines_and_files_without_a_patch_are_not_commentable() -> None:
-    assert INDEX.placement(finding("cut.py", 3)) is None  # only LEFT-side lines remain
-    assert INDEX.placement(finding("moved.py", 1)) is None  # a pure rename
-    assert INDEX.placement(finding("logo.png", 1)) is None  # binary
-    assert INDEX.placement(finding("not_in_pr.py", 1)) is None
-    assert INDEX.hunk_of("moved.py", 1) is None
+    assert place(finding("cut.py", 3)) is None  # only LEFT-side lines remain
+    assert place(finding("moved.py", 1)) is None  # a pure rename
+    assert place(finding("logo.png", 1)) is None  # binary
+    assert place(finding("not_in_pr.py", 1)) is None
+    assert SHOWN.files["moved.py"].hunks == []
 
 
 def test_renamed_files_are_commented_under_their_new_name() -> None:
-    assert INDEX.placement(finding("new_name.py", 2)) == (None, 2)
-    assert INDEX.placement(finding("old_name.py", 2)) is None
+    assert place(finding("new_name.py", 2)) == (None, 2)
+    assert place(finding("old_name.py", 2)) is None
 
 
 def test_no_newline_markers_are_not_lines() -> None:
-    assert INDEX.placement(finding("tail.py", 2)) == (None, 2)
-    assert INDEX.placement(finding("tail.py", 3)) is None
+    assert place(finding("tail.py", 2)) == (None, 2)
+    assert place(finding("tail.py", 3)) is None
 
 
 def test_multi_line_only_within_one_hunk() -> None:
-    assert INDEX.placement(finding("two.py", 4, 6)) == (4, 6)
+    assert place(finding("two.py", 4, 6)) == (4, 6)
     # spans both hunks: a single-line comment on the first line instead
-    assert INDEX.placement(finding("two.py", 6, 21)) == (None, 6)
+    assert place(finding("two.py", 6, 21)) == (None, 6)
     # ends past the hunk
-    assert INDEX.placement(finding("two.py", 6, 9)) == (None, 6)
+    assert place(finding("two.py", 6, 9)) == (None, 6)
 
 
 def test_plan_sends_outside_and_over_cap_findings_elsewhere() -> None:
@@ -102,7 +106,7 @@ def test_plan_sends_outside_and_over_cap_findings_elsewhere() -> None:
         finding("moved.py", 1),
         finding("tail.py", 2),
     ]
-    plan = plan_review(findings, INDEX, set(), max_comments=2)
+    plan = plan_review(findings, SHOWN, set(), max_comments=2)
     assert [(c.path, c.line) for c in plan.comments] == [("tail.py", 2), ("two.py", 23)]
     assert [(f.path, f.line) for f in plan.over_cap] == [("two.py", 5)]  # gravest first
     assert {(f.path, f.line) for f in plan.outside_diff} == {("two.py", 10), ("moved.py", 1)}
@@ -133,7 +137,7 @@ def test_plan_skips_comments_this_app_already_posted() -> None:
     ]
     posted = posted_fingerprints(existing, "bot[bot]")
     assert posted == {(done.fingerprint, 5), ("00000000deadbeef", 1)}
-    plan = plan_review([done, other], INDEX, posted, 25)
+    plan = plan_review([done, other], SHOWN, posted, 25)
     assert [c.line for c in plan.comments] == [6]
     assert plan.already_posted == [done]
 
@@ -154,7 +158,7 @@ def test_suggestions_are_fence_safe_and_only_when_the_comment_covers_the_range()
     assert "````suggestion\nx = '''\n```\n'''\n````" in body
     deletion = comment_body(finding("two.py", 5, suggestion=""), "ab" * 8)
     assert "```suggestion\n```" in deletion
-    plan = plan_review([finding("two.py", 6, 21, suggestion="y")], INDEX, set(), 25)
+    plan = plan_review([finding("two.py", 6, 21, suggestion="y")], SHOWN, set(), 25)
     assert "suggestion" not in plan.comments[0].body  # the comment covers line 6 only
     assert "Suggested change:\n\n```\ny\n```" in plan.comments[0].body
 
@@ -166,7 +170,7 @@ def test_untrusted_fingerprints_never_reach_a_marker() -> None:
 
 
 def test_comments_serialise_as_github_expects() -> None:
-    plan = plan_review([finding("two.py", 4, 6), finding("two.py", 23)], INDEX, set(), 25)
+    plan = plan_review([finding("two.py", 4, 6), finding("two.py", 23)], SHOWN, set(), 25)
     first, second = (c.to_api() for c in plan.comments)
     assert {k: v for k, v in first.items() if k != "body"} == {
         "path": "two.py",
@@ -202,7 +206,7 @@ def test_every_planned_comment_is_one_github_accepts(raw: list) -> None:
         finding(path, line, line + span if span else None, fingerprint=f"{i:016x}")
         for i, (path, line, span) in enumerate(raw)
     ]
-    plan = plan_review(findings, INDEX, set(), 25)
+    plan = plan_review(findings, SHOWN, set(), 25)
     for comment in plan.comments:
         hunks = right_side_hunks(patches[comment.path] or "")
         hunk = next(h for h in hunks if comment.line in h)

@@ -10,15 +10,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from github_support import run_workflow
 
-from orchestrator import pull_request
-from reporter.github.client import PUBLISH
-from reporter.github.publish import Publication, publish
+from reporter.github.publishers.check_run import CheckRunPublisher
+from reporter.github.publishers.review import ReviewPublisher
+from reporter.github.publishers.summary import SummaryPublisher
+from reporter.github.publishing import PublishContext
 from reporter.github.retry import TransientGitHubError
 from review.findings import Finding, Severity
 from review.report import Report
 from review.request import ReviewRequest
+from review.workspace import Workspace
 
 REVIEWS = r"/pulls/1/reviews$"
 
@@ -70,24 +73,28 @@ def test_an_exhausted_rate_limit_waits_until_its_reset(scenario, workspace: Path
     assert_published_once(gh)
 
 
+@pytest.mark.parametrize("publisher", [ReviewPublisher, SummaryPublisher, CheckRunPublisher])
 def test_a_crash_after_posting_and_before_the_checkpoint(
-    scenario, workspace: Path, monkeypatch
+    scenario, workspace: Path, monkeypatch, publisher
 ) -> None:
-    gh, real = scenario.github, pull_request.publish
+    """Each output's step runs again after a crash that followed its post: nothing twice."""
+    gh, real = scenario.github, publisher.publish
     crashes = []
 
-    def publish_then_crash(*args, **kwargs):
-        result = real(*args, **kwargs)
-        if not crashes:  # everything is on GitHub; the process dies before the checkpoint
+    def publish_then_crash(self, ctx, state):
+        result = real(self, ctx, state)
+        if not crashes:  # it is on GitHub; the process dies before the checkpoint
             crashes.append(result)
             raise TransientGitHubError("connection reset by peer")
         return result
 
-    monkeypatch.setattr(pull_request, "publish", publish_then_crash)
+    monkeypatch.setattr(publisher, "publish", publish_then_crash)
     ran = run_workflow(scenario.app(), scenario.trigger(), workspace)
     assert ran.error is None and crashes
-    assert crashes[0]["review_id"] is not None and ran.result["review_id"] is None
-    assert ran.result["already_posted"] == 6
+    if publisher is ReviewPublisher:
+        review = ran.result["outputs"]["review"]
+        assert crashes[0]["review_id"] is not None and review["review_id"] is None
+        assert review["already_posted"] == 6
     assert len(gh.calls("POST", REVIEWS)) == 1
     assert len(gh.calls("POST", r"/issues/1/comments$")) == 1
     assert_published_once(gh)
@@ -105,13 +112,13 @@ def test_a_422_is_reported_in_the_check_run_not_retried(scenario, workspace: Pat
     assert "could not be posted" in run["output"]["text"]
     assert "GitHub answered 422" in run["output"]["text"]
     assert "could not be posted" in gh.issue_comments[0]["body"]
-    assert ran.result["problems"]
+    assert "GitHub answered 422" in ran.result["outputs"]["review"]["problem"]
+    # the findings meant for the refused inline comments are annotations instead
+    assert len(run["annotations"]) == 7
 
 
-def test_annotations_go_50_at_a_time_and_never_twice(scenario) -> None:
+def test_annotations_go_50_at_a_time_and_never_twice(scenario, workspace: Path) -> None:
     gh, app = scenario.github, scenario.app()
-    trigger = scenario.trigger()
-    check = pull_request.start_check(app, trigger, "ab" * 16, scenario.pull.head)
     findings = [
         Finding(
             "style", "R9", Severity.NOTE, "big.py", line, f"note {line}", fingerprint=f"{line:032x}"
@@ -121,16 +128,17 @@ def test_annotations_go_50_at_a_time_and_never_twice(scenario) -> None:
     request = ReviewRequest(
         "octo/demo", gh.clone_url, scenario.pull.head, scenario.pull.base, 1, 42
     )
-    report = Report("octo/demo", request.base, request.head, request.base, findings)
-    publication = Publication(
-        request, report, scenario.pull.files, check["check_run_id"], "<!-- reviewbot:run=ab -->"
-    )
+    run = Workspace(workspace).run(request.run_id)
+    run.write_report(Report("octo/demo", request.base, request.head, request.base, findings))
+    ctx = PublishContext(app, "octo/demo", 42, 1, request.head, "ab" * 16, run=run, request=request)
+    check_run = CheckRunPublisher()
+    state = {"check_run": check_run.start(ctx, {}), "review": {"stale": False, "inline": []}}
     gh.fail_next("PATCH", r"/check-runs/\d+$", 502, after=True)  # batch 1 lands, answer lost
-    client = app.repo(42, "octo/demo", PUBLISH)
-    result = publish(client, app.bot_login(), publication, time.time)
-    assert result["annotations"] == 120 and result["conclusion"] == "success"
-    run = gh.check_runs[check["check_run_id"]]
-    assert [a["message"] for a in run["annotations"]] == [f"note {n}" for n in range(1, 121)]
+    result = check_run.publish(ctx, state)
+    assert result == {"annotations": 120, "conclusion": "success"}
+    run_on_github = gh.check_runs[state["check_run"]["check_run_id"]]
+    messages = [a["message"] for a in run_on_github["annotations"]]
+    assert messages == [f"note {n}" for n in range(1, 121)]
     sizes = [len(c.body["output"].get("annotations", [])) for c in gh.calls("PATCH", "check-runs")]
     assert sizes == [50, 50, 20, 0]
     assert not gh.reviews  # nothing was commentable

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import pull_request
-from review.request import DEFAULT_AGENTS, ReviewRequest
-from review.workspace import Workspace, read_json
+from agents.registry import default_agents
+from orchestrator.sources.pull_request import PullRequestSource
+from review.request import ReviewRequest
+from review.workspace import Workspace
 
 
 def synthetic_files(count: int) -> list[dict]:
@@ -18,12 +19,21 @@ def synthetic_files(count: int) -> list[dict]:
     ]
 
 
+def prepare(scenario, workspace: Path, trigger=None) -> dict:
+    source = PullRequestSource(scenario.app())
+    return source.prepare((trigger or scenario.trigger()).workflow_event(), workspace)
+
+
+def shown_of(prepared: dict, workspace: Path):
+    request = ReviewRequest.from_dict(prepared["request"])
+    return Workspace(workspace).run(request.run_id).read_shown_diff()
+
+
 def test_files_are_listed_page_by_page_and_stored_in_the_run_folder(
     scenario, workspace: Path
 ) -> None:
     scenario.pull.files = synthetic_files(250)
-    prepared = pull_request.prepare(scenario.app(), scenario.trigger(), workspace)
-    assert prepared["files"] == 250 and prepared["notes"] == []
+    prepared = prepare(scenario, workspace)
     pages = scenario.github.calls("GET", r"/pulls/1/files$")
     assert [(c.query["per_page"], c.query["page"]) for c in pages] == [
         ("100", "1"),
@@ -38,19 +48,21 @@ def test_files_are_listed_page_by_page_and_stored_in_the_run_folder(
     )
     assert (request.head, request.base) == (scenario.pull.head, scenario.pull.base)
     assert request.source == scenario.github.clone_url
-    assert request.config.agents == DEFAULT_AGENTS
-    run = Workspace(workspace).run(request.run_id)
-    stored = read_json(pull_request.files_file(run))
-    assert len(stored["files"]) == 250 and stored["files"][0]["patch"].startswith("@@")
+    assert request.config.agents == default_agents(uses_model=False)
+    shown = shown_of(prepared, workspace)
+    assert len(shown.diff) == 250 and shown.notes == []
+    # GitHub's diff, as the lines a comment may sit on
+    assert shown.diff.comment_range("f7.py", 1, None) == (None, 1)
+    assert shown.diff.comment_range("f7.py", 2, None) is None
 
 
 def test_githubs_limit_of_3000_files_is_noted(scenario, workspace: Path) -> None:
     scenario.pull.files = synthetic_files(3100)
     scenario.pull.changed_files = 3100
-    prepared = pull_request.prepare(scenario.app(), scenario.trigger(), workspace)
-    assert prepared["files"] == 3000
+    shown = shown_of(prepare(scenario, workspace), workspace)
+    assert len(shown.diff) == 3000
     assert len(scenario.github.calls("GET", r"/pulls/1/files$")) == 30
-    assert prepared["notes"] == [
+    assert shown.notes == [
         "GitHub lists only the first 3000 of 3100 changed files: findings in the others "
         "cannot be commented inline."
     ]
@@ -58,17 +70,11 @@ def test_githubs_limit_of_3000_files_is_noted(scenario, workspace: Path) -> None
 
 def test_agents_come_from_the_command_and_unknown_ones_are_noted(scenario, workspace: Path) -> None:
     trigger = scenario.trigger(agents=("style", "nonsense"), reason="command")
-    prepared = pull_request.prepare(scenario.app(), trigger, workspace)
+    prepared = prepare(scenario, workspace, trigger)
     assert prepared["request"]["config"]["agents"] == ["style"]
-    assert prepared["notes"] == ["Not available here, so not run: nonsense."]
-
-
-def test_the_event_may_be_the_bare_trigger(scenario) -> None:
-    trigger = scenario.trigger()
-    assert pull_request.trigger_of(trigger.to_dict()) == trigger
-    assert pull_request.trigger_of({"trigger": trigger.to_dict(), "workspace": "/w"}) == trigger
+    assert shown_of(prepared, workspace).notes == ["Not available here, so not run: nonsense."]
 
 
 def test_a_trigger_without_an_installation_is_refused(scenario, workspace: Path) -> None:
     with pytest.raises(ValueError, match="no installation"):
-        pull_request.prepare(scenario.app(), scenario.trigger(installation_id=None), workspace)
+        prepare(scenario, workspace, scenario.trigger(installation_id=None))

@@ -26,25 +26,28 @@ from github_support import (
     review_command_payload,
 )
 
-from orchestrator.serve import LocalStarter, build_serve_app
+from orchestrator.local_starter import LocalStarter
+from reporter.formats.markdown import SUMMARY_MARKER
 from reporter.github.retry import RetryPolicy
-from reporter.markdown import SUMMARY_MARKER
-from webhook.settings import WebhookSettings
-from webhook.trigger import ReviewTrigger
+from review.settings import load_settings
+from review.trigger import ReviewTrigger
+from reviewbot.serve import build_serve_app
 
 
 @pytest.fixture
 def serve(scenario, workspace: Path) -> Iterator[tuple[TestClient, LocalStarter]]:
     gh = scenario.github
-    settings = WebhookSettings(
-        webhook_secret=SECRET,
-        app_id=gh.app_id,
-        private_key=scenario.settings.private_key,
-        github_api_url=gh.api_url,
-        app_slug=gh.slug,
+    settings = load_settings(
+        {
+            "REVIEWBOT_WEBHOOK_SECRET": SECRET,
+            "REVIEWBOT_APP_ID": str(gh.app_id),
+            "REVIEWBOT_PRIVATE_KEY": scenario.settings.private_key,
+            "REVIEWBOT_GITHUB_API_URL": gh.api_url,
+            "REVIEWBOT_APP_SLUG": gh.slug,
+        }
     )
     policy = RetryPolicy(sleep=scenario.sleeps.append)
-    app = build_serve_app(settings, workspace=workspace, env={}, policy=policy)
+    app = build_serve_app(settings, workspace=workspace, policy=policy)
     starter = app.state.review_starter
     yield TestClient(app), starter
     starter.close()
@@ -115,7 +118,7 @@ def test_tokens_never_reach_logs_errors_or_files(
     assert starter.wait_idle(120)
     assert any(r["conclusion"] == "failure" for r in gh.check_runs.values())
 
-    assert len(gh.tokens) == 3  # one per permission set, cached across both reviews
+    assert len(gh.tokens) == 5  # one per permission set, cached across both reviews
     secrets = set(gh.tokens)
     secrets |= {base64.b64encode(f"x-access-token:{t}".encode()).decode() for t in gh.tokens}
     secrets.add(scenario.settings.private_key.splitlines()[1])
@@ -124,7 +127,7 @@ def test_tokens_never_reach_logs_errors_or_files(
     )
     assert "git fetch failed" in caplog.text  # the failure was logged ...
     stored = stored_bytes(workspace)
-    assert any(b'"patch"' in data for data in stored)  # ... and the workspace was written
+    assert any(b'"hunks"' in data for data in stored)  # ... and the workspace was written
     github_texts = json.dumps([gh.check_runs, gh.issue_comments, gh.reviews])
     for secret in secrets:
         assert secret not in logged

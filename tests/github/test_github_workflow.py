@@ -12,8 +12,8 @@ from pathlib import Path
 from github_support import EXPECTED_INLINE, inline_of, run_workflow
 from patch_oracle import right_side_hunks
 
-from orchestrator.pull_request import run_key
-from reporter.markdown import SUMMARY_MARKER
+from orchestrator.sources.pull_request import PullRequestSource
+from reporter.formats.markdown import SUMMARY_MARKER
 
 
 def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
@@ -22,18 +22,21 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
     gh, trigger = scenario.github, scenario.trigger()
     ran = run_workflow(scenario.app(), trigger, workspace)
     assert ran.error is None, ran.error
-    marker = f"<!-- reviewbot:run={run_key(trigger)} -->"
+    marker = f"<!-- reviewbot:run={trigger.run_key()} -->"
     head = scenario.pull.head
 
-    # one token per need, each for this repository only
+    # one token per need (prepare, check run, clone, review, summary comment), each for
+    # this repository only, with only what that step does
     grants = [r.body for r in gh.calls("POST", r"/access_tokens$")]
     assert grants == [
-        {"repositories": ["demo"], "permissions": {"pull_requests": "read", "checks": "write"}},
-        {"repositories": ["demo"], "permissions": {"contents": "read"}},
-        {
-            "repositories": ["demo"],
-            "permissions": {"pull_requests": "write", "checks": "write", "issues": "write"},
-        },
+        {"repositories": ["demo"], "permissions": permissions}
+        for permissions in (
+            {"pull_requests": "read"},
+            {"checks": "write"},
+            {"contents": "read"},
+            {"pull_requests": "write"},
+            {"issues": "write"},
+        )
     ]
     assert gh.git_requests, "the head was fetched over http with the installation token"
 
@@ -87,7 +90,8 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
             "message": "`json` imported but unused",
         }
     ]
-    assert ran.result["conclusion"] == "failure" and ran.result["comments"] == 6
+    outputs = ran.result["outputs"]
+    assert outputs["check_run"]["conclusion"] == "failure" and outputs["review"]["comments"] == 6
 
 
 def created_id(gh) -> int:
@@ -104,7 +108,8 @@ def test_a_redelivered_trigger_reuses_everything(scenario, workspace: Path) -> N
     assert len(gh.calls("POST", r"/pulls/1/reviews$")) == 1
     assert len(gh.calls("POST", r"/issues/1/comments$")) == 1
     assert len(gh.review_comments) == 6 and len(gh.issue_comments) == 1
-    assert second.result["already_posted"] == 6 and second.result["review_id"] is None
+    review = second.result["outputs"]["review"]
+    assert review["already_posted"] == 6 and review["review_id"] is None
 
 
 def test_review_command_twice_posts_no_comment_twice(scenario, workspace: Path) -> None:
@@ -136,18 +141,16 @@ def test_a_second_push_comments_only_on_what_is_new(scenario, workspace: Path) -
 def test_a_stale_head_gets_nothing_inline_and_a_neutral_check(
     scenario, workspace: Path, monkeypatch
 ) -> None:
-    import orchestrator.pull_request as pull_request
+    gh, clone = scenario.github, PullRequestSource.clone
 
-    gh, clone = scenario.github, pull_request.clone
-
-    def clone_then_push(app, run, request):  # the author pushes while we review
-        result = clone(app, run, request)
+    def clone_then_push(source, run, request):  # the author pushes while we review
+        result = clone(source, run, request)
         scenario.push({"later.py": "LATER = 1\n"})
         return result
 
-    monkeypatch.setattr(pull_request, "clone", clone_then_push)
+    monkeypatch.setattr(PullRequestSource, "clone", clone_then_push)
     ran = run_workflow(scenario.app(), scenario.trigger(), workspace)
-    assert ran.error is None and ran.result["stale"] is True
+    assert ran.error is None and ran.result["outputs"]["review"]["stale"] is True
     assert not gh.calls("POST", r"/reviews$") and not gh.issue_comments
     (run,) = gh.check_runs.values()
     assert run["conclusion"] == "neutral"
@@ -206,19 +209,17 @@ def test_request_changes_when_configured_and_errors_were_found(scenario, workspa
 def test_when_the_base_moves_the_diff_github_shows_now_is_used(
     scenario, workspace: Path, monkeypatch
 ) -> None:
-    import orchestrator.pull_request as pull_request
+    clone = PullRequestSource.clone
 
-    clone = pull_request.clone
-
-    def clone_then_merge_base(app, run, request):  # main moves on: tail.py changes there too
-        result = clone(app, run, request)
+    def clone_then_merge_base(source, run, request):  # main moves on: tail.py changes there too
+        result = clone(source, run, request)
         scenario.pull.base = "0" * 40
         for entry in scenario.pull.files:
             if entry["filename"] == "tail.py":
                 del entry["patch"]
         return result
 
-    monkeypatch.setattr(pull_request, "clone", clone_then_merge_base)
+    monkeypatch.setattr(PullRequestSource, "clone", clone_then_merge_base)
     ran = run_workflow(scenario.app(), scenario.trigger(), workspace)
     assert ran.error is None
     (review,) = scenario.github.calls("POST", r"/reviews$")

@@ -1,9 +1,9 @@
 """The orchestrator's Lambda handler reviewing a pull request on the fake GitHub.
 
-As deployed: the webhook's LambdaStarter sends the bare trigger dict; the orchestrator
-(`orchestrator.lambda_handler.handler`, a durable execution on the SDK's local runner)
+As deployed: the webhook's LambdaStarter sends the trigger's workflow event; the review
+function (`reviewbot.lambda_handlers.review`, a durable execution on the SDK's local runner)
 reads the App's key from Secrets Manager (moto) by REVIEWBOT_PRIVATE_KEY_ARN, reaches
-each agent through `context.invoke` of its own function (`agents.lambda_handler.handler`,
+each agent through `context.invoke` of its own function (`reviewbot.lambda_handlers.agent`,
 registered under the stack's names), and publishes to the fake GitHub over real HTTP.
 """
 
@@ -22,12 +22,12 @@ from aws_durable_execution_sdk_python.lambda_service import OperationType
 from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 from moto import mock_aws
 
-import agents.lambda_handler
-import orchestrator.lambda_handler
-from review.request import DEFAULT_AGENTS
+import reviewbot.lambda_handlers as lambda_handlers
+from agents.registry import default_agents
+from review import settings as settings_module
+from review.trigger import ReviewTrigger
 from review.workspace import Workspace, read_json
 from webhook.starters import LambdaStarter
-from webhook.trigger import ReviewTrigger
 
 # the fake GitHub and its helpers live with the GitHub tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "github"))
@@ -36,6 +36,7 @@ from github_support import fake_pull_request, inline_of, rsa_pair  # noqa: E402
 REGION = "us-west-2"  # the local runner's region
 STACK = "reviewbot"
 # As the stack passes them: qualified names of the agent functions' `live` alias.
+DEFAULT_AGENTS = default_agents(uses_model=False)
 AGENT_FUNCTIONS = {name: f"{STACK}-{name}:live" for name in DEFAULT_AGENTS}
 BASE = {"README.md": "demo\n", "calc.py": '"""Calculator."""\n'}
 HEAD = {"calc.py": '"""Calculator."""\n\n\ndef calc():\n    return eval(input())\n'}
@@ -81,15 +82,19 @@ def cold_start(fake_github, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("REVIEWBOT_WORKSPACE", str(workspace))
     monkeypatch.setenv("REVIEWBOT_APP_ID", str(fake.app_id))
     monkeypatch.setenv("REVIEWBOT_GITHUB_API_URL", fake.api_url)
-    monkeypatch.setattr(orchestrator.lambda_handler, "AGENT_FUNCTIONS", dict(AGENT_FUNCTIONS))
-    orchestrator.lambda_handler.github_workflow.cache_clear()
+    monkeypatch.setenv("REVIEWBOT_AGENT_FUNCTIONS", json.dumps(AGENT_FUNCTIONS))
+    for name in ("review", "agent"):  # a cold start: the handlers are built on first access
+        monkeypatch.delitem(lambda_handlers.__dict__, name, raising=False)
+    settings_module.read_secret.cache_clear()
     with mock_aws():
         secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
             Name=f"{STACK}/github-app-private-key", SecretString=private
         )
         monkeypatch.setenv("REVIEWBOT_PRIVATE_KEY_ARN", secret["ARN"])
         yield str(workspace)
-    orchestrator.lambda_handler.github_workflow.cache_clear()  # it holds the fake's URL
+    for name in ("review", "agent"):  # they hold the fake's URL
+        lambda_handlers.__dict__.pop(name, None)
+    settings_module.read_secret.cache_clear()
 
 
 def test_the_lambda_orchestrator_reviews_a_pull_request_through_agent_invokes(
@@ -107,7 +112,7 @@ def test_the_lambda_orchestrator_reviews_a_pull_request_through_agent_invokes(
         base_ref="main",
         head_ref="feature",
     )
-    # what the webhook function sends: the bare trigger dict, named for deduplication
+    # what the webhook function sends: the trigger's workflow event, named for deduplication
     client = RecordingLambda()
     started = LambdaStarter(f"{STACK}-orchestrator", client=client).start(trigger)
     assert started.started
@@ -115,13 +120,11 @@ def test_the_lambda_orchestrator_reviews_a_pull_request_through_agent_invokes(
     assert invocation["FunctionName"] == f"{STACK}-orchestrator:live"
     assert invocation["InvocationType"] == "Event"
     payload = invocation["Payload"].decode()
-    assert json.loads(payload) == trigger.to_dict()
+    assert json.loads(payload) == trigger.workflow_event()
 
-    with DurableFunctionTestRunner(
-        handler=orchestrator.lambda_handler.handler, poll_interval=0.05
-    ) as runner:
+    with DurableFunctionTestRunner(handler=lambda_handlers.review, poll_interval=0.05) as runner:
         for name in DEFAULT_AGENTS:
-            runner.register_function(f"{STACK}-{name}", agents.lambda_handler.handler)
+            runner.register_function(f"{STACK}-{name}", lambda_handlers.agent)
         result = runner.run(
             input=payload,
             execution_name=invocation["DurableExecutionName"],
@@ -134,8 +137,8 @@ def test_the_lambda_orchestrator_reviews_a_pull_request_through_agent_invokes(
     invoked = {op.name for op in operations if op.operation_type is OperationType.CHAINED_INVOKE}
     assert invoked == {f"agent-{name}" for name in DEFAULT_AGENTS}
     assert not {op.name for op in operations if op.operation_type is OperationType.STEP} & invoked
-    # built once per cold start, though every invoke made the workflow replay
-    assert orchestrator.lambda_handler.github_workflow.cache_info().misses == 1
+    # the key was read once per cold start, though every invoke made the workflow replay
+    assert settings_module.read_secret.cache_info().misses == 1
 
     # the key from Secrets Manager signed the App's JWTs: GitHub issued tokens
     assert fake.calls("POST", r"/access_tokens$") and fake.git_requests
@@ -149,7 +152,9 @@ def test_the_lambda_orchestrator_reviews_a_pull_request_through_agent_invokes(
     assert run["output"]["title"] == "1 finding: 1 warning", run["output"]
 
     data = json.loads(result.result) if isinstance(result.result, str) else result.result
-    assert data["check_run_id"] == run["id"] and data["comments"] == 1
+    outputs = data["outputs"]
+    assert outputs["check_run"]["check_run_id"] == run["id"]
+    assert outputs["review"]["comments"] == 1
     # each agent function wrote its findings into the shared workspace
     run_dir = Workspace(Path(cold_start)).run(data["run_id"])
     assert {p.stem for p in run_dir.findings_dir.glob("*.json")} == set(DEFAULT_AGENTS)

@@ -1,13 +1,13 @@
 """The Lambda handlers end to end on the durable SDK's local runner.
 
-The orchestrator's Lambda handler runs as a durable execution and reaches each agent through
+The review function's handler runs as a durable execution and reaches each agent through
 `context.invoke`, exactly as on AWS where the agents are separate functions; here the agent
-functions are `agents.lambda_handler.handler`, registered with the runner under their names.
+functions are `reviewbot.lambda_handlers.build_agent`'s handler, registered with the runner
+under their names.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 from pathlib import Path
@@ -17,11 +17,14 @@ from aws_durable_execution_sdk_python.execution import InvocationStatus
 from aws_durable_execution_sdk_python.lambda_service import OperationType
 from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 
-import agents.lambda_handler
-import orchestrator.lambda_handler
-from review.request import DEFAULT_AGENTS, ReviewRequest
+from agents.registry import default_agents
+from orchestrator.sources.local import local_event
+from review.request import ReviewRequest
+from review.settings import ConfigError, load_settings
 from review.workspace import Workspace, read_json
+from reviewbot.lambda_handlers import build_agent, build_review
 
+DEFAULT_AGENTS = default_agents(uses_model=False)
 # As the stack passes them: qualified names of the agent functions' `live` alias.
 AGENT_FUNCTIONS = {name: f"reviewbot-{name}:live" for name in DEFAULT_AGENTS}
 
@@ -55,25 +58,27 @@ def pull_request(tmp_path: Path) -> ReviewRequest:
 
 
 @pytest.fixture
-def lambda_orchestrator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The orchestrator module as a cold start sees it under the stack's environment."""
-    monkeypatch.setenv("REVIEWBOT_WORKSPACE", str(tmp_path / "workspace"))
-    monkeypatch.setenv("REVIEWBOT_AGENT_FUNCTIONS", json.dumps(AGENT_FUNCTIONS))
-    yield importlib.reload(orchestrator.lambda_handler)
-    monkeypatch.delenv("REVIEWBOT_AGENT_FUNCTIONS")
-    importlib.reload(orchestrator.lambda_handler)
+def stack_settings(tmp_path: Path):
+    """The settings a cold start of the stack's functions reads (no App: a local event)."""
+    return load_settings(
+        {
+            "REVIEWBOT_WORKSPACE": str(tmp_path / "workspace"),
+            "REVIEWBOT_AGENT_FUNCTIONS": json.dumps(AGENT_FUNCTIONS),
+        }
+    )
 
 
 def test_orchestrator_invokes_each_agent_function_and_writes_the_report(
-    lambda_orchestrator, pull_request: ReviewRequest, tmp_path: Path
+    stack_settings, pull_request: ReviewRequest, tmp_path: Path
 ) -> None:
+    agent_handler = build_agent(stack_settings)
     with DurableFunctionTestRunner(
-        handler=lambda_orchestrator.handler, poll_interval=0.05
+        handler=build_review(stack_settings), poll_interval=0.05
     ) as runner:
         for name in DEFAULT_AGENTS:
-            runner.register_function(f"reviewbot-{name}", agents.lambda_handler.handler)
+            runner.register_function(f"reviewbot-{name}", agent_handler)
         result = runner.run(
-            input=json.dumps({"request": pull_request.to_dict()}),
+            input=json.dumps(local_event(pull_request)),
             execution_name=pull_request.run_id,
             execution_timeout=300,
         )
@@ -94,15 +99,26 @@ def test_orchestrator_invokes_each_agent_function_and_writes_the_report(
     assert {p.stem for p in run.findings_dir.glob("*.json")} == set(DEFAULT_AGENTS)
 
 
-def test_agent_functions_come_from_the_environment_once() -> None:
-    functions = orchestrator.lambda_handler.agent_functions(
-        {"REVIEWBOT_AGENT_FUNCTIONS": json.dumps(AGENT_FUNCTIONS)}
-    )
-    assert functions == AGENT_FUNCTIONS
-    assert orchestrator.lambda_handler.agent_functions({}) == {}
+def test_agent_functions_come_from_the_settings_once() -> None:
+    settings = load_settings({"REVIEWBOT_AGENT_FUNCTIONS": json.dumps(AGENT_FUNCTIONS)})
+    assert settings.agent_functions == AGENT_FUNCTIONS
+    assert load_settings({}).agent_functions == {}
 
 
 @pytest.mark.parametrize("raw", ["{", "[]", '{"security": ""}', '{"security": 3}'])
 def test_a_bad_agent_function_map_fails_the_cold_start(raw: str) -> None:
-    with pytest.raises(ValueError, match="REVIEWBOT_AGENT_FUNCTIONS"):
-        orchestrator.lambda_handler.agent_functions({"REVIEWBOT_AGENT_FUNCTIONS": raw})
+    with pytest.raises(ConfigError, match="REVIEWBOT_AGENT_FUNCTIONS"):
+        load_settings({"REVIEWBOT_AGENT_FUNCTIONS": raw})
+
+
+def test_the_review_function_refuses_an_event_of_an_unknown_source(stack_settings) -> None:
+    with DurableFunctionTestRunner(
+        handler=build_review(stack_settings), poll_interval=0.05
+    ) as runner:
+        result = runner.run(
+            input=json.dumps({"source": "pull_request", "trigger": {}}),
+            execution_name="unknown-source",
+            execution_timeout=60,
+        )
+    assert result.status is InvocationStatus.FAILED
+    assert "unknown review source 'pull_request' (known: local)" in result.error.message

@@ -1,8 +1,9 @@
 """Each Lambda entry point loads only what its function needs.
 
 The webhook must answer GitHub within 10 s from a cold start, so it must not drag in the
-workflow, the agents or their model SDKs; no function on Lambda needs the local runner or the
-local HTTP server. Each check runs in a fresh interpreter, so other tests' imports don't count.
+workflow, the agents' implementations or their model SDKs; no function on Lambda needs the
+local runner or the local HTTP server. Each check runs in a fresh interpreter, so other
+tests' imports don't count.
 """
 
 from __future__ import annotations
@@ -20,22 +21,22 @@ LOCAL_ONLY = ("aws_durable_execution_sdk_python_testing", "uvicorn", "dotenv")
 
 PROBE = """
 import importlib, json, sys
-module = importlib.import_module(sys.argv[1])
-getattr(module, "handler")  # the runtime resolves the handler during init
+module = importlib.import_module("reviewbot.lambda_handlers")
+getattr(module, sys.argv[1])  # the runtime resolves the handler during init
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def loaded_modules(module: str) -> set[str]:
+def loaded_modules(handler: str) -> set[str]:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("REVIEWBOT_")},
         "REVIEWBOT_WEBHOOK_SECRET": "test-secret",
         "REVIEWBOT_REVIEW_FUNCTION": "reviewbot-orchestrator",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
     }
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, module],
+        [sys.executable, "-c", PROBE, handler],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -48,18 +49,21 @@ def loaded_modules(module: str) -> set[str]:
 
 
 def offending(modules: set[str], packages: tuple[str, ...]) -> list[str]:
-    return sorted(m for m in modules if m.split(".")[0] in packages or m in packages)
+    return sorted(
+        m for m in modules if m in packages or any(m.startswith(f"{p}.") for p in packages)
+    )
 
 
 def test_the_webhook_loads_no_workflow_agent_or_local_code() -> None:
-    modules = loaded_modules("webhook.lambda_handler")
-    forbidden = ("orchestrator", "agents", "strands", "review", *LOCAL_ONLY)
+    modules = loaded_modules("webhook")
+    forbidden = ("orchestrator", "reporter", "strands", "githubkit", *LOCAL_ONLY)
     assert offending(modules, forbidden) == []
 
 
-@pytest.mark.parametrize("module", ["orchestrator.lambda_handler", "agents.lambda_handler"])
-def test_the_workflow_functions_load_no_local_runner_or_web_edge(module: str) -> None:
-    modules = loaded_modules(module)
-    # githubkit is loaded only when the first pull-request event builds the GitHub workflow
-    forbidden = ("webhook", "fastapi", "mangum", "githubkit", *LOCAL_ONLY)
+@pytest.mark.parametrize("handler", ["review", "agent"])
+def test_the_workflow_functions_load_no_local_runner_or_web_edge(handler: str) -> None:
+    modules = loaded_modules(handler)
+    forbidden = ("webhook", "fastapi", "mangum", *LOCAL_ONLY)
     assert offending(modules, forbidden) == []
+    if handler == "agent":  # an analyser's function needs no GitHub client nor the workflow
+        assert offending(modules, ("githubkit", "orchestrator", "reporter")) == []

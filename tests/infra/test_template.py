@@ -21,7 +21,7 @@ import pytest
 from template_support import REPO_ROOT, STACK, as_list, policy_documents, resources, statements, sub
 
 from agents.registry import AGENTS
-from review.workspace import LAMBDA_MOUNT
+from review.settings import LAMBDA_MOUNT, PREFIX, Settings
 
 FUNCTION = "AWS::Serverless::Function"
 MOUNT_TARGETS = {"WorkspaceMountTargetA", "WorkspaceMountTargetB"}
@@ -41,10 +41,6 @@ MANAGED_POLICIES = {
 # Inline statements allowed to use action wildcards: the S3 Files synchronisation role, whose
 # policy is the one the S3 Files documentation prescribes (object actions by prefix).
 WILDCARD_ACTION_STATEMENTS = {("WorkspaceSyncRole", "Objects")}
-# Environment variables the stack sets that no code reads yet, and who will read them.
-PENDING_ENVIRONMENT = {
-    "REVIEWBOT_MODEL": "the orchestrator, into each request's ReviewConfig.model (as the CLI does)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +239,7 @@ def test_the_orchestrator_is_durable_and_invokes_exactly_the_agent_functions(
     agent_functions = {
         sub(f["Properties"]["FunctionName"]): f
         for f in functions.values()
-        if handler_of(f) == "agents.lambda_handler.handler"
+        if handler_of(f) == "reviewbot.lambda_handlers.agent"
     }
     # Every agent the code knows has a function, and the map names each one's alias.
     assert set(wanted) == set(AGENTS)
@@ -343,7 +339,7 @@ def test_the_access_point_confines_functions_to_one_owned_directory(
 
 
 @pytest.mark.parametrize(
-    "handler", ["orchestrator.lambda_handler.handler", "agents.lambda_handler.handler"]
+    "handler", ["reviewbot.lambda_handlers.review", "reviewbot.lambda_handlers.agent"]
 )
 def test_workspace_functions_mount_the_access_point_from_the_vpc(
     template: dict[str, Any], functions: dict[str, dict[str, Any]], handler: str
@@ -403,18 +399,12 @@ def test_secrets_reach_functions_as_arns_only(functions: dict[str, dict[str, Any
                 assert isinstance(value, dict), (name, variable)
 
 
-def test_every_environment_variable_is_read_by_the_code(
-    functions: dict[str, dict[str, Any]],
-) -> None:
-    sources = "\n".join(
-        path.read_text()
-        for package in ("webhook", "orchestrator", "agents", "review", "reporter")
-        for path in (REPO_ROOT / package).rglob("*.py")
-    )
+def test_every_environment_variable_is_a_setting(functions: dict[str, dict[str, Any]]) -> None:
+    """Each variable the template sets is one the settings module reads (none is ignored)."""
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
     for function in functions.values():
         for variable in environment(function):
-            if variable not in PENDING_ENVIRONMENT:
-                assert f'"{variable}"' in sources, variable
+            assert variable in known, variable
 
 
 def test_every_handler_resolves_to_a_callable(functions: dict[str, dict[str, Any]]) -> None:

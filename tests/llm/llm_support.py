@@ -18,8 +18,8 @@ from typing import Any
 
 from strands.models import Model
 
-from review.diff import ChangedFile, Diff, FileStatus, Hunk
-from review.workspace import RunDir, Workspace, write_json_atomic
+from review.diff import Change, ChangedFile, Diff, FileStatus, Hunk
+from review.workspace import RunDir, Workspace
 
 _IDS = itertools.count(1)
 
@@ -150,11 +150,9 @@ def make_run(
             for path, lines in ((p, sorted(set(n))) for p, n in changed.items())
         }
     )
-    write_json_atomic(run.diff_file, {"merge_base": "0" * 40, "notes": [], **diff.to_dict()})
+    run.write_change(Change("0" * 40, "1" * 40, "0" * 40, diff))
     return run
 
 
 def changed_files(run: RunDir) -> list[ChangedFile]:
-    from review.workspace import read_json
-
-    return Diff.from_dict(read_json(run.diff_file)).reviewable()
+    return run.read_change().diff.reviewable()

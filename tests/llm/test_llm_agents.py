@@ -11,11 +11,11 @@ from agents import correctness, security, style
 from agents.base import Analysis, run_agent
 from agents.llm.redact import Redactor
 from agents.llm.review import model_review, with_model_review
-from review.diff import Diff, FilterMode
+from review.diff import FilterMode
 from review.findings import Finding, Severity
 from review.merge import merge_findings
 from review.request import ReviewConfig
-from review.workspace import read_json
+from review.workspace import Workspace
 
 DB = """\
 import sqlite3
@@ -87,7 +87,7 @@ def test_security_reviewer_reads_searches_and_reports_through_its_tools(tmp_path
     assert '5 |     query = "SELECT * FROM users' in results[1]
     assert "db.py:6: return conn.execute(query).fetchall()" in results[2]
     assert results[3] == "recorded: db.py:5 [sql-injection]"
-    usage = result.extra["usage"]
+    usage = result.usage
     assert (usage["model_calls"], usage["tool_calls"]) == (5, 4)
     assert (usage["input_tokens"], usage["output_tokens"]) == (5_000, 500)
     assert usage["stopped"] is None
@@ -297,7 +297,7 @@ def test_same_line_and_category_merges_without_the_id_even_across_agents(tmp_pat
         "Possible secret committed.",
         category="hardcoded-secret",
     )
-    diff = Diff.from_dict(read_json(tmp_path / "workspace/runs/run1/diff.json"))
+    diff = Workspace(tmp_path / "workspace").run("run1").read_change().diff
     combined = merge_findings([merged, detect], diff, FilterMode.ADDED, lambda _: [secret_line])
     assert len(combined.findings) == 1
     assert set(combined.findings[0].also_reported_by) >= {"security-ai"}
@@ -324,7 +324,7 @@ def test_false_positives_are_dismissed_with_a_reason_but_errors_never(tmp_path, 
         tmp_path, scripts, turns, agent="style", analysis=Analysis([noise, grave, unsure])
     )
     assert [f.rule for f in result.findings] == ["F821", "SIM108"]
-    (dismissed,) = result.extra["dismissed"]
+    (dismissed,) = result.dismissed
     assert (dismissed["rule"], dismissed["reason"]) == ("B018", "It is a return.")
     assert "dismissed as a false positive (A1): B018 at db.py:10: It is a return." in result.notes
     texts = [text for _, text in model.tool_results()]
@@ -336,7 +336,7 @@ def test_false_positives_are_dismissed_with_a_reason_but_errors_never(tmp_path, 
 
 def test_correctness_without_a_model_is_skipped_with_a_note(tmp_path) -> None:
     run = make_run(tmp_path, {"db.py": DB})
-    data = read_json(run_agent(correctness.AGENT, run, ReviewConfig(agents=("correctness",))))
+    data = run_agent(correctness.AGENT, run, ReviewConfig(agents=("correctness",))).to_dict()
     assert data["status"] == "skipped"
     assert any(note.startswith("needs a model") for note in data["notes"])
     assert data["findings"] == [] and "usage" not in data
@@ -344,7 +344,7 @@ def test_correctness_without_a_model_is_skipped_with_a_note(tmp_path) -> None:
 
 def test_analysers_alone_are_unchanged_without_a_model(tmp_path, scripts) -> None:
     run = make_run(tmp_path, {"app.py": "import os\nresult = eval(input())\n"})
-    data = read_json(run_agent(security.AGENT, run, ReviewConfig()))
+    data = run_agent(security.AGENT, run, ReviewConfig()).to_dict()
     assert [f["rule"] for f in data["findings"]] == ["B307"]
     assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds"}
     assert scripts.agents == []  # no model was built
@@ -355,7 +355,7 @@ def test_a_misconfigured_provider_costs_only_the_model_pass(tmp_path, monkeypatc
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     run = make_run(tmp_path, {"app.py": "import os\nresult = eval(input())\n"})
     config = ReviewConfig(model="anthropic:claude-x")
-    data = read_json(run_agent(agent, run, config))
+    data = run_agent(agent, run, config).to_dict()
     assert data["status"] == "ok"
     assert data["findings"]  # bandit's B307, ruff's F401
     assert "model review not run: anthropic: set ANTHROPIC_API_KEY" in data["notes"]
@@ -368,7 +368,7 @@ def test_a_model_only_reviewer_fails_clearly_when_its_model_cannot_be_built(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     run = make_run(tmp_path, {"db.py": DB})
     config = ReviewConfig(agent_models={"correctness": "openai:gpt-x"})
-    data = read_json(run_agent(correctness.AGENT, run, config))
+    data = run_agent(correctness.AGENT, run, config).to_dict()
     assert data["status"] == "failed"
     assert data["error"].startswith("model review not run: openai: set OPENAI_API_KEY")
 
@@ -386,7 +386,7 @@ def test_a_provider_error_mid_review_keeps_what_was_reported(tmp_path, scripts) 
     config = ReviewConfig(model=spec, agents=("correctness",))
     result = with_model_review("correctness")(run, changed_files(run), config)
     assert [f.line for f in result.findings] == [5]
-    assert result.extra["usage"]["error"] == "RuntimeError: service unavailable"
+    assert result.usage["error"] == "RuntimeError: service unavailable"
     assert "model review stopped early: RuntimeError: service unavailable" in result.notes
 
 
@@ -403,7 +403,9 @@ def test_secrets_in_anything_a_model_writes_are_redacted(tmp_path, scripts, monk
     ]
     noise = Finding("security", "B101", Severity.NOTE, "db.py", 1, "assert used")
     result, _ = review(tmp_path, scripts, turns, analysis=Analysis([noise]))
-    written = json.dumps([f.to_dict() for f in result.findings]) + json.dumps(result.extra)
+    written = json.dumps([f.to_dict() for f in result.findings]) + json.dumps(
+        [result.usage, result.dismissed]
+    )
     written += "\n".join(result.notes)
     for secret in ("pa55word-pa55word", "AKIAABCDEFGHIJKLMNOP", "sk-ant-abcdefghij"):
         assert secret not in written
@@ -412,7 +414,7 @@ def test_secrets_in_anything_a_model_writes_are_redacted(tmp_path, scripts, monk
         finding.category == "redacted"
         and finding.message == "leak [redacted] [redacted] [redacted]"
     )
-    assert result.extra["dismissed"][0]["reason"] == "[redacted] [redacted] [redacted]"
+    assert result.dismissed[0]["reason"] == "[redacted] [redacted] [redacted]"
 
 
 def test_the_redactor_keeps_ordinary_text() -> None:

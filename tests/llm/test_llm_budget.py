@@ -38,8 +38,8 @@ def run_correctness(tmp_path, scripts, model, **config):
     run = make_run(tmp_path, {"app.py": CODE})
     spec = scripts.add("m", model)
     config = ReviewConfig(model=spec, agents=("correctness",), **config)
-    path = run_agent(correctness.AGENT, run, config)
-    return read_json(path)
+    run_agent(correctness.AGENT, run, config)
+    return read_json(run.findings_file("correctness"))  # what the agent wrote
 
 
 def test_a_model_that_never_stops_calling_tools_is_cut_at_the_tool_budget(
@@ -94,7 +94,7 @@ def test_the_review_token_budget_is_shared_between_ai_reviewers(tmp_path, script
     config = ReviewConfig(
         model=spec, agents=("security", "style", "correctness"), review_token_budget=9_000
     )
-    data = read_json(run_agent(correctness.AGENT, run, config))
+    data = run_agent(correctness.AGENT, run, config).to_dict()
     assert data["usage"]["stopped"] == "this agent's share of the review's tokens (3,000)"
     assert data["usage"]["model_calls"] == 3
 
@@ -115,7 +115,7 @@ def test_the_wall_clock_budget_cancels_a_slow_model(tmp_path, scripts, monkeypat
     started = time.monotonic()
     result = with_model_review("correctness")(run, changed_files(run), config)
     assert time.monotonic() - started < 1.5 + 1.0 + 1.0
-    assert result.extra["usage"]["stopped"] == "time"
+    assert result.usage["stopped"] == "time"
     assert [f.line for f in result.findings] == [2]
 
 
@@ -145,7 +145,7 @@ def test_a_model_that_hangs_is_abandoned_and_the_review_goes_on(
     started = time.monotonic()
     result = with_model_review("correctness")(run, changed_files(run), config)
     assert time.monotonic() - started < 1.0 + 0.6 + 1.0
-    assert result.extra["usage"]["stopped"] == "time"
+    assert result.usage["stopped"] == "time"
     assert [f.line for f in result.findings] == [2]
 
 

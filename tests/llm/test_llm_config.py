@@ -162,7 +162,7 @@ def test_the_default_config_has_no_model_and_round_trips_the_model_settings() ->
 
 def test_importing_the_agents_and_the_cli_does_not_import_strands() -> None:
     code = (
-        "import sys, agents.registry, agents.lambda_handler, reviewbot.cli; "
+        "import sys, agents.registry, reviewbot.lambda_handlers, reviewbot.cli; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('strands', 'boto3')))"
     )
     done = subprocess.run(

@@ -236,19 +236,21 @@ def test_without_a_model_the_review_is_exactly_the_analysers(run_cli, repo, scri
 def test_the_model_option_is_checked_and_falls_back_to_the_environment(
     run_cli, repo, monkeypatch
 ) -> None:
+    from review.settings import load_settings
     from reviewbot.cli import UsageError, _models
 
     done = run_cli("review", str(repo.path), "--model", "gpt-4o")
     assert done.code == 2 and "is not <provider>:<model id>" in done.stderr
     done = run_cli("review", str(repo.path), "--model", "correctness=nonsense:x")
     assert done.code == 2 and "unknown model provider 'nonsense'" in done.stderr
-    assert _models(None) == ("none", {})
+    assert _models(None, load_settings({})) == ("none", {})
     monkeypatch.setenv("REVIEWBOT_MODEL", "bedrock:m")
-    assert _models(None) == ("bedrock:m", {})
-    assert _models(["openai:o", "correctness=anthropic:a", "style=none"]) == (
+    assert _models(None, load_settings()) == ("bedrock:m", {})
+    options = ["openai:o", "correctness=anthropic:a", "style=none"]
+    assert _models(options, load_settings()) == (
         "openai:o",
         {"correctness": "anthropic:a", "style": "none"},
     )
     monkeypatch.setenv("REVIEWBOT_MODEL", "nonsense:x")
     with pytest.raises(UsageError, match="unknown model provider 'nonsense'"):
-        _models(None)
+        _models(None, load_settings())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from llm_support import ScriptedModel, call, make_run
 
-from reporter.markdown import render_markdown
-from reporter.text import render_text, summary_line
+from reporter.formats.markdown import render_markdown
+from reporter.formats.text import render_text, summary_line
+from review.agent_result import AgentResult
 from review.findings import Finding, Severity
 from review.report import AgentStatus, Report
 from review.request import ReviewConfig, ReviewRequest
-from review.workspace import read_json, write_json_atomic
+from review.settings import load_settings
+from review.workspace import read_json
+from reviewbot.lambda_handlers import build_agent
 
 USAGE = {
     "model": "bedrock:claude",
@@ -41,10 +44,11 @@ def test_usage_and_dismissals_round_trip_and_stay_out_of_analyser_statuses() -> 
 
 def test_a_findings_file_gives_the_status_keeping_only_known_usage_fields() -> None:
     data = {"status": "ok", "seconds": 2, "notes": ["n"], "usage": {**USAGE, "x": [1]}}
-    status = AgentStatus.from_findings_file(data, findings=3)
+    status = AgentStatus.of(AgentResult.from_dict("correctness", data), findings=3)
     assert status.usage == USAGE and status.findings == 3 and status.notes == ("n",)
     junk = {"usage": "junk", "seconds": "soon", "notes": 5, "dismissed": {"a": 1}, "error": 3}
-    assert AgentStatus.from_findings_file(junk, 0) == AgentStatus("failed", error="3")
+    junk_status = AgentStatus.of(AgentResult.from_dict("correctness", junk), 0)
+    assert junk_status == AgentStatus("failed", error="3")
 
 
 def test_text_and_markdown_summaries_show_the_usage() -> None:
@@ -64,13 +68,12 @@ def test_text_and_markdown_summaries_show_the_usage() -> None:
     assert "AI reviewers used security: 12.3k tokens in, 678 out, 5 model calls" in markdown
     assert "| security | ok | 1 | 4.0 s |" in markdown
     degraded = report(style=AgentStatus("ok", usage={"model": None, "error": "no key"}))
-    assert "agent style: model review failed: no key" in render_text(degraded, lambda _: None)
+    assert "agent style: model review failed: no key" in render_text(degraded)
 
 
 def test_an_agent_lambda_reads_the_model_config_from_request_json(
     tmp_path, scripts, monkeypatch
 ) -> None:
-    from agents import lambda_handler
 
     run = make_run(tmp_path, {"app.py": "def first(items):\n    return items[len(items)]\n"})
     spec = scripts.add(
@@ -94,9 +97,10 @@ def test_an_agent_lambda_reads_the_model_config_from_request_json(
         ),
     )
     config = ReviewConfig(agents=("correctness",), agent_models={"correctness": spec})
-    write_json_atomic(run.request_file, ReviewRequest("r", "s", "h", "b", config=config).to_dict())
-    monkeypatch.setenv("REVIEWBOT_WORKSPACE", str(tmp_path / "workspace"))
-    summary = lambda_handler.handler({"run_id": run.run_id, "agent": "correctness"}, None)
+    run.write_request(ReviewRequest("r", "s", "h", "b", config=config))
+    settings = load_settings({"REVIEWBOT_WORKSPACE": str(tmp_path / "workspace")})
+    handler = build_agent(settings)
+    summary = handler({"run_id": run.run_id, "agent": "correctness"}, None)
     assert summary["status"] == "ok" and summary["findings"] == 1
     assert scripts.agents == ["correctness"]
     data = read_json(run.findings_file("correctness"))

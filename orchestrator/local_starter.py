@@ -1,10 +1,9 @@
-"""`reviewbot serve`: the webhook edge and the review workflow in one process.
+"""Starting pull-request reviews on this machine: the `ReviewStarter` of `reviewbot serve`.
 
-`LocalStarter` is the edge's `ReviewStarter` for a single machine: `start` queues the
-review and returns at once (GitHub gives a delivery 10 seconds); a small thread pool
-runs each review on the durable SDK's local runner, whose SQLite store lives in the
-workspace. Reviews of one pull request run one after the other, so two runs never
-share a run folder or race to create the summary comment; at most `max_concurrent`
+`start` queues the review and returns at once (GitHub gives a delivery 10 seconds); a
+small thread pool runs each review on the durable SDK's local runner, whose SQLite store
+lives in the workspace. Reviews of one pull request run one after the other, so two runs
+never share a run folder or race to create the summary comment; at most `max_concurrent`
 reviews run at once.
 """
 
@@ -14,24 +13,13 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import httpx
-
-from orchestrator.github_workflow import make_handler
-from reporter.github.client import GitHubApp
-from reporter.github.retry import RetryPolicy
-from reporter.github.settings import GitHubSettings
-from review.request import ReviewConfig
-from review.workspace import default_root
-from webhook.settings import WebhookSettings, read_environment
-from webhook.trigger import ReviewTrigger, StartResult
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+from orchestrator.local import open_runner
+from review.trigger import ReviewTrigger, StartResult
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 3600
@@ -48,7 +36,8 @@ class LocalStarter:
         max_concurrent: int = 2,
         timeout: int = DEFAULT_TIMEOUT_SECONDS,
     ) -> None:
-        """`handler` is the durable workflow, `orchestrator.github_workflow.make_handler(app)`."""
+        """`handler` is the durable workflow (`orchestrator.workflow.make_handler`) over the
+        workspace `workspace`, with the pull-request source."""
         self._handler = handler
         self._root = workspace
         self._timeout = timeout
@@ -94,8 +83,6 @@ class LocalStarter:
             self._pending.discard(future)
 
     def _runner_instance(self) -> Any:
-        from orchestrator.local import open_runner
-
         with self._lock:
             if self._runner is None:
                 self._runner = open_runner(self._root, self._handler)
@@ -103,7 +90,7 @@ class LocalStarter:
 
     def _run(self, trigger: ReviewTrigger, name: str) -> dict[str, Any] | None:
         pull = f"{trigger.repository}#{trigger.pull_number}"
-        event = {"trigger": trigger.to_dict(), "workspace": str(self._root)}
+        event = trigger.workflow_event()
         with self._pull_lock(pull):
             try:
                 runner = self._runner_instance()
@@ -150,46 +137,3 @@ class _Held:
     def __exit__(self, *_: object) -> None:
         self._lock.release()
         self._owner._release(self._key)
-
-
-def build_serve_app(
-    settings: WebhookSettings,
-    *,
-    workspace: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    max_concurrent: int = 2,
-    config: ReviewConfig | None = None,
-    policy: RetryPolicy | None = None,
-    transport: httpx.BaseTransport | None = None,
-) -> FastAPI:
-    """The webhook app of `reviewbot serve`, reviewing in this process.
-
-    `settings` must carry the App's id and key (`load_settings(require_app=True)`);
-    `env` (default: environment plus `.env`) supplies REVIEWBOT_MAX_INLINE_COMMENTS and
-    REVIEWBOT_REQUEST_CHANGES; `config` is the template of every review's configuration
-    (models, limits; the agents come from the trigger). The starter is
-    `app.state.review_starter`; it is closed when the server shuts down.
-    """
-    from webhook.app import create_app
-    from webhook.app_auth import client_from_settings
-    from webhook.starters import DedupingStarter
-
-    github_settings = GitHubSettings.from_webhook_settings(
-        settings, read_environment() if env is None else env
-    )
-    github = GitHubApp(github_settings, policy=policy, transport=transport)
-    handler = make_handler(github, config=config)
-    starter = LocalStarter(handler, workspace or default_root(), max_concurrent=max_concurrent)
-    app = create_app(settings, DedupingStarter(starter), client_from_settings(settings))
-    app.state.review_starter = starter
-    app.router.on_shutdown.append(starter.close)
-    return app
-
-
-def serve(
-    settings: WebhookSettings, host: str = "127.0.0.1", port: int = 8000, **options: Any
-) -> None:
-    """Run `reviewbot serve` until interrupted; `options` go to `build_serve_app`."""
-    import uvicorn
-
-    uvicorn.run(build_serve_app(settings, **options), host=host, port=port, log_level="info")

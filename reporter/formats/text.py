@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import groupby
 
+from reporter.formats import Format
 from review.report import Report
 
-LineReader = Callable[[str], list[str] | None]
 _MAX_NOTES = 20
 _MARK = {"error": "E", "warning": "W", "note": "N"}
 
 
-def render_text(report: Report, read_lines: LineReader) -> str:
+def render_text(report: Report) -> str:
     out: list[str] = []
     for path, group in groupby(report.findings, key=lambda f: f.path):
-        lines = read_lines(path) or []
         out.append(path)
         for finding in group:
             agents = ", ".join((finding.agent, *finding.also_reported_by))
@@ -23,8 +21,8 @@ def render_text(report: Report, read_lines: LineReader) -> str:
                 f"  {finding.line}: {_MARK[finding.severity.value]} [{finding.rule}] "
                 f"{finding.message}  ({agents})"
             )
-            if 0 < finding.line <= len(lines):
-                out.append(f"    | {lines[finding.line - 1].rstrip()[:200]}")
+            if finding.snippet is not None:
+                out.append(f"    | {finding.snippet[:200]}")
             if finding.suggestion is not None:
                 for suggested in finding.suggestion.splitlines() or [""]:
                     out.append(f"    + {suggested[:200]}")
@@ -56,3 +54,6 @@ def summary_line(report: Report) -> str:
         f"{report.files_changed} changed files, {report.merge_base[:12]}..{report.head[:12]}; "
         f"agents: {agents}"
     )
+
+
+FORMAT = Format("text", "for a person: grouped by file, with the code line", render_text)

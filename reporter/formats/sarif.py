@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from urllib.parse import quote
 
 import sarif_om as sarif
 from jschema_to_python.to_json import to_json
 
+from reporter.formats import Format
 from review.report import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
-def render_sarif(report: Report, tool_version: str) -> str:
+def render_sarif(report: Report) -> str:
     """One SARIF run per agent, as code scanning expects one run per tool."""
+    tool_version = version("reviewbot")
     runs = []
     for agent in report.agents:
         mine = [f for f in report.findings if f.agent == agent]
@@ -50,3 +53,6 @@ def render_sarif(report: Report, tool_version: str) -> str:
 
 def _uri(path: str) -> str:
     return quote(path, safe="/")
+
+
+FORMAT = Format("sarif", "SARIF 2.1.0, for GitHub code scanning and other tools", render_sarif)

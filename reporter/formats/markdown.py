@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reporter.escape import code_block, inline, truncate_body
+from reporter.formats import Format
 from review.report import Report
 
 SUMMARY_MARKER = "<!-- reviewbot:summary -->"
@@ -49,3 +50,8 @@ def render_markdown(report: Report, extra_findings_note: str | None = None) -> s
             "</details>",
         ]
     return truncate_body("\n".join(lines) + "\n")
+
+
+FORMAT = Format(
+    "markdown", "what the pull-request summary comment says", lambda report: render_markdown(report)
+)

@@ -1,22 +1,33 @@
-"""What the edge hands to whatever runs reviews, and the protocol that runner implements."""
+"""The hand-off between the edge and the flow: a review trigger, the starter protocol, and
+the workflow event a trigger becomes.
+
+The edge (`webhook`) decides that a pull request needs a review and hands a
+`ReviewTrigger` to a `ReviewStarter`; whatever runs reviews (the local runner of
+`reviewbot serve`, or a durable execution on AWS) implements the protocol. Neither side
+imports the other: both import this module.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
 # Reasons whose every delivery is a fresh request: a `/review` or a "Re-run" click must
 # review again even when the head commit has been reviewed already.
 ON_DEMAND_REASONS = frozenset({"command", "rerun"})
 
+# The workflow's event names where its change comes from (see `orchestrator.sources`).
+LOCAL_SOURCE = "local"
+PULL_REQUEST_SOURCE = "pull_request"
+
 
 @dataclass(frozen=True)
 class ReviewTrigger:
     """A request to review one head commit of one pull request.
 
-    `agents` empty means every agent. `reason` is the pull_request action
+    `agents` empty means every default agent. `reason` is the pull_request action
     ("opened", "synchronize", ...), "command" or "rerun". `clone_url` is the base
     repository's: a fork's head commit is fetchable there as `refs/pull/<n>/head`.
     """
@@ -53,6 +64,11 @@ class ReviewTrigger:
             key += "\n" + self.delivery_id
         return hashlib.sha256(key.encode()).hexdigest()
 
+    def run_key(self) -> str:
+        """The marker key of one review on GitHub: redeliveries share it, each `/review`
+        has its own (32 hex characters)."""
+        return self.execution_name()[:32]
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["agents"] = list(self.agents)
@@ -60,7 +76,14 @@ class ReviewTrigger:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReviewTrigger:
-        return cls(**{**data, "agents": tuple(data.get("agents") or ())})
+        """A trigger from JSON; unknown keys (from a newer edge) are ignored."""
+        names = {f.name for f in fields(cls)}
+        known = {k: v for k, v in data.items() if k in names}
+        return cls(**{**known, "agents": tuple(known.get("agents") or ())})
+
+    def workflow_event(self) -> dict[str, Any]:
+        """The review workflow's input for this trigger (what a starter sends)."""
+        return {"source": PULL_REQUEST_SOURCE, "trigger": self.to_dict()}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,171 @@
+"""A pull request on GitHub, as the App is asked to review it (`review.trigger`).
+
+Prepare reads the pull request and GitHub's files listing (the diff it shows, kept in
+the run folder for placing comments) and skips a pull request that closed or moved on;
+clone fetches the head with a `contents: read` token that lives in git's environment
+only; the sinks are the GitHub publishers. Every step asks for a token with only the
+permissions it needs, and nothing a step returns carries a credential.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from agents import registry
+from orchestrator import steps
+from orchestrator.git import (
+    EMPTY_TREE,
+    Git,
+    GitError,
+    check_source,
+    fetch_checkout,
+    token_auth_header,
+)
+from orchestrator.sources import Outcome, Sink, State
+from reporter.github.client import CLONE, GitHubApp
+from reporter.github.files import shown_diff
+from reporter.github.publishing import PublishContext, Publisher, publishers
+from review.request import ReviewConfig, ReviewRequest
+from review.trigger import PULL_REQUEST_SOURCE, ReviewTrigger
+from review.workspace import RunDir, Workspace
+
+log = logging.getLogger(__name__)
+PREPARE = {"pull_requests": "read"}
+
+
+class PullRequestSource:
+    """Pull requests of the App's installations; `config` is every review's template
+    (models, limits); the trigger picks the agents."""
+
+    name = PULL_REQUEST_SOURCE
+
+    def __init__(self, app: GitHubApp, config: ReviewConfig | None = None) -> None:
+        self.app = app
+        self.config = config or ReviewConfig()
+
+    def prepare(self, event: dict[str, Any], root: Path) -> dict[str, Any]:
+        """{"request": ...}, or {"skip": reason, "head": sha} when the pull request closed
+        or moved on since the trigger."""
+        trigger = ReviewTrigger.from_dict(event["trigger"])
+        if trigger.installation_id is None:
+            raise ValueError("the trigger has no installation to act as")
+        client = self.app.repo(trigger.installation_id, trigger.repository, PREPARE)
+        number = trigger.pull_number
+        pull = client.pull(number)
+        head_now = pull["head"]["sha"]
+        head = trigger.head_sha or head_now
+        if pull.get("state") != "open":
+            return {"skip": f"Skipped: the pull request is {pull.get('state')}", "head": head}
+        if head_now != head:
+            return {"skip": f"Stale: the pull request moved on to {head_now[:12]}", "head": head}
+        agents, notes = _agents(trigger.agents, self.config)
+        request = ReviewRequest(
+            repository=trigger.repository,
+            source=trigger.clone_url,
+            head=head,
+            base=pull["base"]["sha"],
+            pull_number=number,
+            installation_id=trigger.installation_id,
+            config=replace(self.config, agents=agents),
+        )
+        run = Workspace(root).run(request.run_id)
+        steps.prepare(run, request)
+        changed = int(pull.get("changed_files") or 0)
+        run.write_shown_diff(shown_diff(client.pull_files(number), changed, notes))
+        return {"request": request.to_dict(), "head": head}
+
+    def clone(self, run: RunDir, request: ReviewRequest) -> dict[str, Any]:
+        assert request.installation_id is not None and request.pull_number is not None
+        token = self.app.token(request.installation_id, request.repository, CLONE)
+        fetch = partial(fetch_pull_request, pull_number=request.pull_number)
+        return steps.clone(run, request, token_auth_header(token), fetch=fetch)
+
+    def sinks(self, event: dict[str, Any], prepared: dict[str, Any], root: Path) -> list[Sink]:
+        trigger = ReviewTrigger.from_dict(event["trigger"])
+        assert trigger.installation_id is not None
+        request = ReviewRequest.from_dict(prepared["request"]) if "request" in prepared else None
+        ctx = PublishContext(
+            app=self.app,
+            repository=trigger.repository,
+            installation_id=trigger.installation_id,
+            pull_number=trigger.pull_number,
+            head=str(prepared["head"]),
+            key=trigger.run_key(),
+            run=Workspace(root).run(request.run_id) if request else None,
+            request=request,
+        )
+        return [BoundPublisher(p, ctx) for p in publishers(self.app)]
+
+
+@dataclass(frozen=True)
+class BoundPublisher:
+    """A publisher acting on one review: the workflow's `Sink`."""
+
+    publisher: Publisher
+    ctx: PublishContext
+
+    @property
+    def name(self) -> str:
+        return self.publisher.name
+
+    def start(self, state: State) -> Outcome:
+        return self.publisher.start(self.ctx, state)
+
+    def publish(self, state: State) -> Outcome:
+        return self.publisher.publish(self.ctx, state)
+
+    def fail(self, state: State, error: str) -> Outcome:
+        return self.publisher.fail(self.ctx, state, error)
+
+    def skip(self, state: State, reason: str) -> Outcome:
+        return self.publisher.skip(self.ctx, state, reason)
+
+
+def _agents(requested: Sequence[str], config: ReviewConfig) -> tuple[tuple[str, ...], list[str]]:
+    """The agents to run (every default one when none is named) and a note on unknown ones."""
+    if not requested:
+        return registry.default_agents(config.uses_model), []
+    known = registry.names()
+    unknown = [a for a in requested if a not in known]
+    notes = [f"Not available here, so not run: {', '.join(unknown)}."] if unknown else []
+    return tuple(a for a in requested if a in known), notes
+
+
+def fetch_pull_request(
+    source: str, dest: Path, commits: Sequence[str], auth_header: str | None, *, pull_number: int
+) -> Git:
+    """`fetch_checkout`, falling back to `refs/pull/<n>/head` of the base repository.
+
+    A fork's head commit may not be fetchable by its id from the base repository, but
+    GitHub keeps every pull request's head there under that ref.
+    """
+    try:
+        return fetch_checkout(source, dest, commits, auth_header)
+    except GitError as exc:
+        log.info("fetching by commit id failed (%s); trying refs/pull/%d/head", exc, pull_number)
+    shutil.rmtree(dest, ignore_errors=True)
+    check_source(source)
+    head, *others = commits
+    local = "://" not in source
+    dest.mkdir(parents=True, exist_ok=True)
+    git = Git(dest, auth_header=auth_header, allow_file_protocol=local)
+    git.run("init", "--quiet", ".")
+    git.run("remote", "add", "origin", str(Path(source).resolve()) if local else source)
+    wanted = [f"+refs/pull/{pull_number}/head:refs/reviewbot/head"]
+    wanted += [c for c in others if c != EMPTY_TREE]
+    filters = [] if local else ["--filter=blob:none"]
+    git.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", *filters, "origin", *wanted)
+    try:
+        git.run("cat-file", "-e", f"{head}^{{commit}}")
+    except GitError:
+        raise GitError(
+            f"commit {head[:12]} is not in pull request #{pull_number} (force-pushed away?)"
+        ) from None
+    git.run("checkout", "--quiet", "--detach", head)
+    return git
