@@ -34,7 +34,8 @@ from webhook.app import create_app
 from webhook.settings import WebhookSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PAYLOAD = REPO_ROOT.parent / "shared" / "webhooks" / "pull_request" / "opened.payload.json"
+# the project's own fixture, so the benchmark runs on a fresh clone
+PAYLOAD = REPO_ROOT / "tests" / "fixtures" / "webhooks" / "pull_request" / "opened.json"
 SECRET = "benchmark-secret"  # noqa: S105 - signs loopback deliveries only
 ENV = {
     **os.environ,

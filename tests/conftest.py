@@ -17,7 +17,7 @@ import io
 import logging
 import os
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,20 @@ def private_workspace(
     root = tmp_path_factory.mktemp("workspace")
     monkeypatch.setenv("REVIEWBOT_WORKSPACE", str(root))
     return root
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_global_git_config() -> Iterator[None]:
+    """Git in tests never reads the developer's global configuration (~/.gitconfig).
+
+    An identity there must not be what lets tests commit (a fresh machine has none), and
+    commit signing or hooks there must not break them: every test that commits brings its
+    own identity (see `git_env`), so CI needs no `git config --global` either.
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    yield
+    patch.undo()
 
 
 # The analyser agents (no model needed), which every end-to-end review here runs by default.

@@ -6,13 +6,13 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from webhook_fixtures import needs_published, published
 from webhook_support import (
     Deliver,
     FakeGitHub,
     RecordingStarter,
     comment_payload,
     headers_for,
-    load,
 )
 
 from webhook.app import create_app
@@ -163,9 +163,18 @@ def test_comments_on_plain_issues_are_ignored(
     del payload["issue"]["pull_request"]
     response = deliver("issue_comment", payload)
     assert response.json()["reason"] == "comment on an issue, not a pull request"
-    published = load("issue_comment/created.with-installation.payload.json")
-    published["comment"]["body"] = "/review"
-    assert deliver("issue_comment", published).json()["status"] == "ignored"
+    assert starter.triggers == [] and github.calls == []
+
+
+@needs_published
+def test_a_published_comment_on_an_issue_is_not_a_command(
+    deliver: Deliver, starter: RecordingStarter, github: FakeGitHub
+) -> None:
+    payload = published("issue_comment/created.with-installation.payload.json")
+    assert "pull_request" not in payload["issue"]
+    payload["comment"]["body"] = "/review"
+    response = deliver("issue_comment", payload)
+    assert response.json()["reason"] == "comment on an issue, not a pull request"
     assert starter.triggers == [] and github.calls == []
 
 

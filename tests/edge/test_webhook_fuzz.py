@@ -26,9 +26,9 @@ CLIENT = TestClient(
 )
 EVENTS = ["pull_request", "issue_comment", "check_run", "ping", "installation", "push", ""]
 SEEDS = [
-    ("pull_request", load("pull_request/opened.payload.json")),
-    ("pull_request", load("pull_request/synchronize.payload.json")),
-    ("check_run", {**load("check_run/rerequested.payload.json"), "action": "rerequested"}),
+    ("pull_request", load("pull_request/opened")),
+    ("pull_request", load("pull_request/synchronize")),
+    ("check_run", {**load("check_run/rerequested"), "action": "rerequested"}),
     ("issue_comment", comment_payload("/review security")),
     ("issue_comment", comment_payload("/help", "NONE")),
 ]

@@ -16,7 +16,7 @@ from webhook.app import create_app
 from webhook.settings import ConfigError, WebhookSettings
 from webhook.signature import verify_signature
 
-OPENED = json.dumps(load("pull_request/opened.payload.json")).encode()
+OPENED = json.dumps(load("pull_request/opened")).encode()
 
 
 def post(client: TestClient, body: bytes, **overrides: str | None) -> object:

@@ -86,7 +86,7 @@ def test_mangum_answers_http_api_and_function_url_events(
     handler = Mangum(create_app(settings, starter), lifespan="off")
     event = signed_event(
         "pull_request",
-        load("pull_request/opened.payload.json"),
+        load("pull_request/opened"),
         base64_body=base64_body,
         function_url=function_url,
     )
@@ -99,7 +99,7 @@ def test_mangum_answers_http_api_and_function_url_events(
 def test_mangum_rejects_a_bad_signature(settings: WebhookSettings) -> None:
     starter = RecordingStarter()
     handler = Mangum(create_app(settings, starter), lifespan="off")
-    event = signed_event("pull_request", load("pull_request/opened.payload.json"), base64_body=True)
+    event = signed_event("pull_request", load("pull_request/opened"), base64_body=True)
     event["headers"]["x-hub-signature-256"] = sign(b"other body")
     assert handler(event, CONTEXT)["statusCode"] == 401
     assert starter.triggers == []
@@ -111,9 +111,7 @@ def test_mangum_hides_errors(settings: WebhookSettings) -> None:
             raise RuntimeError("internal detail")
 
     handler = Mangum(create_app(settings, Exploding()), lifespan="off")  # type: ignore[arg-type]
-    event = signed_event(
-        "pull_request", load("pull_request/opened.payload.json"), base64_body=False
-    )
+    event = signed_event("pull_request", load("pull_request/opened"), base64_body=False)
     response = handler(event, CONTEXT)
     assert response["statusCode"] == 500
     assert "internal detail" not in response["body"]
@@ -146,7 +144,7 @@ def test_built_handler_reads_the_secret_from_secrets_manager_once(
     client = boto3.client("lambda", region_name="us-east-1")
     stubber = Stubber(client)
     monkeypatch.setattr(LambdaStarter, "_lambda", lambda self: client)
-    opened = load("pull_request/opened.payload.json")
+    opened = load("pull_request/opened")
     expected = {
         "FunctionName": "reviewbot-review:live",
         "InvocationType": "Event",
@@ -155,7 +153,7 @@ def test_built_handler_reads_the_secret_from_secrets_manager_once(
     }
     stubber.add_response("invoke", {"StatusCode": 202}, expected)
     with stubber:
-        ping = handler(signed_event("ping", load("ping/payload.json"), base64_body=False), CONTEXT)
+        ping = handler(signed_event("ping", load("ping/ping"), base64_body=False), CONTEXT)
         started = handler(signed_event("pull_request", opened, base64_body=True), CONTEXT)
     stubber.assert_no_pending_responses()
     assert ping["statusCode"] == 200

@@ -18,11 +18,11 @@ from webhook.settings import WebhookSettings
 @pytest.mark.parametrize(
     ("name", "event"),
     [
-        ("pull_request/opened.payload.json", "pull_request"),
-        ("pull_request/closed.with-organization.payload.json", "pull_request"),
-        ("issue_comment/created.payload.json", "issue_comment"),
-        ("check_run/rerequested.payload.json", "check_run"),
-        ("ping/with-organization.payload.json", "ping"),
+        ("pull_request/opened", "pull_request"),
+        ("pull_request/closed", "pull_request"),
+        ("issue_comment/created", "issue_comment"),
+        ("check_run/rerequested", "check_run"),
+        ("ping/ping", "ping"),
     ],
 )
 def test_infer_event(name: str, event: str) -> None:
@@ -31,12 +31,12 @@ def test_infer_event(name: str, event: str) -> None:
 
 def test_infer_event_refuses_to_guess() -> None:
     with pytest.raises(ValueError, match="--event"):
-        infer_event(load("installation/created.payload.json"))
+        infer_event(load("installation/created"))
 
 
 def test_replay_starts_without_a_signature(settings: WebhookSettings) -> None:
     starter = RecordingStarter()
-    outcome = replay(None, load("pull_request/opened.payload.json"), settings, starter)
+    outcome = replay(None, load("pull_request/opened"), settings, starter)
     assert outcome.status_code == 202
     assert outcome.body["status"] == "started"
     assert isinstance(outcome.decision, StartReview)
@@ -46,7 +46,7 @@ def test_replay_starts_without_a_signature(settings: WebhookSettings) -> None:
 
 def test_replay_with_explicit_event_and_delivery(settings: WebhookSettings) -> None:
     starter = RecordingStarter()
-    payload = load("pull_request/synchronize.payload.json")
+    payload = load("pull_request/synchronize")
     replay("pull_request", payload, settings, starter, delivery_id="abc")
     assert starter.triggers[0].delivery_id == "abc"
 
@@ -61,7 +61,7 @@ def test_replayed_commands_run_again_each_time(settings: WebhookSettings) -> Non
 
 
 def test_replay_of_a_broken_payload_is_rejected(settings: WebhookSettings) -> None:
-    payload = load("pull_request/opened.payload.json")
+    payload = load("pull_request/opened")
     del payload["pull_request"]["head"]
     outcome = replay("pull_request", payload, settings, RecordingStarter())
     assert outcome.status_code == 400

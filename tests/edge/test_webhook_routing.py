@@ -1,4 +1,4 @@
-"""Routing: real payloads, pull_request and check_run decisions, lifecycle events."""
+"""Routing: fixtures and published payloads, pull_request and check_run decisions, lifecycle."""
 
 from __future__ import annotations
 
@@ -6,23 +6,24 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from webhook_support import HEAD_SHA, WEBHOOKS, Deliver, RecordingStarter, load, variant
+from webhook_fixtures import fixture_names, needs_published, published, published_names
+from webhook_support import HEAD_SHA, Deliver, RecordingStarter, load, variant
 
 from webhook.routing import Acknowledge, Ignore, Reject, StartReview, decide
 from webhook.settings import WebhookSettings
 
-PULL_REQUEST_FILES = sorted(p.name for p in (WEBHOOKS / "pull_request").glob("*.json"))
+OTHER_EVENTS = ("issue_comment", "check_run", "check_suite", "installation", "ping")
 
 
+@needs_published
 def test_the_shared_examples_are_there() -> None:
-    assert len(PULL_REQUEST_FILES) >= 28
+    assert len(published_names("pull_request")) >= 28
 
 
-@pytest.mark.parametrize("name", PULL_REQUEST_FILES)
-def test_every_published_pull_request_payload_is_accepted(
-    deliver: Deliver, settings: WebhookSettings, name: str
+def _accepted_as_routing_says(
+    deliver: Deliver, settings: WebhookSettings, payload: dict[str, Any]
 ) -> None:
-    payload = load(f"pull_request/{name}")
+    """Answered without error, and a review starts exactly for open, non-draft review actions."""
     response = deliver("pull_request", payload)
     assert response.status_code in {200, 202}, response.json()
     decision = decide("pull_request", payload, settings, "d")
@@ -34,30 +35,51 @@ def test_every_published_pull_request_payload_is_accepted(
     assert isinstance(decision, StartReview) == (wanted and open_ and not draft)
 
 
-@pytest.mark.parametrize(
-    "name",
-    sorted(
-        f"{p.parent.name}/{p.name}"
-        for event in ("issue_comment", "check_run", "check_suite", "installation", "ping")
-        for p in (WEBHOOKS / event).glob("*.json")
-    ),
-)
+@pytest.mark.parametrize("name", fixture_names("pull_request"))
+def test_every_pull_request_fixture_is_accepted(
+    deliver: Deliver, settings: WebhookSettings, name: str
+) -> None:
+    _accepted_as_routing_says(deliver, settings, load(name))
+
+
+@needs_published
+@pytest.mark.parametrize("name", published_names("pull_request"))
+def test_every_published_pull_request_payload_is_accepted(
+    deliver: Deliver, settings: WebhookSettings, name: str
+) -> None:
+    _accepted_as_routing_says(deliver, settings, published(name))
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_every_fixture_is_a_delivery_github_could_send_us(deliver: Deliver, name: str) -> None:
+    payload = load(name)
+    response = deliver(name.split("/")[0], payload)
+    assert response.status_code in {200, 202}, response.json()
+    assert payload["sender"]["login"] == "Codertocat"
+    if name != "ping/ping":  # an App's ping is about its hook, not an installation
+        assert payload["installation"]["id"] == 42
+    if "repository" in payload:
+        assert payload["repository"]["full_name"] == "Codertocat/Hello-World"
+
+
+@needs_published
+@pytest.mark.parametrize("name", published_names(*OTHER_EVENTS))
 def test_every_other_published_payload_is_answered_without_error(
     deliver: Deliver, starter: RecordingStarter, name: str
 ) -> None:
-    response = deliver(name.split("/")[0], load(name))
+    response = deliver(name.split("/")[0], published(name))
     assert response.status_code in {200, 202}, response.json()
 
 
 def test_opened_trigger_fields(settings: WebhookSettings) -> None:
-    decision = decide("pull_request", load("pull_request/opened.payload.json"), settings, "d-1")
+    decision = decide("pull_request", load("pull_request/opened"), settings, "d-1")
     assert isinstance(decision, StartReview)
     trigger = decision.trigger
     assert trigger.delivery_id == "d-1"
     assert trigger.event == "pull_request"
     assert trigger.repository == "Codertocat/Hello-World"
     assert trigger.clone_url == "https://github.com/Codertocat/Hello-World.git"
-    assert trigger.installation_id == 1
+    assert trigger.installation_id == 42
     assert trigger.pull_number == 2
     assert trigger.head_sha == HEAD_SHA
     assert (trigger.base_ref, trigger.head_ref) == ("master", "changes")
@@ -68,7 +90,7 @@ def test_opened_trigger_fields(settings: WebhookSettings) -> None:
 
 @pytest.mark.parametrize("action", ["opened", "reopened", "synchronize", "ready_for_review"])
 def test_review_actions_start(deliver: Deliver, starter: RecordingStarter, action: str) -> None:
-    payload = variant(load("pull_request/opened.payload.json"))
+    payload = variant(load("pull_request/opened"))
     payload["action"] = action
     response = deliver("pull_request", payload)
     assert response.json()["status"] == "started"
@@ -76,7 +98,7 @@ def test_review_actions_start(deliver: Deliver, starter: RecordingStarter, actio
 
 
 def _pr(**changes: Any) -> dict[str, Any]:
-    payload = variant(load("pull_request/opened.payload.json"))
+    payload = variant(load("pull_request/opened"))
     payload["pull_request"].update(changes)
     return payload
 
@@ -134,11 +156,10 @@ def test_unsupported_events_are_ignored_with_202(
 @pytest.mark.parametrize(
     "name",
     [
-        "ping/payload.json",
-        "ping/with-app_id.payload.json",
-        "installation/created.payload.json",
-        "installation/deleted.payload.json",
-        "installation_repositories/added.payload.json",
+        "ping/ping",
+        "installation/created",
+        "installation/deleted",
+        "installation_repositories/added",
     ],
 )
 def test_lifecycle_events_are_200_and_logged(
@@ -153,30 +174,28 @@ def test_lifecycle_events_are_200_and_logged(
 
 
 def test_installation_details(settings: WebhookSettings) -> None:
-    decision = decide("installation", load("installation/created.payload.json"), settings)
+    decision = decide("installation", load("installation/created"), settings)
     assert isinstance(decision, Acknowledge)
     assert decision.details["action"] == "created"
-    assert (
-        decision.details["installation_id"]
-        == load("installation/created.payload.json")["installation"]["id"]
-    )
+    assert decision.details["installation_id"] == load("installation/created")["installation"]["id"]
 
 
 # check_run ---------------------------------------------------------------------------
 
 
 def _check_run(**changes: Any) -> dict[str, Any]:
-    payload = variant(load("check_run/rerequested.payload.json"))
+    payload = variant(load("check_run/rerequested"))
     payload["check_run"].update(changes)
     return payload
 
 
 def test_rerequested_check_run_of_this_app_by_id(settings: WebhookSettings) -> None:
-    # The published example's app has id 2 and no slug; settings.app_id is 2.
+    # settings.app_id is 2; the slug is not the configured one, so only the id matches.
     payload = _check_run(
+        app={"id": 2, "slug": "acme-review"},
         pull_requests=[
             {"number": 7, "head": {"ref": "feature", "sha": "a"}, "base": {"ref": "main"}}
-        ]
+        ],
     )
     decision = decide("check_run", payload, settings, "d-9")
     assert isinstance(decision, StartReview)
@@ -187,7 +206,9 @@ def test_rerequested_check_run_of_this_app_by_id(settings: WebhookSettings) -> N
 
 
 def test_rerequested_check_run_of_this_app_by_slug(settings: WebhookSettings) -> None:
-    payload = _check_run(app={"id": 999, "slug": "reviewbot"}, external_id="pr:12")
+    payload = _check_run(
+        app={"id": 999, "slug": "reviewbot"}, external_id="pr:12", pull_requests=[]
+    )
     decision = decide("check_run", payload, replace(settings, app_id=None))
     assert isinstance(decision, StartReview)
     assert decision.trigger.pull_number == 12
@@ -216,7 +237,7 @@ def test_check_runs_of_other_apps_are_ignored(settings: WebhookSettings) -> None
 
 def test_other_check_run_actions_are_ignored(deliver: Deliver, starter: RecordingStarter) -> None:
     for name in ("created", "completed", "requested_action"):
-        assert deliver("check_run", load(f"check_run/{name}.payload.json")).status_code == 202
+        assert deliver("check_run", load(f"check_run/{name}")).status_code == 202
     assert starter.triggers == []
 
 

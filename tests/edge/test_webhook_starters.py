@@ -150,7 +150,7 @@ def test_a_failed_start_can_be_retried() -> None:
 def test_same_delivery_twice_over_http_starts_one_review() -> None:
     inner = RecordingStarter()
     client = TestClient(create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner)))
-    body = json.dumps(load("pull_request/opened.payload.json")).encode()
+    body = json.dumps(load("pull_request/opened")).encode()
     headers = headers_for("pull_request", body, "delivery-1")
     statuses = [client.post("/webhook", content=body, headers=headers).json() for _ in range(2)]
     assert [s["status"] for s in statuses] == ["started", "duplicate"]
@@ -161,7 +161,7 @@ def test_same_delivery_twice_over_http_starts_one_review() -> None:
 def test_concurrent_deliveries_for_one_head_start_one_review() -> None:
     inner = RecordingStarter(delay=0.02)
     app = create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner))
-    payload = load("pull_request/opened.payload.json")
+    payload = load("pull_request/opened")
     bodies = []
     for i, action in enumerate(["opened", "ready_for_review", "synchronize", "reopened"] * 5):
         body = json.dumps({**payload, "action": action}).encode()
@@ -185,7 +185,7 @@ def test_concurrent_deliveries_for_one_head_start_one_review() -> None:
 def test_concurrent_deliveries_from_threads_start_one_review() -> None:
     inner = RecordingStarter(delay=0.02)
     client = TestClient(create_app(WebhookSettings(webhook_secret=SECRET), DedupingStarter(inner)))
-    body = json.dumps(load("pull_request/synchronize.payload.json")).encode()
+    body = json.dumps(load("pull_request/synchronize")).encode()
 
     def post(i: int) -> str:
         headers = headers_for("pull_request", body, f"delivery-{i}")

@@ -1,31 +1,32 @@
-"""Test support: GitHub's published payloads, signing as GitHub does, recording fakes."""
+"""Test support: payloads (see webhook_fixtures), signing as GitHub does, recording fakes."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
 import hmac
-import json
 import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from webhook_fixtures import fixture
+
 from review.trigger import ReviewTrigger, StartResult
 from webhook.github import PullHead
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-WEBHOOKS = REPO_ROOT.parent / "shared" / "webhooks"  # ../shared from the repository root
 SECRET = "It's a Secret to Everybody"
 # deliver(event, payload, delivery=None) -> response, from the `deliver` fixture.
 Deliver = Callable[..., Any]
+# The head commit of pull request #2 in our pull_request and check_run fixtures.
 HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 
 
 def load(name: str) -> dict[str, Any]:
-    """A published example, e.g. load("pull_request/opened.payload.json")."""
-    return json.loads((WEBHOOKS / name).read_text())
+    """One of the project's fixtures, e.g. load("pull_request/opened"); a fresh copy."""
+    return fixture(name)
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -49,13 +50,8 @@ def comment_payload(
     sender_type: str = "User",
     action: str = "created",
 ) -> dict[str, Any]:
-    """An issue_comment on a pull request, from an installation (published ones are on issues)."""
-    payload = load(f"issue_comment/{action}.payload.json")
-    payload["installation"] = {"id": 42}
-    payload["issue"]["pull_request"] = {
-        "url": "https://api.github.com/repos/Codertocat/Hello-World/pulls/1"
-    }
-    payload["issue"]["state"] = "open"
+    """An issue_comment on open pull request #1, delivered to installation 42 (the fixture's)."""
+    payload = load(f"issue_comment/{action}")
     payload["comment"].update(body=body, author_association=association)
     for account in (payload["sender"], payload["comment"]["user"]):
         account.update(login=login, type=sender_type)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import hmac
 import json
@@ -19,8 +18,8 @@ from typing import Any
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from webhook_fixtures import fixture
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 SECRET = "github-tests-secret"
 # the inline comments the analysers' findings on the scenario's pull request become:
 # (path, line, start_line, rule)
@@ -107,12 +106,9 @@ def sign(body: bytes) -> str:
 def pull_request_payload(
     repository: str, clone_url: str, number: int, head: str, base: str, action: str = "opened"
 ) -> dict[str, Any]:
-    """GitHub's published pull_request.opened example, moved onto the fake's repository."""
-    payload = copy.deepcopy(
-        json.loads((SHARED / "webhooks/pull_request/opened.payload.json").read_text())
-    )
+    """Our pull_request.opened fixture (installation 42), moved onto the fake's repository."""
+    payload = fixture("pull_request/opened")
     payload["action"] = action
-    payload["installation"] = {"id": 42}
     payload["repository"].update(full_name=repository, clone_url=clone_url)
     pr = payload["pull_request"]
     pr.update(number=number, state="open", draft=False)
@@ -159,11 +155,8 @@ class Ran:
 
 
 def review_command_payload(repository: str, clone_url: str, number: int) -> dict[str, Any]:
-    """A `/review` comment by the repository's owner, on pull request `number`."""
-    payload = copy.deepcopy(
-        json.loads((SHARED / "webhooks/issue_comment/created.payload.json").read_text())
-    )
-    payload["installation"] = {"id": 42}
+    """A `/review` comment by the repository's owner, on pull request `number` (installation 42)."""
+    payload = fixture("issue_comment/created")
     payload["repository"].update(full_name=repository, clone_url=clone_url)
     payload["issue"].update(number=number, state="open")
     payload["issue"]["pull_request"] = {"url": f"https://example.invalid/pulls/{number}"}
