@@ -1,20 +1,29 @@
 """Computing the change (diff.json) from a checkout: the merge base against the head.
 
-Huge files are kept out of the patch (they are listed, with a note, but get no hunks),
-so the memory a review needs is bounded by the size of the reviewable change.
+The change is read from git's objects with every display rule off: git runs on the
+repository as a bare one (`Git.objects_only`), so the reviewed repository's
+`.gitattributes` (at the base or the head) cannot mark a file binary, hide a hunk or run
+a diff driver, and no external diff or textconv ever runs. Huge files are kept out of the
+patch (they are listed, with a note, but get no hunks), so the memory a review needs is
+bounded by the size of the reviewable change.
 """
 
 from __future__ import annotations
 
 from orchestrator.git import Git
-from review.diff import Diff, build_diff
+from review.diff import ChangedFile, Diff, FileKind, FileStatus, build_diff
 
 MAX_CHANGED_LINES_PER_FILE = 20_000
 _DIFF_OPTIONS = ("--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3")
 
 
-def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
+def compute_diff(checkout: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
     """The change from `merge_base` to `head`, and notes on what had to be left out."""
+    with checkout.objects_only() as git:
+        return _compute(git, merge_base, head)
+
+
+def _compute(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
     numstat = git.run("diff", *_DIFF_OPTIONS, "--numstat", "-z", merge_base, head)
     too_large = _files_over_limit(numstat)
     # a renamed file is excluded under both names, or its old name would show as deleted
@@ -40,7 +49,19 @@ def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]
     for changed in diff.files.values():
         if changed.old_path is not None and not _is_utf8(changed.old_path):
             changed.old_path = _printable(changed.old_path)
+    notes += [f"{c.path}: {why}, not analysed" for c in diff.files.values() if (why := _unread(c))]
     return diff, notes
+
+
+def _unread(changed: ChangedFile) -> str | None:
+    """Why no agent reads this changed file, if none does (a deleted file has nothing)."""
+    if changed.status == FileStatus.DELETED:
+        return None
+    if changed.kind is FileKind.SYMLINK:
+        return "a symbolic link (never followed)"
+    if changed.kind is FileKind.SUBMODULE:
+        return "a submodule (never fetched)"
+    return "a binary file" if changed.binary else None
 
 
 def _is_utf8(path: str) -> bool:

@@ -15,8 +15,9 @@ import base64
 import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,15 +46,33 @@ class GitError(RuntimeError):
 
 @dataclass(frozen=True)
 class Git:
-    """Runs git in one directory with the safety settings above."""
+    """Runs git in one directory with the safety settings above.
+
+    With `git_dir`, git runs on that repository as a bare one, from `cwd` (an empty
+    directory): see `objects_only`.
+    """
 
     cwd: Path
     auth_header: str | None = None  # an HTTP header, e.g. for an installation token
-    allow_file_protocol: bool = False
+    git_dir: Path | None = None
+    # The user's own git configuration (credential helpers, remotes over ssh): only to fetch
+    # into the user's own repository for `reviewbot review`; hooks stay off.
+    user_config: bool = False
+
+    @contextmanager
+    def objects_only(self) -> Iterator[Git]:
+        """This checkout's repository seen as objects and refs only: git runs bare, from an
+        empty directory, so no working tree, index or `.gitattributes` file (at any commit)
+        changes what a command reports: nothing is hidden as binary by `-diff` or `binary`,
+        no `diff=` driver or textconv applies, and binary is decided from content alone
+        (a NUL byte in the first 8000 bytes, as git does without attributes)."""
+        with tempfile.TemporaryDirectory(prefix="reviewbot-git-") as empty:
+            yield replace(self, cwd=Path(empty), git_dir=self.cwd / ".git")
 
     def run(self, *args: str, timeout: float = 600, input_bytes: bytes | None = None) -> bytes:
         command = ["git"]
-        for key, value in _SAFE_CONFIG.items():
+        config = {**_SAFE_CONFIG, **({"core.bare": "true"} if self.git_dir else {})}
+        for key, value in config.items():
             command += ["-c", f"{key}={value}"]
         command += list(args)
         try:
@@ -77,6 +96,8 @@ class Git:
         return self.run(*args).decode("utf-8", "surrogateescape").strip()
 
     def _env(self) -> dict[str, str]:
+        if self.user_config:
+            return self._user_env()
         env = {k: os.environ[k] for k in ("PATH", "LANG", "TMPDIR") if k in os.environ}
         env.update(
             GIT_CONFIG_NOSYSTEM="1",
@@ -87,15 +108,25 @@ class Git:
             GIT_LFS_SKIP_SMUDGE="1",
             GIT_ATTR_NOSYSTEM="1",
             GIT_NO_REPLACE_OBJECTS="1",
-            GIT_ALLOW_PROTOCOL="https:http" + (":file" if self.allow_file_protocol else ""),
+            GIT_ALLOW_PROTOCOL="https:http",
             HOME=tempfile.gettempdir(),
         )
+        if self.git_dir is not None:
+            env["GIT_DIR"] = str(self.git_dir)
         if self.auth_header:
             env.update(
                 GIT_CONFIG_COUNT="1",
                 GIT_CONFIG_KEY_0="http.extraHeader",
                 GIT_CONFIG_VALUE_0=self.auth_header,
             )
+        return env
+
+    @staticmethod
+    def _user_env() -> dict[str, str]:
+        """The user's environment and configuration, without prompts or LFS downloads
+        (hooks stay off through `_SAFE_CONFIG`)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update(GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1")
         return env
 
 
@@ -136,46 +167,6 @@ def repository_root(path: Path) -> Path:
         return Path(Git(path).text("rev-parse", "--show-toplevel"))
     except GitError:
         raise GitError(f"{path} is not inside a git repository") from None
-
-
-def default_base(repo: Path, head: str) -> tuple[str, str]:
-    """The base a local review compares with, and a phrase saying why.
-
-    The merge base with the default branch when the head is off it; otherwise the head's
-    parent (reviewing the last commit); for a root commit, the empty tree.
-    """
-    git = Git(repo)
-    for candidate in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
-        try:
-            branch = git.text("rev-parse", "--verify", "--quiet", candidate)
-            merge_base = git.text("merge-base", branch, head)
-        except GitError:
-            continue
-        if merge_base != head:
-            return merge_base, f"merge base with {candidate.removeprefix('refs/')}"
-    try:
-        return git.text("rev-parse", "--verify", "--quiet", f"{head}^"), "parent of the head"
-    except GitError:
-        return EMPTY_TREE, "empty tree (the head is a root commit)"
-
-
-def fetch_checkout(source: str, dest: Path, commits: Sequence[str], auth_header: str | None) -> Git:
-    """Fetch exactly `commits` from `source` into a new repository at `dest`, check out the first.
-
-    URL sources are fetched as a partial clone (no blobs until needed); local sources are
-    fetched whole, which git does from disk.
-    """
-    check_source(source)
-    local = "://" not in source
-    dest.mkdir(parents=True, exist_ok=True)
-    git = Git(dest, auth_header=auth_header, allow_file_protocol=local)
-    git.run("init", "--quiet", ".")
-    git.run("remote", "add", "origin", str(Path(source).resolve()) if local else source)
-    wanted = [c for c in dict.fromkeys(commits) if c != EMPTY_TREE]
-    filters = [] if local else ["--filter=blob:none"]
-    git.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", *filters, "origin", *wanted)
-    git.run("checkout", "--quiet", "--detach", wanted[0])
-    return git
 
 
 def merge_base(git: Git, base: str, head: str) -> str:

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from orchestrator.change import compute_diff
-from orchestrator.git import Git, fetch_checkout, merge_base
+from orchestrator.checkout import fetch_checkout
+from orchestrator.git import Git, merge_base
 from review.diff import Change
 from review.findings import Finding
+from review.lines import split_lines
 from review.merge import merge_findings
 from review.report import AgentStatus, Report
 from review.request import ReviewRequest
@@ -76,7 +78,7 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
             return None
         if data is None or len(data) > limit:
             return None
-        return data.decode("utf-8", "replace").splitlines()
+        return split_lines(data)
 
     merged = merge_findings(found, change.diff, request.config.filter_mode, read_lines)
     agents: dict[str, AgentStatus] = {}

@@ -253,8 +253,11 @@ def build_diff(raw_listing: bytes, patch_text: str, allow_missing_patch: bool = 
     """Combine git's exact name listing with the hunks of the full patch.
 
     Both come from the same `git diff` invocation options, so files appear in the same
-    order in each; the listing is authoritative for names. With `allow_missing_patch`
-    and no patch text, the files are listed without hunks.
+    order in each; the listing is authoritative for names. A type change (a file that
+    became a symbolic link, or the reverse) is one entry of the listing but two blocks of
+    the patch, the old object deleted and the new one created: its hunks are the new
+    one's. With `allow_missing_patch` and no patch text, the files are listed without
+    hunks. ValueError when the two disagree in any other way.
     """
     entries = parse_raw(raw_listing)
     patched = list(PatchSet(patch_text)) if patch_text.strip() else []
@@ -265,20 +268,24 @@ def build_diff(raw_listing: bytes, patch_text: str, allow_missing_patch: bool = 
                 for status, old, path, mode in entries
             }
         )
-    if len(patched) != len(entries):
-        raise ValueError(
-            f"git listed {len(entries)} changed files but the patch has {len(patched)}"
-        )
+    blocks = iter(patched)
     files: dict[str, ChangedFile] = {}
-    for (status, old_path, path, mode), patched_file in zip(entries, patched, strict=True):
+    for status, old_path, path, mode in entries:
+        block = next(blocks, None)
+        if block is not None and status is FileStatus.TYPE_CHANGED and block.is_removed_file:
+            block = next(blocks, None)  # the created half carries the new content
+        if block is None:
+            raise ValueError(f"git listed {len(entries)} changed files but the patch has fewer")
         files[path] = ChangedFile(
             path=path,
             status=status,
             old_path=old_path,
             kind=_kind(mode),
-            binary=patched_file.is_binary_file,
-            hunks=_hunks(patched_file),
+            binary=block.is_binary_file,
+            hunks=_hunks(block),
         )
+    if next(blocks, None) is not None:
+        raise ValueError(f"git listed {len(entries)} changed files but the patch has more")
     return Diff(files)
 
 

@@ -52,10 +52,18 @@ class Finding:
     also_reported_by: tuple[str, ...] = field(default=())
     confidence: float | None = None  # a model's own estimate, 0..1; analysers leave it unset
     snippet: str | None = None  # the flagged line's code (set when the review merges findings)
+    # the lines `suggestion` replaces, when they are not the finding's own (a fix that
+    # removes a whole multi-line statement flagged on its first line)
+    suggestion_lines: tuple[int, int] | None = None
 
     @property
     def last_line(self) -> int:
         return self.end_line or self.line
+
+    @property
+    def fix_lines(self) -> tuple[int, int]:
+        """The first and last line `suggestion` replaces."""
+        return self.suggestion_lines or (self.line, self.last_line)
 
     @property
     def problem(self) -> str:
@@ -73,7 +81,7 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
-        for optional in ("confidence", "snippet"):  # absent rather than null
+        for optional in ("confidence", "snippet", "suggestion_lines"):  # absent, not null
             if data[optional] is None:
                 del data[optional]
         return data
@@ -116,6 +124,9 @@ class Finding:
             snippet=None
             if data.get("snippet") is None
             else _bounded(str(data["snippet"]), MAX_SNIPPET_CHARS),
+            suggestion_lines=_line_range(data.get("suggestion_lines"))
+            if suggestion is not None
+            else None,
         )
 
 
@@ -127,6 +138,14 @@ def make_fingerprint(problem: str, path: str, line_text: str, occurrence: int = 
     normalised = " ".join(line_text.split())
     digest = hashlib.sha256(f"{problem}\x00{path}\x00{normalised}\x00{occurrence}".encode())
     return digest.hexdigest()[:32]
+
+
+def _line_range(value: object) -> tuple[int, int] | None:
+    """A [first, last] line range from JSON, or None when it is not one."""
+    if isinstance(value, list | tuple) and len(value) == 2 and all(map(_is_line, value)):
+        first, last = value
+        return (first, last) if first <= last else None
+    return None
 
 
 def _is_line(value: object) -> bool:

@@ -44,6 +44,8 @@ def merge_findings(
         if not diff.accepts(finding.path, finding.line, finding.end_line, mode):
             result.filtered_out += 1
             continue
+        if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
+            finding = replace(finding, suggestion=None, suggestion_lines=None)  # cannot apply
         finding = finding.placed(*_line_and_occurrence(lines, finding.line))
         key = (finding.path, finding.line, finding.problem)  # same place, same problem
         by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
@@ -89,8 +91,10 @@ def _combine(kept: Finding, other: Finding) -> Finding:
         (kept, other), key=lambda f: (f.severity.rank, len(f.message)), reverse=True
     )
     credited = {*best.also_reported_by, *second.also_reported_by, second.agent} - {best.agent}
+    fix = best if best.suggestion is not None else second  # a suggestion with its lines
     return replace(
         best,
-        suggestion=best.suggestion or second.suggestion,
+        suggestion=fix.suggestion,
+        suggestion_lines=fix.fix_lines if fix.suggestion is not None else None,
         also_reported_by=tuple(sorted(credited)),
     )

@@ -112,8 +112,9 @@ def _configure_logging(verbose: bool) -> None:
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from agents.registry import default_agents, names
-    from orchestrator.git import GitError, default_base, repository_root, resolve_commit
+    from orchestrator.git import GitError, repository_root
     from orchestrator.local import WorkflowFailed, run_review
+    from orchestrator.local_repo import LocalRepository
     from reporter.formats import formats
 
     model, agent_models = _models(args.model, settings)
@@ -131,12 +132,12 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory: pass the path of a git repository")
     try:
-        root = repository_root(path)
-        head = resolve_commit(root, args.head)
+        repo = LocalRepository(repository_root(path))
+        head = repo.resolve(args.head)
         if args.base:
-            base, why = resolve_commit(root, args.base), args.base
+            base, why = repo.resolve(args.base), args.base
         else:
-            base, why = default_base(root, head)
+            base, why = repo.default_base(head)
     except GitError as exc:
         raise UsageError(f"{exc} (check the path and the --base/--head refs)") from None
     config = ReviewConfig(
@@ -147,7 +148,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         agent_models=agent_models,
     )
     request = ReviewRequest(
-        repository=str(root), source=str(root), head=head, base=base, config=config
+        repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
     progress = None if args.quiet else _progress(why, base, head)
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from review.diff import ChangedFile
 from review.findings import Finding
+from review.lines import display
 
 MAX_CONTEXT_CHARS = 48_000
 MAX_LISTED_FINDINGS = 80
@@ -181,7 +182,7 @@ def _render_file(changed: ChangedFile, lines: list[str] | None) -> str:
         for number in hunk.lines:
             if 0 < number <= len(lines):
                 mark = "+" if number in added else " "
-                out.append(f"{mark}{number:>6} | {lines[number - 1][:400]}")
+                out.append(f"{mark}{number:>6} | {display(lines[number - 1])[:400]}")
     if not changed.hunks:
         out.append("(no hunks: lines were only removed, or the file is empty)")
     return "\n".join(out)

@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from review.lines import display, split_lines
 from review.workspace import PathEscape, confine, read_regular_file
 
 BINARY_SNIFF_BYTES = 8_192
@@ -112,7 +113,7 @@ class Checkout:
             raise ToolRefused(f"{relative}: not a regular file")
         if b"\x00" in data[:BINARY_SNIFF_BYTES]:
             raise ToolRefused(f"{relative}: binary file, not shown")
-        return relative, data.decode("utf-8", "replace").splitlines()
+        return relative, split_lines(data)
 
     def read(self, path: str, start_line: int = 1, end_line: int | None = None) -> str:
         """Numbered lines start_line..end_line of a text file, capped."""
@@ -129,7 +130,8 @@ class Checkout:
         used = len(out[0])
         width = len(str(end))
         for number in range(start, end + 1):
-            row = f"{number:>{width}} | {_clip(lines[number - 1], self.limits.max_line_chars)}"
+            shown = _clip(display(lines[number - 1]), self.limits.max_line_chars)
+            row = f"{number:>{width}} | {shown}"
             if used + len(row) + 1 > self.limits.max_chars_per_call:
                 end = number - 1
                 break

@@ -309,12 +309,14 @@ def combine(analyser: Finding, model: Finding) -> Finding:
     credited in `also_reported_by` as `<agent>-ai`.
     """
     best = max((analyser, model), key=lambda f: (f.severity.rank, len(f.message)))
+    fix = analyser if analyser.suggestion is not None else model  # "" deletes: it counts
     credit = f"{model.agent}-ai"
     return replace(
         analyser,
         severity=best.severity,
         message=best.message[:MAX_MESSAGE_CHARS],
-        suggestion=analyser.suggestion or model.suggestion,
+        suggestion=fix.suggestion,
+        suggestion_lines=fix.fix_lines if fix.suggestion is not None else None,
         confidence=model.confidence,
         also_reported_by=tuple(sorted({*analyser.also_reported_by, credit})),
     )

@@ -19,14 +19,8 @@ from typing import Any
 
 from agents import registry
 from orchestrator import steps
-from orchestrator.git import (
-    EMPTY_TREE,
-    Git,
-    GitError,
-    check_source,
-    fetch_checkout,
-    token_auth_header,
-)
+from orchestrator.checkout import fetch_checkout
+from orchestrator.git import EMPTY_TREE, Git, GitError, check_source, token_auth_header
 from orchestrator.sources import Outcome, Sink, State
 from reporter.github.client import CLONE, GitHubApp
 from reporter.github.files import shown_diff
@@ -148,19 +142,22 @@ def fetch_pull_request(
     try:
         return fetch_checkout(source, dest, commits, auth_header)
     except GitError as exc:
+        if "://" not in source:
+            raise
         log.info("fetching by commit id failed (%s); trying refs/pull/%d/head", exc, pull_number)
     shutil.rmtree(dest, ignore_errors=True)
     check_source(source)
     head, *others = commits
-    local = "://" not in source
     dest.mkdir(parents=True, exist_ok=True)
-    git = Git(dest, auth_header=auth_header, allow_file_protocol=local)
+    git = Git(dest, auth_header=auth_header)
     git.run("init", "--quiet", ".")
-    git.run("remote", "add", "origin", str(Path(source).resolve()) if local else source)
+    git.run("remote", "add", "origin", source)
     wanted = [f"+refs/pull/{pull_number}/head:refs/reviewbot/head"]
     wanted += [c for c in others if c != EMPTY_TREE]
-    filters = [] if local else ["--filter=blob:none"]
-    git.run("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", *filters, "origin", *wanted)
+    git.run(
+        "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none",
+        "origin", *wanted,
+    )  # fmt: skip
     try:
         git.run("cat-file", "-e", f"{head}^{{commit}}")
     except GitError:

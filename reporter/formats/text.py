@@ -24,7 +24,7 @@ def render_text(report: Report) -> str:
             if finding.snippet is not None:
                 out.append(f"    | {finding.snippet[:200]}")
             if finding.suggestion is not None:
-                for suggested in finding.suggestion.splitlines() or [""]:
+                for suggested in finding.suggestion.split("\n") or [""]:
                     out.append(f"    + {suggested[:200]}")
         out.append("")
     out.append(summary_line(report))

@@ -98,7 +98,7 @@ def plan_review(
     plan = ReviewPlan()
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path, f.line, f.rule))
     for finding in ordered:
-        place = shown.comment_range(finding.path, finding.line, finding.end_line)
+        place, suggest = placement(finding, shown)
         if place is None:
             plan.outside_diff.append(finding)
             continue
@@ -109,19 +109,37 @@ def plan_review(
         elif len(plan.comments) >= max_comments:
             plan.over_cap.append(finding)
         else:
-            whole = start_line is not None or finding.end_line is None
-            body = comment_body(finding, fingerprint, suggest=whole)
+            body = comment_body(finding, fingerprint, suggest=suggest)
             plan.comments.append(InlineComment(finding.path, line, start_line, body, fingerprint))
     plan.comments.sort(key=lambda c: (c.path, c.line))
     return plan
 
 
+def placement(finding: Finding, shown: Diff) -> tuple[tuple[int | None, int] | None, bool]:
+    """Where a finding's comment sits ((start_line, line), or None: not inline) and whether
+    it offers the finding's suggestion as a one-click change.
+
+    GitHub's suggestion replaces exactly the commented lines, so it is offered only when
+    the comment can cover exactly the lines the fix edits (`Finding.fix_lines`), all on the
+    RIGHT side of one hunk; the comment then spans those lines. Otherwise the comment sits
+    on the finding's own lines and shows the fix as plain code.
+    """
+    place = shown.comment_range(finding.path, finding.line, finding.end_line)
+    if place is None or finding.suggestion is None:
+        return place, False
+    first, last = finding.fix_lines
+    whole = (first if last > first else None, last)
+    if first <= finding.line <= last and shown.comment_range(finding.path, first, last) == whole:
+        return whole, True
+    return place, False
+
+
 def comment_body(finding: Finding, fingerprint: str, *, suggest: bool = True) -> str:
     """An inline comment: severity, rule, the escaped message, an optional suggestion.
 
-    A ```suggestion block replaces exactly the commented lines, so it is offered only
-    when the comment covers the finding's whole range; otherwise the fix is shown as
-    plain code.
+    A ```suggestion block replaces exactly the commented lines: `suggest` only when the
+    comment covers exactly the lines the fix edits (see `placement`); otherwise the fix is
+    shown as plain code.
     """
     icon = _ICON[finding.severity.value]
     credit = ", ".join((finding.agent, *finding.also_reported_by))

@@ -128,7 +128,7 @@ def test_raw_listing_keeps_exact_names() -> None:
 def test_build_diff_refuses_a_patch_that_does_not_match_the_listing() -> None:
     raw = b":100644 100644 aaa bbb M\x00a.py\x00:100644 100644 aaa bbb M\x00b.py\x00"
     patch = "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x\n+y\n"
-    with pytest.raises(ValueError, match="2 changed files but the patch has 1"):
+    with pytest.raises(ValueError, match="2 changed files but the patch has fewer"):
         build_diff(raw, patch)
 
 

@@ -74,13 +74,20 @@ def served(app: Any) -> Iterator[str]:
 
 
 def _git(repo: Path, *args: str) -> bytes:
+    """git on `repo`'s objects only, from outside it: like GitHub's diff of a pull request
+    whose base has no `.gitattributes`, the head's attributes change nothing."""
+    command = ["git", f"--git-dir={repo / '.git'}", "-c", "core.bare=true"]
     return subprocess.run(
-        ["git", "-c", "core.quotePath=false", *args], cwd=repo, capture_output=True, check=True
+        [*command, "-c", "core.quotePath=false", *args],
+        cwd=repo.parent,
+        capture_output=True,
+        check=True,
     ).stdout
 
 
 def files_of(repo: Path, base: str, head: str, *, without_patch: tuple[str, ...] = ()) -> list:
-    """The pull request files listing GitHub would answer for base...head."""
+    """The pull request files listing GitHub would answer for base...head (a type change
+    shows its new side)."""
     merge_base = _git(repo, "merge-base", base, head).decode().strip()
     fields = _git(repo, "diff", "--raw", "-z", "-M", merge_base, head).decode().split("\x00")
     files = []
@@ -93,6 +100,7 @@ def files_of(repo: Path, base: str, head: str, *, without_patch: tuple[str, ...]
         if len(paths) == 2:
             entry["previous_filename"] = paths[0]
         text = _git(repo, "diff", "-M", "--no-color", merge_base, head, "--", *paths).decode()
+        text = "diff --git" + text.split("diff --git")[-1]  # a type change: its created half
         if "@@" in text and paths[-1] not in without_patch:
             entry["patch"] = text[text.index("\n@@") + 1 :].removesuffix("\n")
         files.append(entry)

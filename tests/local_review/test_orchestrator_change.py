@@ -52,7 +52,11 @@ def test_statuses_kinds_and_names_are_exact(repo) -> None:
     repo.git("commit", "-q", "-m", "chmod")
     repo.commits.append(repo.git("rev-parse", "HEAD"))
     diff, notes = diff_of(repo, base=repo.commits[0])
-    assert notes == []
+    # what no agent will read is listed with the reason
+    assert sorted(notes) == [
+        "link.py: a symbolic link (never followed), not analysed",
+        "logo.png: a binary file, not analysed",
+    ]
     summary = {p: (f.status, f.old_path, f.kind, f.binary) for p, f in diff.files.items()}
     assert summary == {
         "keep.py": (FileStatus.MODIFIED, None, FileKind.FILE, False),

@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 
 from orchestrator.change import compute_diff
+from orchestrator.checkout import fetch_checkout
 from orchestrator.git import (
     EMPTY_TREE,
     Git,
     GitError,
     _redact,
     check_source,
-    default_base,
-    fetch_checkout,
     merge_base,
     repository_root,
     resolve_commit,
     token_auth_header,
 )
+from orchestrator.local_repo import LocalRepository
 from review.diff import FileKind
 
 EVAL = "x = eval(input())\n"
@@ -206,12 +206,13 @@ def test_not_a_repository(tmp_path: Path) -> None:
 def test_default_base(make_repo) -> None:
     repo = make_repo([{"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}])
     root = repo.commits[0]
-    assert default_base(repo.path, repo.head) == (repo.base, "parent of the head")
-    assert default_base(repo.path, root)[0] == EMPTY_TREE
+    default_base = LocalRepository(repo.path).default_base
+    assert default_base(repo.head) == (repo.base, "parent of the head")
+    assert default_base(root)[0] == EMPTY_TREE
     repo.git("checkout", "-q", "-b", "feature")
     feature_head = repo.commit({"b.py": "b = 1\n"})
     repo.commit({"c.py": "c = 1\n"})
-    base, why = default_base(repo.path, repo.head)
+    base, why = default_base(repo.head)
     assert (base, why) == (repo.commits[1], "merge base with heads/main")
     assert feature_head != base
 

@@ -1,0 +1,55 @@
+"""The change shapes that broke reviews, in GitHub mode against the fake GitHub (which,
+like GitHub, refuses a review whose comment is on a line its diff does not show)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from github_support import fake_pull_request, inline_of, run_workflow
+
+from reporter.github.client import GitHubApp
+from reporter.github.retry import RetryPolicy
+from reporter.github.settings import GitHubSettings
+from review.trigger import ReviewTrigger
+
+SHELL = "    return subprocess.call(cmd, shell=True)"
+APP_BASE = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd)\n"
+APP_HEAD = f"import subprocess\n\n\ndef run(cmd):\n{SHELL}\n"
+
+
+def review(make_repo, app_key, head_files: dict, base_files: dict, workspace: Path):
+    repo = make_repo([base_files, head_files], name="demo")
+    private, public = app_key
+    with fake_pull_request(repo, public) as fake:
+        settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
+        app = GitHubApp(settings, policy=RetryPolicy(sleep=lambda _: None))
+        trigger = ReviewTrigger(
+            "d-1", "pull_request", f"{fake.owner}/{fake.name}", fake.clone_url,
+            fake.installation_id, 1, repo.head, "main", "feature",
+        )  # fmt: skip
+        ran = run_workflow(app, trigger, workspace)
+        return fake, ran
+
+
+@pytest.mark.parametrize(
+    "head_files",
+    [
+        pytest.param({"config.py": "link"}, id="a file turned into a symbolic link"),
+        pytest.param({".gitattributes": "*.py -diff\n"}, id="gitattributes hiding python"),
+    ],
+)
+def test_the_finding_on_app_py_line_5_is_commented(
+    make_repo, app_key, head_files, tmp_path: Path
+) -> None:
+    head = {"app.py": APP_HEAD}
+    for name, content in head_files.items():
+        head[name] = make_repo.link("settings.py") if content == "link" else content
+    base = {"app.py": APP_BASE, "config.py": "DEBUG = False\n"}
+    fake, ran = review(make_repo, app_key, head, base, tmp_path / "workspace")
+    assert ran.error is None, ran.error
+    (posted,) = fake.calls("POST", r"/pulls/1/reviews$")
+    assert posted.status == 200  # every comment is on a line GitHub shows
+    assert ("app.py", 5, None, "B602") in inline_of(posted.body)
+    (run,) = fake.check_runs.values()
+    assert run["conclusion"] == "failure"
