@@ -1,18 +1,15 @@
-"""Security reviewer: bandit over the changed Python files."""
+"""Security reviewer: bandit over the changed Python files, then a model pass if configured."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from agents.base import Agent, Analysis
-from agents.llm.review import with_model_review
-from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
-from review.diff import ChangedFile
+from agents.analysis import Analysis
+from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
+from agents.files import PYTHON_FILES
+from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
-from review.request import ReviewConfig
-from review.workspace import RunDir
 
-_SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE}
 # Rules that find the same problem as another agent's rules, named alike so they merge.
 CATEGORIES = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
 
@@ -30,27 +27,21 @@ def is_test_file(path: str) -> bool:
     )
 
 
-def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Analysis:
-    paths = [f.path for f in files]
-    output = run_python_tool(
-        "bandit",
-        ["--format", "json", "--quiet", "--", *as_arguments(paths)],
-        cwd=run.src,
-        timeout=config.agent_timeout_seconds,
-        ok_codes=(0, 1),  # 1 means "issues found"
-    )
-    report = parse_json_output("bandit", output)
+def parse_bandit(output: ToolOutput) -> Analysis:
+    """bandit's JSON report: a finding per result (its whole `line_range`, its confidence
+    in the message), `assert` left alone in test code, files it could not parse as notes."""
+    report = output.json()
     analysis = Analysis()
     for item in report.get("results", []):
-        path = from_argument(item["filename"], run.src)
-        if item["test_id"] in TEST_CODE_RULES and is_test_file(path):
+        path = output.repo_path(item["filename"])
+        if path is None or (item["test_id"] in TEST_CODE_RULES and is_test_file(path)):
             continue
         line_range = item.get("line_range") or [item["line_number"]]
         analysis.findings.append(
             Finding(
-                agent="security",
+                agent=output.agent,
                 rule=item["test_id"],
-                severity=_SEVERITY.get(item.get("issue_severity", ""), Severity.WARNING),
+                severity=output.severities.get(item.get("issue_severity", ""), Severity.WARNING),
                 path=path,
                 line=item["line_number"],
                 end_line=max(line_range) if max(line_range) > item["line_number"] else None,
@@ -60,12 +51,41 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
             )
         )
     for error in report.get("errors", []):
-        analysis.notes.append(f"{from_argument(error['filename'], run.src)}: {error['reason']}")
+        path = output.repo_path(error["filename"]) or error["filename"]
+        analysis.notes.append(f"{path}: {error['reason']}")
     return analysis
 
 
 AGENT = Agent(
     name="security",
-    concerns=lambda path: path.endswith(".py"),
-    analyse=with_model_review("security", _analyse),
+    description="bandit on Python files, plus a model's security review",
+    files=PYTHON_FILES,
+    order=10,
+    analyser=Analyser(
+        command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--", FILES),
+        parse=parse_bandit,
+        findings_exit_codes=(1,),
+        severities={"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE},
+    ),
+    brief=Brief(
+        title="security",
+        focus="vulnerabilities an attacker could use: injection (SQL, shell, code, template, "
+        "path), unsafe deserialization, missing or broken authentication and authorisation, "
+        "secrets in code, weak or misused cryptography, server-side request forgery, unsafe "
+        "file handling, information leaks, and trust placed in user-controlled input.",
+        categories=(
+            "sql-injection",
+            "command-injection",
+            "code-injection",
+            "path-traversal",
+            "unsafe-deserialization",
+            "hardcoded-secret",
+            "weak-crypto",
+            "ssrf",
+            "authz",
+            "insecure-config",
+            "information-leak",
+            "prompt-injection",
+        ),
+    ),
 )

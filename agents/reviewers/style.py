@@ -1,4 +1,5 @@
-"""Style and correctness-lint reviewer: ruff over the changed Python files.
+"""Style and correctness-lint reviewer: ruff over the changed Python files, then a
+maintainability review by a model if one is configured.
 
 Ruff runs `--isolated`: a reviewed repository's configuration could point ruff at files
 outside the checkout (`extend = "/etc/..."`), so it is never read.
@@ -6,13 +7,13 @@ outside the checkout (`extend = "/etc/..."`), so it is never read.
 
 from __future__ import annotations
 
-from agents.base import Agent, Analysis
-from agents.llm.review import with_model_review
-from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
-from review.diff import ChangedFile
+from typing import Any
+
+from agents.analysis import Analysis
+from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
+from agents.files import PYTHON_FILES
+from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
-from review.request import ReviewConfig
-from review.workspace import RunDir
 
 # pyflakes, pycodestyle errors, bugbear, simplify, comprehensions: findings worth a comment.
 RULES = "E4,E7,E9,F,B,SIM,C4"
@@ -27,7 +28,7 @@ def _severity(code: str | None) -> Severity:
     return Severity.NOTE
 
 
-def _suggestion(item: dict, line: int) -> str | None:
+def _suggestion(item: dict[str, Any], line: int) -> str | None:
     """A one-hunk safe fix that replaces whole lines, as a suggested replacement."""
     fix = item.get("fix") or {}
     edits = fix.get("edits") or []
@@ -41,25 +42,22 @@ def _suggestion(item: dict, line: int) -> str | None:
     return edit["content"].removesuffix("\n")
 
 
-def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Analysis:
-    output = run_python_tool(
-        "ruff",
-        ["check", "--isolated", "--no-cache", "--exit-zero", "--output-format", "json"]
-        + ["--select", RULES, "--", *as_arguments([f.path for f in files])],
-        cwd=run.src,
-        timeout=config.agent_timeout_seconds,
-    )
+def parse_ruff(output: ToolOutput) -> Analysis:
+    """ruff's JSON list of diagnostics: a finding each, with its safe whole-line fix."""
     analysis = Analysis()
-    for item in parse_json_output("ruff", output):
+    for item in output.json():
+        path = output.repo_path(item["filename"])
+        if path is None:
+            continue
         line = item["location"]["row"]
         end = item["end_location"]["row"]
         code = item.get("code")
         analysis.findings.append(
             Finding(
-                agent="style",
+                agent=output.agent,
                 rule=code or "syntax-error",
                 severity=_severity(code),
-                path=from_argument(item["filename"], run.src),
+                path=path,
                 line=line,
                 end_line=end if end > line else None,
                 message=item["message"],
@@ -71,6 +69,29 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
 
 AGENT = Agent(
     name="style",
-    concerns=lambda path: path.endswith((".py", ".pyi")),
-    analyse=with_model_review("style", _analyse),
+    description="ruff on Python files, plus a model's maintainability review",
+    files=PYTHON_FILES,
+    order=20,
+    analyser=Analyser(
+        command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
+        + ("--output-format", "json", "--select", RULES, "--", FILES),
+        parse=parse_ruff,
+    ),
+    brief=Brief(
+        title="maintainability",
+        focus="code a maintainer will struggle with: misleading names, functions doing too "
+        "much, duplicated logic, dead or unreachable code, swallowed errors, magic values, "
+        "missing cleanup, and APIs that are easy to misuse. Formatting and lint rules are "
+        "checked by ruff already: do not repeat them.",
+        categories=(
+            "naming",
+            "complexity",
+            "duplication",
+            "dead-code",
+            "error-handling",
+            "magic-value",
+            "api-design",
+            "documentation",
+        ),
+    ),
 )
