@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from agents.registry import default_agents
+    from agents.registry import declarations, default_agents
     from reporter.formats import formats
 
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
@@ -64,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--output", type=Path, help="write the review to this file")
     review.add_argument(
         "--agents",
-        help=f"comma-separated agents to run (default: {','.join(default_agents(False))}; "
+        help="comma-separated agents to run, of: "
+        + "; ".join(f"{a.name} ({a.description})" for a in declarations())
+        + f" (default: {','.join(default_agents(False))}; "
         f"with a model: {','.join(default_agents(True))})",
     )
     review.add_argument(

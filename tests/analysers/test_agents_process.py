@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from agents import registry
-from agents.base import AgentError, reviewable_files
-from agents.process import (
-    analyser_env,
-    as_arguments,
-    from_argument,
-    parse_json_output,
-    run_python_tool,
-)
+from agents.analysis import AgentError
+from agents.base import reviewable_files
+from agents.parsers import ToolOutput
+from agents.process import analyser_env, as_arguments, invocation, run_command
 from review.diff import ChangedFile, Diff, FileStatus
 from review.request import ReviewConfig
 from review.workspace import Workspace
@@ -41,16 +39,44 @@ def test_paths_are_never_options() -> None:
 
 
 def test_reported_paths_map_back_to_repository_paths(tmp_path: Path) -> None:
-    assert from_argument("./-dash.py", tmp_path) == "-dash.py"
-    assert from_argument("pkg/a.py", tmp_path) == "pkg/a.py"
-    assert from_argument(str(tmp_path.resolve() / "pkg" / "a b.py"), tmp_path) == "pkg/a b.py"
+    with invocation(tmp_path, []) as call:
+        repo_path = call.repo_path
+    assert repo_path("./-dash.py") == "-dash.py"
+    assert repo_path("././pkg/a.py") == "pkg/a.py"  # as bandit reports `./pkg/a.py`
+    assert repo_path(str(tmp_path.resolve() / "pkg" / "a b.py")) == "pkg/a b.py"
+
+
+@pytest.mark.parametrize("reported", ["../outside.py", "pkg/../../x.py", "/etc/passwd", ".", ""])
+def test_reported_paths_outside_the_checkout_map_to_nothing(tmp_path: Path, reported) -> None:
+    with invocation(tmp_path / "src", []) as call:
+        assert call.repo_path(reported) is None
 
 
 def test_tool_failures_are_agent_errors(tmp_path: Path) -> None:
-    with pytest.raises(AgentError, match="not JSON"):
-        parse_json_output("bandit", "Traceback (most recent call last)")
-    with pytest.raises(AgentError, match="exited with 1"):
-        run_python_tool("no_such_module_for_reviewbot", [], tmp_path, timeout=30)
+    output = ToolOutput("Traceback (most recent call last)", "security", "bandit", {}, str)
+    with pytest.raises(AgentError, match="bandit printed output that is not JSON"):
+        output.json()
+    crash = [sys.executable, "-m", "no_such_module_for_reviewbot"]
+    sleep = [sys.executable, "-c", "import time; time.sleep(30)"]
+    with invocation(tmp_path, []) as call:
+        with pytest.raises(AgentError, match="no_such exited with 1: .*No module named"):
+            run_command(crash, call, timeout=30, ok_codes=(0,), tool="no_such")
+        with pytest.raises(AgentError, match="sleeper timed out after 0.2 s"):
+            run_command(sleep, call, timeout=0.2, ok_codes=(0,), tool="sleeper")
+
+
+def test_an_analyser_gets_closed_stdin_our_minimal_env_and_runs_in_the_checkout(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret")
+    probe = (
+        "import json, os, sys; print(json.dumps([sys.stdin.read(), os.getcwd(), dict(os.environ)]))"
+    )
+    with invocation(tmp_path, ["a.py"]) as call:
+        out = run_command([sys.executable, "-c", probe], call, timeout=30, ok_codes=(0,), tool="p")
+    stdin, cwd, env = json.loads(out)
+    assert stdin == "" and Path(cwd) == tmp_path.resolve()
+    assert "GITHUB_TOKEN" not in env and call.files == ["./a.py"]
 
 
 def test_reviewable_files_skip_links_escapes_and_large_files(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from template_support import REPO_ROOT, STACK, as_list, policy_documents, resources, statements, sub
 
-from agents.registry import AGENTS
+from agents.registry import names as agent_names
 from review.settings import LAMBDA_MOUNT, PREFIX, Settings
 
 FUNCTION = "AWS::Serverless::Function"
@@ -241,8 +241,10 @@ def test_the_orchestrator_is_durable_and_invokes_exactly_the_agent_functions(
         for f in functions.values()
         if handler_of(f) == "reviewbot.lambda_handlers.agent"
     }
-    # Every agent the code knows has a function, and the map names each one's alias.
-    assert set(wanted) == set(AGENTS)
+    # Every agent the registry knows has a function, `<stack>-<agent>`, and no other agent
+    # function exists; the map names each one's alias.
+    assert set(wanted) == set(agent_names())
+    assert set(agent_functions) == {f"{STACK}-{name}" for name in agent_names()}
     for qualified in wanted.values():
         name, alias = qualified.split(":")
         assert agent_functions[name]["Properties"]["AutoPublishAlias"] == alias

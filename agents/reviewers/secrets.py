@@ -6,35 +6,32 @@ never do that with somebody else's credentials.
 
 from __future__ import annotations
 
-from agents.base import Agent, Analysis
-from agents.process import as_arguments, from_argument, parse_json_output, run_python_tool
-from review.diff import ChangedFile
+from agents.analysis import Analysis
+from agents.declaration import FILES, PYTHON, Agent, Analyser
+from agents.files import EVERY_FILE
+from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
-from review.request import ReviewConfig
-from review.workspace import RunDir
 
 # Detectors that guess from names or entropy, not from a credential's known format:
 # worth a look, not a failed check.
 HEURISTIC = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"})
 
 
-def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Analysis:
-    output = run_python_tool(
-        "detect_secrets",
-        ["scan", "--no-verify", "--", *as_arguments([f.path for f in files])],
-        cwd=run.src,
-        timeout=config.agent_timeout_seconds,
-    )
-    report = parse_json_output("detect-secrets", output)
+def parse_detect_secrets(output: ToolOutput) -> Analysis:
+    """detect-secrets' JSON baseline: a finding per secret, an error unless it is a guess."""
+    report = output.json()
     analysis = Analysis()
     for reported, secrets in (report.get("results") or {}).items():
+        path = output.repo_path(reported)
+        if path is None:
+            continue
         for secret in secrets:
             analysis.findings.append(
                 Finding(
-                    agent="secrets",
+                    agent=output.agent,
                     rule=secret["type"],
                     severity=Severity.WARNING if secret["type"] in HEURISTIC else Severity.ERROR,
-                    path=from_argument(reported, run.src),
+                    path=path,
                     line=secret["line_number"],
                     message=f"Possible secret committed ({secret['type']}): rotate it and "
                     "load it from a secret store instead.",
@@ -44,4 +41,14 @@ def _analyse(run: RunDir, files: list[ChangedFile], config: ReviewConfig) -> Ana
     return analysis
 
 
-AGENT = Agent(name="secrets", concerns=lambda path: True, analyse=_analyse)
+AGENT = Agent(
+    name="secrets",
+    description="detect-secrets on every text file, never verifying a secret",
+    files=EVERY_FILE,
+    order=30,
+    analyser=Analyser(
+        command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
+        parse=parse_detect_secrets,
+        name="detect-secrets",
+    ),
+)

@@ -1,0 +1,109 @@
+"""What an agent declares about itself: one `AGENT = Agent(...)` per module of
+`agents/reviewers/`, the module named as the agent.
+
+An agent is data: the files that concern it, an analyser to run on them (a command line
+and the parser of what it prints), a brief for a model pass, or both. The generic runner
+(`agents.base`) does the rest: picks the files, runs the analyser as a child process
+(`agents.process`), parses its output, and hands the findings to the model pass when the
+review has a model (`agents.llm.review`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from agents.analysis import Analysis
+from agents.files import Files
+from agents.parsers import ToolOutput
+from review.findings import Severity
+
+# Placeholders of an analyser's command line.
+PYTHON = "{python}"  # the interpreter reviewbot runs on: PYTHON, "-m", "<module>"
+FILES = "{files}"  # the agent's files, one argument each: an argument of its own, once
+CONFIG = "{config}"  # the path of `Analyser.config`, anywhere inside an argument
+
+Parser = Callable[[ToolOutput], Analysis]
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a module name, and a findings file name
+
+
+@dataclass(frozen=True)
+class Analyser:
+    """A tool run as a child process over the agent's files.
+
+    `command` is the argument vector with placeholders (`PYTHON`, `FILES`, `CONFIG`);
+    exit status 0 and the `findings_exit_codes` mean the tool ran, anything else is a
+    failed agent. `parse` turns its standard output into findings (`agents.parsers.sarif`
+    for SARIF, else an adapter of the tool's own format); `severities` maps the tool's
+    rule ids or levels to ours, for the parser to use. `config` is a file of ours the
+    command names with `CONFIG` (never the reviewed repository's). `name` names the tool
+    in errors; by default the module or executable.
+    """
+
+    command: tuple[str, ...]
+    parse: Parser
+    findings_exit_codes: tuple[int, ...] = ()
+    severities: Mapping[str, Severity] = field(default_factory=dict, hash=False)
+    config: Path | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.command.count(FILES) != 1:
+            raise ValueError(f"{self.command!r}: FILES must be one argument, exactly once")
+        if any(CONFIG in arg for arg in self.command) and self.config is None:
+            raise ValueError(f"{self.command!r} names CONFIG, but the analyser has no config")
+
+    @property
+    def tool(self) -> str:
+        """The tool's name in messages: `name`, the module of `PYTHON -m`, or the program."""
+        if self.name:
+            return self.name
+        if self.command[:2] == (PYTHON, "-m") and len(self.command) > 2:
+            return self.command[2]
+        return PurePath(self.command[0]).name
+
+    @property
+    def ok_codes(self) -> tuple[int, ...]:
+        return (0, *self.findings_exit_codes)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a model reviewer is told to look for: its `title` ("security reviewer"), its
+    `focus` (a sentence completing "Look for …") and the finding `categories` it should use."""
+
+    title: str
+    focus: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A reviewer: its name (the module's), a one-line `description` for help texts, the
+    `files` that concern it, and an `analyser`, a model `brief`, or both.
+
+    `default` agents run when a review names none; an agent without an analyser needs a
+    model (`needs_model`) and runs by default only when the review has one. `order` places
+    it in listings and reports (lowest first).
+    """
+
+    name: str
+    description: str
+    files: Files
+    analyser: Analyser | None = None
+    brief: Brief | None = None
+    default: bool = True
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(f"agent name {self.name!r} is not a module name like style_check")
+        if self.analyser is None and self.brief is None:
+            raise ValueError(f"agent {self.name!r} declares neither an analyser nor a brief")
+
+    @property
+    def needs_model(self) -> bool:
+        """Whether there is nothing to run without a model (a brief and no analyser)."""
+        return self.analyser is None
