@@ -19,6 +19,7 @@ from agents.analysis import Analysis
 from agents.files import Files
 from agents.parsers import ToolOutput
 from review.findings import Severity
+from review.lines import LineModel
 
 # Placeholders of an analyser's command line.
 PYTHON = "{python}"  # the interpreter reviewbot runs on: PYTHON, "-m", "<module>"
@@ -39,7 +40,9 @@ class Analyser:
     for SARIF, else an adapter of the tool's own format); `severities` maps the tool's
     rule ids or levels to ours, for the parser to use. `config` is a file of ours the
     command names with `CONFIG` (never the reviewed repository's). `name` names the tool
-    in errors; by default the module or executable.
+    in errors; by default the module or executable. `line_model` says how the tool counts
+    lines: `LineModel.UNIVERSAL` for tools built on Python's tokenizer or universal
+    newlines (a lone CR ends a line), whose numbers are then mapped onto git's.
     """
 
     command: tuple[str, ...]
@@ -48,6 +51,7 @@ class Analyser:
     severities: Mapping[str, Severity] = field(default_factory=dict, hash=False)
     config: Path | None = None
     name: str = ""
+    line_model: LineModel = LineModel.GIT  # how the tool numbers lines (mapped onto git's)
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:

@@ -35,7 +35,8 @@ class ToolOutput:
 
     `repo_path` maps a file name the tool reports (relative to its working directory, or
     absolute) to the repository path, or to None when it is outside the checkout.
-    `severities` is the agent's declared map (rule id or level -> severity).
+    `severities` is the agent's declared map (rule id or level -> severity); `files` the
+    repository paths the tool was asked to read.
     """
 
     text: str
@@ -43,6 +44,7 @@ class ToolOutput:
     tool: str
     severities: Mapping[str, Severity]
     repo_path: Callable[[str], str | None]
+    files: tuple[str, ...] = ()  # the repository paths the tool was given
 
     def json(self) -> Any:
         """The output as JSON; AgentError when it is not (a crash, a usage message)."""

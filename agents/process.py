@@ -19,6 +19,7 @@ from pathlib import Path
 
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.declaration import CONFIG, FILES, PYTHON, Analyser
+from agents.lines import to_git_lines
 from agents.parsers import ToolOutput
 
 _SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
@@ -64,8 +65,13 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
             ok_codes=analyser.ok_codes,
             tool=analyser.tool,
         )
-        output = ToolOutput(text, agent, analyser.tool, analyser.severities, call.repo_path)
-        return analyser.parse(output)
+        paths = tuple(f.path for f in work.files)
+        output = ToolOutput(
+            text, agent, analyser.tool, analyser.severities, call.repo_path, files=paths
+        )
+        analysis = analyser.parse(output)
+    limit = work.config.max_file_bytes
+    return to_git_lines(analysis, work.run.src, analyser.line_model, limit)
 
 
 def command_line(analyser: Analyser, files: list[str]) -> list[str]:

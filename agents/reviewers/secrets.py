@@ -11,6 +11,7 @@ from agents.declaration import FILES, PYTHON, Agent, Analyser
 from agents.files import EVERY_FILE
 from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # Detectors that guess from names or entropy, not from a credential's known format:
 # worth a look, not a failed check.
@@ -50,5 +51,6 @@ AGENT = Agent(
         command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
         parse=parse_detect_secrets,
         name="detect-secrets",
+        line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
     ),
 )

@@ -9,6 +9,7 @@ from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
 from agents.files import PYTHON_FILES
 from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # Rules that find the same problem as another agent's rules, named alike so they merge.
 CATEGORIES = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
@@ -29,7 +30,8 @@ def is_test_file(path: str) -> bool:
 
 def parse_bandit(output: ToolOutput) -> Analysis:
     """bandit's JSON report: a finding per result (its whole `line_range`, its confidence
-    in the message), `assert` left alone in test code, files it could not parse as notes."""
+    in the message), `assert` left alone in test code; a note for each file it could not
+    parse, and for each file it was given but did not report analysing."""
     report = output.json()
     analysis = Analysis()
     for item in report.get("results", []):
@@ -50,9 +52,14 @@ def parse_bandit(output: ToolOutput) -> Analysis:
                 category=CATEGORIES.get(item["test_id"], ""),
             )
         )
+    reached = {output.repo_path(name) for name in report.get("metrics") or {}}
     for error in report.get("errors", []):
         path = output.repo_path(error["filename"]) or error["filename"]
+        reached.add(path)
         analysis.notes.append(f"{path}: {error['reason']}")
+    for path in output.files:
+        if path not in reached:
+            analysis.notes.append(f"{path}: bandit did not analyse it")
     return analysis
 
 
@@ -62,8 +69,12 @@ AGENT = Agent(
     files=PYTHON_FILES,
     order=10,
     analyser=Analyser(
-        command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--", FILES),
+        # `--exclude ""` drops bandit's default excludes (.tox, __pycache__, *.egg…), which
+        # it applies even to the files it is given; every changed Python file is read
+        command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
+        + ("--", FILES),
         parse=parse_bandit,
+        line_model=LineModel.UNIVERSAL,
         findings_exit_codes=(1,),
         severities={"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE},
     ),

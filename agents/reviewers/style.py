@@ -14,6 +14,7 @@ from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
 from agents.files import PYTHON_FILES
 from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # pyflakes, pycodestyle errors, bugbear, simplify, comprehensions: findings worth a comment.
 RULES = "E4,E7,E9,F,B,SIM,C4"
@@ -28,18 +29,18 @@ def _severity(code: str | None) -> Severity:
     return Severity.NOTE
 
 
-def _suggestion(item: dict[str, Any], line: int) -> str | None:
-    """A one-hunk safe fix that replaces whole lines, as a suggested replacement."""
+def _suggestion(item: dict[str, Any]) -> tuple[str, tuple[int, int]] | None:
+    """A safe fix of one edit that replaces whole lines: its new text and the lines it
+    replaces (which may be more than the flagged ones: an unused name of a multi-line
+    import is removed with the whole statement)."""
     fix = item.get("fix") or {}
     edits = fix.get("edits") or []
     if fix.get("applicability") != "safe" or len(edits) != 1:
         return None
-    edit = edits[0]
-    if edit["location"]["row"] != line or edit["location"]["column"] != 1:
-        return None
-    if edit["end_location"]["column"] != 1:
-        return None
-    return edit["content"].removesuffix("\n")
+    start, end = edits[0]["location"], edits[0]["end_location"]
+    if start["column"] != 1 or end["column"] != 1 or end["row"] <= start["row"]:
+        return None  # part of a line, or an insertion between lines
+    return edits[0]["content"].removesuffix("\n"), (start["row"], end["row"] - 1)
 
 
 def parse_ruff(output: ToolOutput) -> Analysis:
@@ -52,6 +53,7 @@ def parse_ruff(output: ToolOutput) -> Analysis:
         line = item["location"]["row"]
         end = item["end_location"]["row"]
         code = item.get("code")
+        fix = _suggestion(item)
         analysis.findings.append(
             Finding(
                 agent=output.agent,
@@ -61,7 +63,8 @@ def parse_ruff(output: ToolOutput) -> Analysis:
                 line=line,
                 end_line=end if end > line else None,
                 message=item["message"],
-                suggestion=_suggestion(item, line),
+                suggestion=fix[0] if fix else None,
+                suggestion_lines=fix[1] if fix else None,
             )
         )
     return analysis
@@ -76,6 +79,7 @@ AGENT = Agent(
         command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
         + ("--output-format", "json", "--select", RULES, "--", FILES),
         parse=parse_ruff,
+        line_model=LineModel.UNIVERSAL,
     ),
     brief=Brief(
         title="maintainability",
