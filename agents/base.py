@@ -59,7 +59,12 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
     """The agent's analyser over `work.files`, then its model pass (which decides whether
     the review's configuration gives it a model). Raises AgentError for a failed tool."""
     started = time.monotonic()
-    analysis = run_analyser(agent.name, agent.analyser, work) if agent.analyser else Analysis()
+    analysis = Analysis()
+    for analyser in agent.analysers:
+        found = run_analyser(agent.name, analyser, work)
+        analysis.findings += found.findings
+        analysis.notes += found.notes
+        analysis.status = found.status or analysis.status
     if agent.brief is None:
         return analysis
     return model_pass(agent, work, analysis, started)

@@ -43,6 +43,14 @@ class Analyser:
     in errors; by default the module or executable. `line_model` says how the tool counts
     lines: `LineModel.UNIVERSAL` for tools built on Python's tokenizer or universal
     newlines (a lone CR ends a line), whose numbers are then mapped onto git's.
+
+    `suppressions` are regular expressions of the in-code suppression comments the tool
+    honours (`# nosec`, `# noqa`, `// eslint-disable-next-line`): on the lines the change
+    adds they are neutralised in the copy of the file the tool reads, so a change cannot
+    hide its own findings (suppressions already in the code keep working). `env` is extra
+    environment for the tool (offline switches; never a secret). `install` says how to get
+    the tool when it is missing (the agent is then skipped, saying so), and `version` is
+    the argument vector (placeholders allowed) that prints its version (`reviewbot doctor`).
     """
 
     command: tuple[str, ...]
@@ -52,6 +60,10 @@ class Analyser:
     config: Path | None = None
     name: str = ""
     line_model: LineModel = LineModel.GIT  # how the tool numbers lines (mapped onto git's)
+    suppressions: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict, hash=False)
+    install: str = ""
+    version: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:
@@ -86,7 +98,8 @@ class Brief:
 @dataclass(frozen=True)
 class Agent:
     """A reviewer: its name (the module's), a one-line `description` for help texts, the
-    `files` that concern it, and an `analyser`, a model `brief`, or both.
+    `files` that concern it, and `analysers` (run one after the other, their findings
+    together), a model `brief`, or both.
 
     `default` agents run when a review names none; an agent without an analyser needs a
     model (`needs_model`) and runs by default only when the review has one. `order` places
@@ -96,7 +109,7 @@ class Agent:
     name: str
     description: str
     files: Files
-    analyser: Analyser | None = None
+    analysers: tuple[Analyser, ...] = ()
     brief: Brief | None = None
     default: bool = True
     order: int = 100
@@ -104,10 +117,10 @@ class Agent:
     def __post_init__(self) -> None:
         if not _NAME.fullmatch(self.name):
             raise ValueError(f"agent name {self.name!r} is not a module name like style_check")
-        if self.analyser is None and self.brief is None:
+        if not self.analysers and self.brief is None:
             raise ValueError(f"agent {self.name!r} declares neither an analyser nor a brief")
 
     @property
     def needs_model(self) -> bool:
         """Whether there is nothing to run without a model (a brief and no analyser)."""
-        return self.analyser is None
+        return not self.analysers

@@ -47,10 +47,12 @@ AGENT = Agent(
     description="detect-secrets on every text file, never verifying a secret",
     files=EVERY_FILE,
     order=30,
-    analyser=Analyser(
-        command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
-        parse=parse_detect_secrets,
-        name="detect-secrets",
-        line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
+    analysers=(
+        Analyser(
+            command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
+            parse=parse_detect_secrets,
+            name="detect-secrets",
+            line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
+        ),
     ),
 )

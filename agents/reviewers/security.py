@@ -68,15 +68,17 @@ AGENT = Agent(
     description="bandit on Python files, plus a model's security review",
     files=PYTHON_FILES,
     order=10,
-    analyser=Analyser(
-        # `--exclude ""` drops bandit's default excludes (.tox, __pycache__, *.egg…), which
-        # it applies even to the files it is given; every changed Python file is read
-        command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
-        + ("--", FILES),
-        parse=parse_bandit,
-        line_model=LineModel.UNIVERSAL,
-        findings_exit_codes=(1,),
-        severities={"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE},
+    analysers=(
+        Analyser(
+            # `--exclude ""` drops bandit's default excludes (.tox, __pycache__, *.egg…), which
+            # it applies even to the files it is given; every changed Python file is read
+            command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
+            + ("--", FILES),
+            parse=parse_bandit,
+            line_model=LineModel.UNIVERSAL,
+            findings_exit_codes=(1,),
+            severities={"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.NOTE},
+        ),
     ),
     brief=Brief(
         title="security",

@@ -75,11 +75,13 @@ AGENT = Agent(
     description="ruff on Python files, plus a model's maintainability review",
     files=PYTHON_FILES,
     order=20,
-    analyser=Analyser(
-        command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
-        + ("--output-format", "json", "--select", RULES, "--", FILES),
-        parse=parse_ruff,
-        line_model=LineModel.UNIVERSAL,
+    analysers=(
+        Analyser(
+            command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
+            + ("--output-format", "json", "--select", RULES, "--", FILES),
+            parse=parse_ruff,
+            line_model=LineModel.UNIVERSAL,
+        ),
     ),
     brief=Brief(
         title="maintainability",

@@ -60,7 +60,7 @@ AGENT = Agent(
     description="flags TODO comments in text files",
     files=Files.of(suffixes=["txt"]),
     default=False,
-    analyser=Analyser(command=(PYTHON, "-c", TOOL, FILES), parse=sarif),
+    analysers=(Analyser(command=(PYTHON, "-c", TOOL, FILES), parse=sarif),),
 )
 '''
 

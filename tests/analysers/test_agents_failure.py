@@ -42,7 +42,7 @@ def replace_agent(monkeypatch, name: str, parse, command: tuple[str, ...] = SILE
     """Agent `name` with another analyser: `command`, its output read by `parse`."""
     module = importlib.import_module(f"agents.reviewers.{name}")
     analyser = Analyser(command=command, parse=parse)
-    monkeypatch.setattr(module, "AGENT", dataclasses.replace(module.AGENT, analyser=analyser))
+    monkeypatch.setattr(module, "AGENT", dataclasses.replace(module.AGENT, analysers=(analyser,)))
 
 
 def fixed_findings(agent: str, *findings: tuple[str, int, str]):
