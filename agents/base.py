@@ -60,11 +60,14 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
     the review's configuration gives it a model). Raises AgentError for a failed tool."""
     started = time.monotonic()
     analysis = Analysis()
+    ran = False
     for analyser in agent.analysers:
         found = run_analyser(agent.name, analyser, work)
         analysis.findings += found.findings
         analysis.notes += found.notes
-        analysis.status = found.status or analysis.status
+        ran = ran or found.status is None
+    if agent.analysers and not ran:
+        analysis.status = "skipped"  # none of its tools is installed
     if agent.brief is None:
         return analysis
     return model_pass(agent, work, analysis, started)

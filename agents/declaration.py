@@ -51,6 +51,11 @@ class Analyser:
     environment for the tool (offline switches; never a secret). `install` says how to get
     the tool when it is missing (the agent is then skipped, saying so), and `version` is
     the argument vector (placeholders allowed) that prints its version (`reviewbot doctor`).
+    A `new_only` analyser also reads the base versions of the changed files, and only its
+    findings that were not already there are kept (checks of a whole resource, which a
+    one-line edit would otherwise surface again). A `relative` analyser is run from the
+    root of the copies of the files, which it is given as `./`-prefixed relative paths:
+    for tools that ignore files outside their working directory (detect-secrets).
     """
 
     command: tuple[str, ...]
@@ -64,6 +69,8 @@ class Analyser:
     env: Mapping[str, str] = field(default_factory=dict, hash=False)
     install: str = ""
     version: tuple[str, ...] = ()
+    new_only: bool = False
+    relative: bool = False
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:
@@ -78,6 +85,8 @@ class Analyser:
             return self.name
         if self.command[:2] == (PYTHON, "-m") and len(self.command) > 2:
             return self.command[2]
+        if self.command[0] == PYTHON:
+            return "python"
         return PurePath(self.command[0]).name
 
     @property

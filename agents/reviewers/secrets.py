@@ -53,6 +53,7 @@ AGENT = Agent(
             parse=parse_detect_secrets,
             name="detect-secrets",
             line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
+            relative=True,  # it skips files outside its working directory
         ),
     ),
 )

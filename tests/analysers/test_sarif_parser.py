@@ -10,7 +10,7 @@ import pytest
 
 from agents.analysis import AgentError
 from agents.parsers import ToolOutput, sarif
-from agents.process import invocation
+from agents.process import Invocation
 from review.findings import Severity
 
 
@@ -23,9 +23,9 @@ def result(uri: str = "src/app.py", line: int | None = 3, **fields: Any) -> dict
 def parse(checkout: Path, *results: dict[str, Any], severities=None, **run: Any):
     log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}, **run}]}
     log["runs"][0]["results"] = list(results)
-    with invocation(checkout, []) as call:
-        output = ToolOutput(json.dumps(log), "lint", "t", severities or {}, call.repo_path)
-        return sarif(output)
+    call = Invocation(cwd=checkout, env={}, files=[], root=checkout)  # the tool's view
+    output = ToolOutput(json.dumps(log), "lint", "t", severities or {}, call.repo_path)
+    return sarif(output)
 
 
 @pytest.fixture
