@@ -11,6 +11,7 @@ sinks the review.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -101,20 +102,50 @@ def _analyse_in_time(agent: Agent, work: AgentInput) -> Analysis:
 def reviewable_files(
     run: RunDir, diff: Diff, agent: Agent, config: ReviewConfig
 ) -> tuple[list[ChangedFile], list[str]]:
-    """The changed files this agent should read, and a note for each one it must skip."""
+    """The changed files this agent should read, and a note for each one it must skip.
+
+    Over the agent's limit of `max_files`, the most valuable files are read first (see
+    `value`) and the rest are listed as skipped.
+    """
     notes: list[str] = []
-    kept: list[ChangedFile] = []
+    candidates: list[ChangedFile] = []
     for changed in diff.reviewable():
         if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
         reason = _skip_reason(run, changed.path, config.max_file_bytes)
         if reason:
             notes.append(f"{changed.path}: skipped, {reason}")
-        elif len(kept) >= config.max_files:
-            notes.append(f"{changed.path}: skipped, over the limit of {config.max_files} files")
         else:
-            kept.append(changed)
-    return kept, _summarise(notes)
+            candidates.append(changed)
+    if len(candidates) > config.max_files:
+        candidates.sort(key=value)
+        for changed in candidates[config.max_files :]:
+            notes.append(f"{changed.path}: skipped, over the limit of {config.max_files} files")
+        candidates = sorted(candidates[: config.max_files], key=lambda c: c.path)
+    return candidates, _summarise(notes)
+
+
+_GENERATED = re.compile(
+    r"(^|/)(vendor|node_modules|third_party|dist|build|generated)/|\.min\.[a-z]+$|_pb2\.py$"
+    r"|\.pb\.go$|\.generated\.|(^|/)[^/]*lock[^/]*$",
+    re.IGNORECASE,
+)
+_TEST = re.compile(
+    r"(^|/)(tests?|testing|__tests__|spec|fixtures?)/|(^|/)test_[^/]*$|_test\.[a-z]+$"
+    r"|\.(test|spec)\.[a-z]+$|(^|/)conftest\.py$",
+    re.IGNORECASE,
+)
+
+
+def value(changed: ChangedFile) -> tuple[bool, bool, int, str]:
+    """A sort key, most valuable first: source before tests, tests before generated or
+    vendored files, and within each, the files with the most changed lines first."""
+    return (
+        bool(_GENERATED.search(changed.path)),
+        bool(_TEST.search(changed.path)),
+        -len(changed.added_lines),
+        changed.path,
+    )
 
 
 def _first_line(run: RunDir, path: str) -> bytes | None:

@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     review.set_defaults(command=_review)
 
+    doctor = commands.add_parser(
+        "doctor", help="list every analyser, its version, and whether it can run here"
+    )
+    doctor.set_defaults(command=_doctor)
+
     replay = commands.add_parser(
         "replay", help="route a saved webhook delivery without a signature check, as a dry run"
     )
@@ -198,6 +203,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(exc)) from None
     serve(app, args.host, args.port)
     return 0
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Print each agent's analysers with their versions; exit 1 when one cannot run."""
+    from agents.inventory import inventory
+
+    statuses = inventory()
+    width = max((len(f"{s.agent}/{s.tool}") for s in statuses), default=10)
+    for status in statuses:
+        mark = "ok     " if status.available else "MISSING"
+        line = f"{mark} {status.agent + '/' + status.tool:<{width}}  {status.version}"
+        if not status.available and status.install:
+            line += f" (install: {status.install})"
+        print(line)
+    missing = [s for s in statuses if not s.available]
+    print(f"{len(statuses) - len(missing)} of {len(statuses)} analysers can run")
+    return 1 if missing else 0
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:

@@ -50,6 +50,7 @@ AGENT = Agent(
     analysers=(
         Analyser(
             command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
+            version=(PYTHON, "-m", "detect_secrets", "--version"),
             parse=parse_detect_secrets,
             name="detect-secrets",
             line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines

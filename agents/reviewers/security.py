@@ -74,6 +74,7 @@ AGENT = Agent(
             # it applies even to the files it is given; every changed Python file is read
             command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
             + ("--", FILES),
+            version=(PYTHON, "-m", "bandit", "--version"),
             parse=parse_bandit,
             line_model=LineModel.UNIVERSAL,
             findings_exit_codes=(1,),

@@ -79,6 +79,7 @@ AGENT = Agent(
         Analyser(
             command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
             + ("--output-format", "json", "--select", RULES, "--", FILES),
+            version=(PYTHON, "-m", "ruff", "--version"),
             parse=parse_ruff,
             line_model=LineModel.UNIVERSAL,
         ),

@@ -245,3 +245,34 @@ def test_reviewable_files_skip_links_escapes_and_large_files(tmp_path: Path) -> 
         "out.py: skipped, path leaves the checkout",
         "gone.py: skipped, not a regular file",
     ]
+
+
+def test_over_the_file_cap_the_most_valuable_files_are_read(tmp_path: Path) -> None:
+    run = Workspace(tmp_path / "ws").run("r2")
+    run.src.mkdir(parents=True)
+    sizes = {
+        "src/app.py": 3,
+        "src/big.py": 40,
+        "src/tiny.py": 1,
+        "tests/test_app.py": 50,
+        "vendor/lib.py": 90,
+        "api_pb2.py": 99,
+        "pkg/conftest.py": 60,
+    }
+    changed = []
+    for name, added in sizes.items():
+        (run.src / name).parent.mkdir(parents=True, exist_ok=True)
+        (run.src / name).write_text("x = 1\n" * added)
+        hunk = Hunk(1, added, tuple(range(1, added + 1)), ())
+        changed.append(ChangedFile(name, FileStatus.ADDED, hunks=[hunk]))
+    diff = Diff({c.path: c for c in changed})
+    kept, notes = reviewable_files(
+        run, diff, registry.get_agent("security"), ReviewConfig(max_files=4)
+    )
+    # source first; then tests, the most changed first; generated and vendored last
+    kept_paths = [f.path for f in kept]
+    assert kept_paths == ["pkg/conftest.py", "src/app.py", "src/big.py", "src/tiny.py"]
+    assert notes == [
+        f"{path}: skipped, over the limit of 4 files"
+        for path in ("tests/test_app.py", "api_pb2.py", "vendor/lib.py")
+    ]
