@@ -1,8 +1,11 @@
 """Review starters: an in-process deduplicator and the AWS durable-execution starter.
 
 GitHub redelivers by hand and sends several events for one head (opened and
-ready_for_review, a push racing a re-run), so starting must be idempotent: in-process
-here, and across processes through the durable execution name on AWS.
+ready_for_review, a push racing a re-run), so starting must be idempotent, by outcome: a
+trigger is a duplicate while its review is pending or after it succeeded, and starts the
+review again after it failed. On AWS the durable execution name deduplicates across
+Lambda instances, and `DedupingStarter` coalesces a warm instance's repeats; `reviewbot
+serve` needs neither (its `LocalStarter` deduplicates through its durable queue).
 """
 
 from __future__ import annotations
