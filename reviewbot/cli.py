@@ -307,6 +307,9 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
                 started=False, execution_name=trigger.execution_name(), reason="dry run"
             )
 
+        def status(self, execution_name: str) -> None:
+            return None  # a dry run starts nothing
+
     try:
         outcome = replay(args.event, payload, edge, DryRun())
     except ValueError as exc:
