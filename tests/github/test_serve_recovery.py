@@ -11,8 +11,10 @@ completed check run per pull request, and nothing posted twice.
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -27,8 +29,6 @@ from serve_support import (
     serve_env,
     wait_for,
 )
-
-from orchestrator.review_queue import ReviewQueue
 
 
 def add_pulls(scenario, numbers: range) -> None:
@@ -63,11 +63,8 @@ def assert_posted_once(gh, numbers: range) -> None:
 
 def ended_in_queue(workspace: Path) -> dict[int, tuple[str, int]]:
     """Pull number -> (status, workflow runs) as the durable queue recorded them."""
-    queue = ReviewQueue(workspace / "state" / "reviews.sqlite")
-    try:
-        rows = queue._db.execute("SELECT pull_number, status, runs FROM reviews").fetchall()
-    finally:
-        queue.close()
+    with closing(sqlite3.connect(workspace / "state" / "reviews.sqlite")) as db:
+        rows = db.execute("SELECT pull_number, status, runs FROM reviews").fetchall()
     return {int(n): (str(status), int(runs)) for n, status, runs in rows}
 
 

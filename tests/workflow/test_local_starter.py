@@ -7,9 +7,11 @@ duplicate only while pending or after it succeeded.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -167,7 +169,8 @@ def test_a_run_that_ended_before_it_was_recorded_is_adopted_not_repeated(starter
     first.start(TRIGGER)
     assert first.wait_idle(30) and first.close(5)
     name = TRIGGER.execution_name()
-    first.queue._write("UPDATE reviews SET status = 'running' WHERE name = ?", (name,))
+    with closing(sqlite3.connect(first.queue.path)) as db, db:  # as if it never got recorded
+        db.execute("UPDATE reviews SET status = 'running' WHERE name = ?", (name,))
     again = Workflow()
     second = starters(again)
     assert second.open() == 1 and second.wait_idle(30)
