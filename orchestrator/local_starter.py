@@ -155,26 +155,30 @@ class LocalStarter:
 
         True when none is left running (the runner is released); otherwise they stay
         recorded as running and the next start runs them again. Calling it again waits
-        only until the first call's deadline.
+        only until the first call's deadline; `hurry` ends the wait at once.
         """
         self.drain()
         with self._cond:
             if self._stop_by is None:
                 self._stop_by = math.inf if grace is None else time.monotonic() + grace
-            left = self._stop_by - time.monotonic()
-        if not self._wait(lambda: not self._running, None if math.isinf(left) else max(left, 0)):
-            if not self._told_left_running:
-                self._told_left_running = True
-                log.warning(
-                    "stopping with %d reviews running: they run again at the next start",
-                    self._running,
-                )
-            return False
-        with self._cond:
-            if self._runner is not None:
+            while self._running and (left := self._stop_by - time.monotonic()) > 0:
+                self._cond.wait(None if math.isinf(left) else left)
+            running = self._running
+            if not running and self._runner is not None:
                 self._runner.close()
                 self._runner = None
-        return True
+            told, self._told_left_running = self._told_left_running, bool(running)
+        if running and not told:
+            log.warning(
+                "stopping with %d reviews running: they run again at the next start", running
+            )
+        return not running
+
+    def hurry(self) -> None:
+        """Stop waiting for running reviews (a second stop signal): `close` returns now."""
+        with self._cond:
+            self._stop_by = time.monotonic()
+            self._cond.notify_all()
 
     def _wait(self, done: Callable[[], bool], timeout: float | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout

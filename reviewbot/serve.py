@@ -102,7 +102,8 @@ def serve(app: FastAPI, settings: Settings, host: str = "127.0.0.1", port: int =
         max_connections=settings.max_connections,
     )
     starter = app.state.review_starter
-    DrainingServer(config, partial(starter.close, settings.shutdown_grace_seconds)).run()
+    drain = partial(starter.close, settings.shutdown_grace_seconds)
+    DrainingServer(config, drain, starter.hurry).run()
     if not starter.close(0):
         # Reviews still running past the grace are recorded as running and run again at
         # the next start. The durable SDK runs their steps on worker threads the

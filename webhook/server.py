@@ -104,16 +104,21 @@ def server_config(
 
 
 class DrainingServer(uvicorn.Server):
-    """A uvicorn server whose first stop signal runs `drain` before stopping."""
+    """A uvicorn server whose first stop signal runs `drain` (in a thread) before stopping;
+    a second one calls `hurry` (which must end `drain` at once) and stops."""
 
-    def __init__(self, config: uvicorn.Config, drain: Callable[[], object]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, drain: Callable[[], object], hurry: Callable[[], None]
+    ) -> None:
         super().__init__(config)
         self._drain = drain
+        self._hurry = hurry
         self._draining: threading.Thread | None = None
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self._draining is not None:  # a second signal: stop now
             log.warning("second stop signal: stopping without waiting")
+            self._hurry()
             self.force_exit = self.should_exit
             self.should_exit = True
             return

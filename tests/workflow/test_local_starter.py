@@ -191,3 +191,23 @@ def test_stopping_waits_a_bounded_grace_and_leaves_running_reviews_recorded(star
     (entry,) = starter.queue.active()
     assert entry.status == "running"  # the next process runs it again
     release.set()
+
+
+def test_a_second_stop_signal_ends_the_wait_at_once(starters) -> None:
+    release = threading.Event()
+    workflow = Workflow(lambda n: release.wait(30))
+    starter = starters(workflow)
+    starter.start(TRIGGER)
+    deadline = time.monotonic() + 10
+    while not workflow.runs and time.monotonic() < deadline:
+        time.sleep(0.01)
+    results: list[bool] = []
+    closing_thread = threading.Thread(target=lambda: results.append(starter.close(30)))
+    closing_thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    starter.hurry()
+    closing_thread.join(5)
+    assert results == [False] and time.monotonic() - started < 1
+    assert not starter.close(30)  # the deadline has passed: no second wait
+    release.set()
