@@ -103,6 +103,9 @@ class NoopStarter:
     def start(self, trigger: ReviewTrigger) -> StartResult:
         return StartResult(True, trigger.execution_name(), "noop")
 
+    def status(self, execution_name: str) -> None:
+        return None
+
 
 def bare_app() -> FastAPI:
     """The floor: a FastAPI endpoint that reads the body and answers."""

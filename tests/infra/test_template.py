@@ -195,11 +195,15 @@ def test_the_webhook_may_start_reviews_and_read_its_secrets_only(
     role = template["Resources"][role_of(functions["WebhookFunction"])]["Properties"]
     assert "ManagedPolicyArns" not in role
     granted = role_statements(template, role_of(functions["WebhookFunction"]))
-    assert set(granted) == {"Logs", "StartReviews", "ReadSecrets"}
+    assert set(granted) == {"Logs", "StartReviews", "LookUpReviews", "ReadSecrets"}
     assert granted["StartReviews"]["Action"] == "lambda:InvokeFunction"
-    assert sub(
-        granted["StartReviews"]["Resource"], **{"AWS::Region": "r", "AWS::AccountId": "1"}
-    ) == (f"arn:aws:lambda:r:1:function:{STACK}-orchestrator:live")
+    where = {"AWS::Region": "r", "AWS::AccountId": "1"}
+    orchestrator = f"arn:aws:lambda:r:1:function:{STACK}-orchestrator"
+    assert sub(granted["StartReviews"]["Resource"], **where) == f"{orchestrator}:live"
+    # the look-up of a review's executions, so that a failed one can start again
+    assert granted["LookUpReviews"]["Action"] == "lambda:ListDurableExecutionsByFunction"
+    looked_up = [sub(arn, **where) for arn in granted["LookUpReviews"]["Resource"]]
+    assert looked_up == [orchestrator, f"{orchestrator}:live"]
     assert granted["ReadSecrets"]["Action"] == "secretsmanager:GetSecretValue"
     env = webhook["Environment"]["Variables"]
     assert granted["ReadSecrets"]["Resource"] == [
