@@ -75,6 +75,7 @@ AGENT = Agent(
             command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
             + ("--", FILES),
             version=(PYTHON, "-m", "bandit", "--version"),
+            rule_ids=r"B[0-9]{3}",
             parse=parse_bandit,
             line_model=LineModel.UNIVERSAL,
             findings_exit_codes=(1,),
