@@ -22,13 +22,14 @@ from review.settings import Settings, load_settings
 
 
 def build_webhook(settings: Settings) -> Any:
+    """The edge. Its log lines are formatted by the Lambda runtime (the functions'
+    LoggingConfig asks for JSON), which keeps `webhook.logs.log_event`'s fields as keys."""
     from mangum import Mangum
 
     from agents.registry import names
     from review.settings import ConfigError
     from webhook.app import create_app
     from webhook.app_auth import client_from_settings
-    from webhook.logs import configure_logging
     from webhook.settings import WebhookSettings
     from webhook.starters import DedupingStarter, LambdaStarter
 
@@ -40,7 +41,6 @@ def build_webhook(settings: Settings) -> Any:
     starter = DedupingStarter(
         LambdaStarter(settings.review_function, settings.review_function_alias)
     )
-    configure_logging(settings.log_level)
     return Mangum(create_app(edge, starter, client_from_settings(edge)), lifespan="off")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import cfnlint
 from cfnlint.decode import cfn_yaml
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
@@ -34,6 +35,13 @@ def translate(template: dict[str, Any]) -> dict[str, Any]:
     translator = Translator(None, Parser(), boto_session=boto3.Session(region_name="us-east-1"))
     # No managed policy is referenced by name (roles are explicit), so no IAM lookup is needed.
     return translator.translate(built, parameter_values={}, get_managed_policy_map=dict)
+
+
+def resource_schema(kind: str) -> dict[str, Any]:
+    """The CloudFormation registry schema of `kind` (us-east-1) that cfn-lint bundles."""
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    digest = json.loads((schemas / "providers" / "us-east-1.json").read_text())[kind]
+    return json.loads((schemas / "resources" / f"{digest}.json").read_text())
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:

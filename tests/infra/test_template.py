@@ -18,7 +18,16 @@ from fnmatch import fnmatch
 from typing import Any
 
 import pytest
-from template_support import REPO_ROOT, STACK, as_list, policy_documents, resources, statements, sub
+from template_support import (
+    REPO_ROOT,
+    STACK,
+    as_list,
+    policy_documents,
+    resource_schema,
+    resources,
+    statements,
+    sub,
+)
 
 from agents.registry import AGENTS
 from review.settings import LAMBDA_MOUNT, PREFIX, Settings
@@ -379,6 +388,31 @@ def test_each_function_logs_to_its_own_group_with_retention(
         )
         groups.add(group)
     assert len(groups) == len(functions)
+
+
+def test_every_function_logs_json_at_the_configured_levels(
+    template: dict[str, Any], translated: dict[str, Any]
+) -> None:
+    """The platform formats the log lines (LogFormat JSON), not our code; the levels are
+    parameters whose values are exactly the ones Lambda takes."""
+    assert template["Globals"]["Function"]["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": {"Ref": "LogLevel"},
+        "SystemLogLevel": {"Ref": "SystemLogLevel"},
+    }
+    schema = resource_schema("AWS::Lambda::Function")["definitions"]["LoggingConfig"]
+    levels = schema["properties"]
+    params = template["Parameters"]
+    assert params["LogLevel"]["AllowedValues"] == levels["ApplicationLogLevel"]["enum"]
+    assert params["SystemLogLevel"]["AllowedValues"] == levels["SystemLogLevel"]["enum"]
+    deployed = resources(translated, "AWS::Lambda::Function")
+    assert len(deployed) == len(resources(template, FUNCTION))
+    for name, function in deployed.items():
+        config = function["Properties"]["LoggingConfig"]
+        assert config["LogFormat"] == "JSON", name
+        assert config["ApplicationLogLevel"] == {"Ref": "LogLevel"}, name
+        assert config["SystemLogLevel"] == {"Ref": "SystemLogLevel"}, name
+        assert config["LogGroup"] == {"Ref": name.replace("Function", "LogGroup")}, name
 
 
 def test_alarms_watch_the_orchestrator_and_the_webhook(template: dict[str, Any]) -> None:
