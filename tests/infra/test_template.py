@@ -30,11 +30,12 @@ from template_support import (
 )
 
 from agents.registry import AGENTS
-from review.settings import LAMBDA_MOUNT, PREFIX, Settings
+from review.settings import LAMBDA_MOUNT, PREFIX, Settings, load_settings
 
 FUNCTION = "AWS::Serverless::Function"
 MOUNT_TARGETS = {"WorkspaceMountTargetA", "WorkspaceMountTargetB"}
 ACCESS_POINT_ARN = {"Fn::GetAtt": ["WorkspaceAccessPoint", "AccessPointArn"]}
+AGENT_ACCESS_POINT_ARN = {"Fn::GetAtt": ["AgentAccessPoint", "AccessPointArn"]}
 
 # AWS managed policies the roles attach, and why their broad resources are acceptable.
 MANAGED_POLICIES = {
@@ -335,37 +336,102 @@ def test_an_existing_vpc_replaces_the_created_network(template: dict[str, Any]) 
 # --------------------------------------------------------------- the functions
 
 
-def test_the_access_point_confines_functions_to_one_owned_directory(
-    template: dict[str, Any],
+@pytest.mark.parametrize(
+    ("point", "root"),
+    [("WorkspaceAccessPoint", "/reviewbot"), ("AgentAccessPoint", "/reviewbot/runs")],
+)
+def test_each_access_point_confines_its_users_to_one_owned_directory(
+    template: dict[str, Any], point: str, root: str
 ) -> None:
-    point = template["Resources"]["WorkspaceAccessPoint"]["Properties"]
-    assert point["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
-    assert point["PosixUser"] == {"Uid": "1000", "Gid": "1000"}
-    assert point["RootDirectory"] == {
-        "Path": "/reviewbot",
+    props = template["Resources"][point]["Properties"]
+    assert props["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
+    assert props["PosixUser"] == {"Uid": "1000", "Gid": "1000"}  # the orchestrator's user
+    assert props["RootDirectory"] == {
+        "Path": root,
         "CreationPermissions": {"OwnerUid": "1000", "OwnerGid": "1000", "Permissions": "0750"},
     }
 
 
-@pytest.mark.parametrize(
-    "handler", ["reviewbot.lambda_handlers.review", "reviewbot.lambda_handlers.agent"]
-)
-def test_workspace_functions_mount_the_access_point_from_the_vpc(
-    template: dict[str, Any], functions: dict[str, dict[str, Any]], handler: str
+def agent_functions(functions: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        n: f for n, f in functions.items() if handler_of(f) == "reviewbot.lambda_handlers.agent"
+    }
+
+
+def workspace_grants(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The role's statements that grant any S3 Files action."""
+    return [
+        s
+        for s in role_statements(template, role).values()
+        if any(a.startswith("s3files:") for a in as_list(s["Action"]))
+    ]
+
+
+def test_the_orchestrator_mounts_the_whole_workspace_read_write(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
 ) -> None:
-    users = [f for f in functions.values() if handler_of(f) == handler]
-    assert users
-    for function in users:
+    orchestrator = functions["OrchestratorFunction"]
+    (mount,) = orchestrator["Properties"]["FileSystemConfigs"]
+    assert mount["Arn"] == ACCESS_POINT_ARN
+    assert mount["LocalMountPath"] == str(LAMBDA_MOUNT)
+    assert mount["S3FilesConfig"] == {"DirectS3Read": "DISABLED"}
+    assert set(as_list(orchestrator["DependsOn"])) >= MOUNT_TARGETS
+    (grant,) = workspace_grants(template, role_of(orchestrator))
+    assert sorted(as_list(grant["Action"])) == ["s3files:ClientMount", "s3files:ClientWrite"]
+    assert grant["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert grant["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+
+
+def test_agents_mount_the_run_folders_read_only(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    agents = agent_functions(functions)
+    assert len(agents) == len(AGENTS)
+    roles = {role_of(f) for f in agents.values()}
+    assert roles == {"AgentRole"}  # and that role is no one else's
+    assert roles.isdisjoint(role_of(f) for n, f in functions.items() if n not in agents)
+    for name, function in agents.items():
         props = function["Properties"]
         (mount,) = props["FileSystemConfigs"]
-        assert mount["Arn"] == ACCESS_POINT_ARN
-        assert mount["LocalMountPath"] == str(LAMBDA_MOUNT)
-        assert props["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "FunctionSecurityGroup"}]
-        assert set(as_list(function["DependsOn"])) >= MOUNT_TARGETS
-        workspace = role_statements(template, role_of(function))["Workspace"]
-        assert sorted(workspace["Action"]) == ["s3files:ClientMount", "s3files:ClientWrite"]
-        assert workspace["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
-        assert workspace["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+        assert mount["Arn"] == AGENT_ACCESS_POINT_ARN, name
+        assert mount["S3FilesConfig"] == {"DirectS3Read": "DISABLED"}, name
+        assert set(as_list(function["DependsOn"])) >= MOUNT_TARGETS, name
+        # The agent's workspace, as its settings read it, holds the run folders where the
+        # access point shows them: <workspace>/runs is the mount of /reviewbot/runs.
+        workspace = load_settings(environment(function), env_file=None).workspace_root()
+        assert str(workspace / "runs") == mount["LocalMountPath"], name
+    (grant,) = workspace_grants(template, "AgentRole")
+    assert grant["Action"] == "s3files:ClientMount"  # no ClientWrite, no ClientRootAccess
+    assert grant["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert grant["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": AGENT_ACCESS_POINT_ARN}}
+    orchestrator_root = template["Resources"]["WorkspaceAccessPoint"]["Properties"]
+    agent_root = template["Resources"]["AgentAccessPoint"]["Properties"]
+    assert (
+        agent_root["RootDirectory"]["Path"] == orchestrator_root["RootDirectory"]["Path"] + "/runs"
+    )
+
+
+def test_the_file_system_refuses_writes_except_through_the_orchestrators_access_point(
+    template: dict[str, Any],
+) -> None:
+    policy = template["Resources"]["WorkspaceFileSystemPolicy"]["Properties"]
+    assert policy["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
+    (deny,) = statements(policy["Policy"])
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"] == {"AWS": "*"}
+    assert sorted(as_list(deny["Action"])) == ["s3files:ClientRootAccess", "s3files:ClientWrite"]
+    assert deny["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert deny["Condition"] == {"ArnNotEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+
+
+def test_every_workspace_grant_names_its_access_point(template: dict[str, Any]) -> None:
+    granted = 0
+    for role in resources(template, "AWS::IAM::Role"):
+        for grant in workspace_grants(template, role):
+            granted += 1
+            (arn,) = grant["Condition"]["ArnEquals"]["s3files:AccessPointArn"]["Fn::GetAtt"][:1]
+            assert template["Resources"][arn]["Type"] == "AWS::S3Files::AccessPoint", role
+    assert granted == 2
 
 
 def test_only_the_workspace_functions_mount_anything(functions: dict[str, dict[str, Any]]) -> None:
