@@ -291,48 +291,6 @@ def test_agents_may_call_the_configured_model_only(template: dict[str, Any]) -> 
         assert text.endswith(("/${BedrockModelId}", "/${BedrockInferenceProfileId}")), text
 
 
-# -------------------------------------------------------------------- the network
-
-
-def test_mount_targets_accept_nfs_from_the_functions_only(template: dict[str, Any]) -> None:
-    group = template["Resources"]["MountTargetSecurityGroup"]["Properties"]
-    assert "SecurityGroupIngress" not in group
-    assert group["SecurityGroupEgress"] == [
-        {"Description": "no egress", "IpProtocol": "-1", "CidrIp": "127.0.0.1/32"}
-    ]
-    ingress = [
-        r["Properties"]
-        for r in resources(template, "AWS::EC2::SecurityGroupIngress").values()
-        if r["Properties"]["GroupId"] == {"Ref": "MountTargetSecurityGroup"}
-    ]
-    assert len(ingress) == 1
-    (rule,) = ingress
-    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 2049, 2049)
-    assert rule["SourceSecurityGroupId"] == {"Ref": "FunctionSecurityGroup"}
-    assert "CidrIp" not in rule
-    for target in resources(template, "AWS::S3Files::MountTarget").values():
-        assert target["Properties"]["SecurityGroups"] == [{"Ref": "MountTargetSecurityGroup"}]
-
-
-def test_there_is_a_mount_target_in_each_workspace_subnet(
-    template: dict[str, Any], functions: dict[str, dict[str, Any]]
-) -> None:
-    targets = resources(template, "AWS::S3Files::MountTarget")
-    assert set(targets) == MOUNT_TARGETS
-    subnets = functions["OrchestratorFunction"]["Properties"]["VpcConfig"]["SubnetIds"]
-    assert [t["Properties"]["SubnetId"] for t in targets.values()] == subnets
-
-
-def test_an_existing_vpc_replaces_the_created_network(template: dict[str, Any]) -> None:
-    conditions = template["Conditions"]
-    assert conditions["CreateVpc"] == {"Fn::Equals": [{"Ref": "ExistingVpcId"}, ""]}
-    for name in ("Vpc", "NatGatewayA", "PrivateSubnetA", "PrivateSubnetB", "S3GatewayEndpoint"):
-        assert template["Resources"][name]["Condition"] == "CreateVpc"
-    for name in ("LambdaEndpoint", "SecretsManagerEndpoint", "BedrockRuntimeEndpoint"):
-        assert template["Resources"][name]["Condition"] == "CreateEndpoints"
-    assert template["Parameters"]["ExistingSubnetIds"]["Type"] == "CommaDelimitedList"
-
-
 # --------------------------------------------------------------- the functions
 
 
