@@ -22,6 +22,7 @@ from template_support import (
     REPO_ROOT,
     STACK,
     as_list,
+    deployed,
     policy_documents,
     resource_schema,
     resources,
@@ -439,14 +440,54 @@ def test_every_function_logs_json_at_the_configured_levels(
         assert config["LogGroup"] == {"Ref": name.replace("Function", "LogGroup")}, name
 
 
-def test_alarms_watch_the_orchestrator_and_the_webhook(template: dict[str, Any]) -> None:
-    watched = {
-        (a["Properties"]["MetricName"], sub(a["Properties"]["Dimensions"][0]["Value"]))
-        for a in resources(template, "AWS::CloudWatch::Alarm").values()
-        if a["Properties"]["Namespace"] == "AWS/Lambda"
+def watched_metrics(alarm: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(namespace, metric, dimension value) of each metric an alarm reads, math included."""
+    props = alarm["Properties"]
+    metrics = (
+        [props]
+        if "MetricName" in props
+        else [m["MetricStat"]["Metric"] for m in props["Metrics"] if "MetricStat" in m]
+    )
+    dimension = [sub(m["Dimensions"][0]["Value"]) for m in metrics]
+    return {
+        (m["Namespace"], m["MetricName"], d if isinstance(d, str) else json.dumps(d))
+        for m, d in zip(metrics, dimension, strict=True)
     }
-    assert ("Errors", f"{STACK}-orchestrator") in watched
-    assert ("Url5xxCount", f"{STACK}-webhook") in watched
+
+
+def test_an_alarm_watches_the_orchestrators_errors(template: dict[str, Any]) -> None:
+    watched = set().union(
+        *map(watched_metrics, resources(template, "AWS::CloudWatch::Alarm").values())
+    )
+    assert ("AWS/Lambda", "Errors", f"{STACK}-orchestrator") in watched
+
+
+def test_the_webhook_alarm_counts_5xx_answers_and_throttles(template: dict[str, Any]) -> None:
+    """GitHub retries neither: both are lost deliveries, one alarm says so."""
+    alarm = template["Resources"]["WebhookFailedDeliveriesAlarm"]
+    assert watched_metrics(alarm) == {
+        ("AWS/Lambda", "Url5xxCount", f"{STACK}-webhook"),
+        ("AWS/Lambda", "Throttles", f"{STACK}-webhook"),
+    }
+    metrics = {m["Id"]: m for m in alarm["Properties"]["Metrics"]}
+    (returned,) = [m for m in metrics.values() if m["ReturnData"]]
+    ids = sorted(i for i in metrics if i != returned["Id"])
+    assert returned["Expression"] == " + ".join(f"FILL({i}, 0)" for i in ids)
+    for i in ids:
+        assert metrics[i]["MetricStat"]["Stat"] == "Sum"
+    props = alarm["Properties"]
+    assert (props["Threshold"], props["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_the_public_webhook_is_capped_by_default(template: dict[str, Any]) -> None:
+    """A flood of forged deliveries is throttled at the webhook, not in the account."""
+    default = template["Parameters"]["WebhookReservedConcurrency"]["Default"]
+    assert 0 < default <= 50
+    capped = deployed(template)["WebhookFunction"]["Properties"]
+    assert capped["ReservedConcurrentExecutions"] == {"Ref": "WebhookReservedConcurrency"}
+    unreserved = deployed(template, WebhookReservedConcurrency="-1")["WebhookFunction"]
+    assert "ReservedConcurrentExecutions" not in unreserved["Properties"]
 
 
 def test_secrets_reach_functions_as_arns_only(functions: dict[str, dict[str, Any]]) -> None:
