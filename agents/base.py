@@ -1,58 +1,33 @@
-"""The agent interface: (run folder, configuration) -> findings file.
+"""Running an agent: (declaration, run folder, configuration) -> findings file.
 
-The same call serves every place an agent runs: a thread of the local workflow, a
-separate Lambda function, or (later) a model-backed reviewer. An agent never raises to
-its caller: whatever happens, `findings/<agent>.json` says what it found or why it failed,
-so one broken agent never sinks the review.
+The same call serves every place an agent runs: a thread of the local workflow or a
+separate Lambda function. It picks the changed files that concern the agent, runs its
+analyser (`agents.process`), then its model pass when it has a brief and the review a
+model (`agents.llm.review`). An agent never raises to its caller: whatever happens,
+`findings/<agent>.json` says what it found or why it failed, so one broken agent never
+sinks the review.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
+from agents.analysis import AgentError, AgentInput, Analysis
+from agents.declaration import Agent
+from agents.files import SHEBANG_BYTES
+from agents.llm.review import model_pass
+from agents.process import run_analyser
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
-from review.findings import Finding
 from review.request import ReviewConfig
-from review.workspace import RunDir
+from review.workspace import PathEscape, RunDir, read_regular_file
 
 log = logging.getLogger(__name__)
-
-
-class AgentError(RuntimeError):
-    """An analyser failed in a way worth telling the user about."""
-
-
-@dataclass
-class Analysis:
-    """What an analyser returns: findings plus notes on what it skipped."""
-
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    status: str | None = None  # instead of "ok", e.g. "skipped" by a reviewer needing a model
-    usage: dict[str, Any] | None = None  # what a model pass spent (AI reviewers)
-    dismissed: list[dict[str, Any]] = field(default_factory=list)  # analyser findings a model
-    # judged false positives, with its reason
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A named reviewer: which files concern it and how it analyses them.
-
-    `default` agents run when a review names none; a `needs_model` agent only when the
-    review has a model.
-    """
-
-    name: str
-    concerns: Callable[[str], bool]
-    analyse: Callable[[RunDir, list[ChangedFile], ReviewConfig], Analysis]
-    default: bool = True
-    needs_model: bool = False
 
 
 def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
@@ -60,12 +35,13 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     started = time.monotonic()
     result = AgentResult(agent=agent.name)
     try:
-        files, notes = reviewable_files(run, run.read_change().diff, agent, config)
+        diff = run.read_change().diff
+        files, notes = reviewable_files(run, diff, agent, config)
         if not files:
             result.status = "skipped"
             analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
         else:
-            analysis = _analyse_in_time(agent, run, files, config)
+            analysis = _analyse_in_time(agent, AgentInput(run, diff, files, config))
             analysis.notes[:0] = notes
         result.findings = analysis.findings
         result.notes = analysis.notes
@@ -80,9 +56,25 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     return result
 
 
-def _analyse_in_time(
-    agent: Agent, run: RunDir, files: list[ChangedFile], config: ReviewConfig
-) -> Analysis:
+def analyse(agent: Agent, work: AgentInput) -> Analysis:
+    """The agent's analyser over `work.files`, then its model pass (which decides whether
+    the review's configuration gives it a model). Raises AgentError for a failed tool."""
+    started = time.monotonic()
+    analysis = Analysis()
+    ran = False
+    for analyser in agent.analysers:
+        found = run_analyser(agent.name, analyser, work)
+        analysis.findings += found.findings
+        analysis.notes += found.notes
+        ran = ran or found.status is None
+    if agent.analysers and not ran:
+        analysis.status = "skipped"  # none of its tools is installed
+    if agent.brief is None:
+        return analysis
+    return model_pass(agent, work, analysis, started)
+
+
+def _analyse_in_time(agent: Agent, work: AgentInput) -> Analysis:
     """The agent's analysis, or AgentError once `agent_timeout_seconds` have passed.
 
     The analysis runs in a daemon thread that is abandoned on timeout: an analyser that
@@ -90,17 +82,18 @@ def _analyse_in_time(
     """
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
+    def work_on() -> None:
         try:
-            outcome["analysis"] = agent.analyse(run, files, config)
+            outcome["analysis"] = analyse(agent, work)
         except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=work, name=f"agent-{agent.name}", daemon=True)
+    timeout = work.config.agent_timeout_seconds
+    worker = threading.Thread(target=work_on, name=f"agent-{agent.name}", daemon=True)
     worker.start()
-    worker.join(config.agent_timeout_seconds)
+    worker.join(timeout)
     if worker.is_alive():
-        raise AgentError(f"{agent.name} timed out after {config.agent_timeout_seconds:g} s")
+        raise AgentError(f"{agent.name} timed out after {timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["analysis"]
@@ -109,20 +102,58 @@ def _analyse_in_time(
 def reviewable_files(
     run: RunDir, diff: Diff, agent: Agent, config: ReviewConfig
 ) -> tuple[list[ChangedFile], list[str]]:
-    """The changed files this agent should read, and a note for each one it must skip."""
+    """The changed files this agent should read, and a note for each one it must skip.
+
+    Over the agent's limit of `max_files`, the most valuable files are read first (see
+    `value`) and the rest are listed as skipped.
+    """
     notes: list[str] = []
-    kept: list[ChangedFile] = []
+    candidates: list[ChangedFile] = []
     for changed in diff.reviewable():
-        if not agent.concerns(changed.path):
+        if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
         reason = _skip_reason(run, changed.path, config.max_file_bytes)
         if reason:
             notes.append(f"{changed.path}: skipped, {reason}")
-        elif len(kept) >= config.max_files:
-            notes.append(f"{changed.path}: skipped, over the limit of {config.max_files} files")
         else:
-            kept.append(changed)
-    return kept, _summarise(notes)
+            candidates.append(changed)
+    if len(candidates) > config.max_files:
+        candidates.sort(key=value)
+        for changed in candidates[config.max_files :]:
+            notes.append(f"{changed.path}: skipped, over the limit of {config.max_files} files")
+        candidates = sorted(candidates[: config.max_files], key=lambda c: c.path)
+    return candidates, _summarise(notes)
+
+
+_GENERATED = re.compile(
+    r"(^|/)(vendor|node_modules|third_party|dist|build|generated)/|\.min\.[a-z]+$|_pb2\.py$"
+    r"|\.pb\.go$|\.generated\.|(^|/)[^/]*lock[^/]*$",
+    re.IGNORECASE,
+)
+_TEST = re.compile(
+    r"(^|/)(tests?|testing|__tests__|spec|fixtures?)/|(^|/)test_[^/]*$|_test\.[a-z]+$"
+    r"|\.(test|spec)\.[a-z]+$|(^|/)conftest\.py$",
+    re.IGNORECASE,
+)
+
+
+def value(changed: ChangedFile) -> tuple[bool, bool, int, str]:
+    """A sort key, most valuable first: source before tests, tests before generated or
+    vendored files, and within each, the files with the most changed lines first."""
+    return (
+        bool(_GENERATED.search(changed.path)),
+        bool(_TEST.search(changed.path)),
+        -len(changed.added_lines),
+        changed.path,
+    )
+
+
+def _first_line(run: RunDir, path: str) -> bytes | None:
+    """The start of a checkout file, for its `#!` line; None for a link or a non-file."""
+    try:
+        return read_regular_file(run.src, path, SHEBANG_BYTES)
+    except PathEscape:
+        return None
 
 
 def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:

@@ -79,11 +79,11 @@ def _importtime_top(code: str, count: int = 6) -> list[tuple[str, float]]:
 
 def bench_imports(runs: int) -> None:
     baseline = _subprocess_seconds("pass", runs)
-    module = _subprocess_seconds("import webhook.lambda_handler", runs)
-    build = "from webhook.lambda_handler import handler"
+    module = _subprocess_seconds("import reviewbot.lambda_handlers", runs)
+    build = "from reviewbot.lambda_handlers import webhook"
     handler = _subprocess_seconds(build, runs)
     print(f"cold start, median of {runs} fresh interpreters (interpreter alone {baseline:.3f} s):")
-    print(f"  {'import webhook.lambda_handler':<58} +{module - baseline:.3f} s")
+    print(f"  {'import reviewbot.lambda_handlers':<58} +{module - baseline:.3f} s")
     print(f"  {build + ' (builds the app)':<58} +{handler - baseline:.3f} s")
     print("  largest imports behind `handler` (cumulative, -X importtime):")
     for name, seconds in _importtime_top(build):
@@ -101,6 +101,9 @@ class NoopStarter:
 
     def start(self, trigger: ReviewTrigger) -> StartResult:
         return StartResult(True, trigger.execution_name(), "noop")
+
+    def status(self, execution_name: str) -> None:
+        return None
 
 
 def bare_app() -> FastAPI:

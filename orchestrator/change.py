@@ -10,11 +10,17 @@ bounded by the size of the reviewable change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 from orchestrator.git import Git
 from review.diff import ChangedFile, Diff, FileKind, FileStatus, build_diff
 
 MAX_CHANGED_LINES_PER_FILE = 20_000
-_DIFF_OPTIONS = ("--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3")
+_DIFF_OPTIONS = (
+    "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3",
+    "--full-index",
+)  # fmt: skip
 
 
 def compute_diff(checkout: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
@@ -96,3 +102,48 @@ def _files_over_limit(numstat: bytes) -> dict[str, str | None]:
         if added != "-" and int(added) + int(deleted) > MAX_CHANGED_LINES_PER_FILE:
             large[path] = old_path
     return large
+
+
+def write_base_versions(checkout: Git, diff: Diff, dest: Path, limit: int) -> int:
+    """Write the old version of every modified, renamed or copied text file of `diff` under
+    `dest`, at its new path (what an analyser compares the head with); files over `limit`
+    bytes are left out. Returns how many were written."""
+    wanted = {
+        c.path: c.old_blob
+        for c in diff.files.values()
+        if c.reviewable and c.old_blob and c.status is not FileStatus.ADDED
+    }
+    if not wanted:
+        return 0
+    with checkout.objects_only() as git:
+        sizes = git.run("cat-file", "--batch-check", input_bytes=_lines(wanted.values()))
+        small = {
+            oid: int(size)
+            for oid, _, size in (line.split() for line in sizes.decode().splitlines())
+            if size.isdigit() and int(size) <= limit
+        }
+        contents = git.run("cat-file", "--batch", input_bytes=_lines(small))
+    blobs = _batch(contents, small)
+    for path, oid in wanted.items():
+        if oid in blobs:
+            target = dest / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blobs[oid])
+    return sum(1 for oid in wanted.values() if oid in blobs)
+
+
+def _lines(oids: Iterable[str | None]) -> bytes:
+    return "".join(f"{oid}\n" for oid in oids if oid).encode()
+
+
+def _batch(output: bytes, sizes: dict[str, int]) -> dict[str, bytes]:
+    """Objects from `git cat-file --batch` output: "<oid> blob <size>\n<content>\n" each."""
+    blobs: dict[str, bytes] = {}
+    offset = 0
+    while offset < len(output):
+        end = output.index(b"\n", offset)
+        oid, _, size = output[offset:end].decode().split()
+        start = end + 1
+        blobs[oid] = output[start : start + int(size)]
+        offset = start + int(size) + 1
+    return {oid: data for oid, data in blobs.items() if oid in sizes}

@@ -15,11 +15,16 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
+from aws_durable_execution_sdk_python_testing.exceptions import ResourceNotFoundException
+from aws_durable_execution_sdk_python_testing.runner import (
+    DurableFunctionTestResult,
+    DurableFunctionTestRunner,
+)
 from aws_durable_execution_sdk_python_testing.stores.sqlite import SQLiteExecutionStore
 
 from orchestrator.sources.local import LocalSource, local_event
 from orchestrator.workflow import make_handler
+from orchestrator.workspace_gc import hold_run
 from review.agent_result import AgentResult
 from review.report import Report
 from review.request import ReviewRequest
@@ -34,12 +39,29 @@ class WorkflowFailed(RuntimeError):
     """The workflow ended without a report; the message says which step and why."""
 
 
+def _store_path(root: Path) -> Path:
+    return root / "state" / "executions.sqlite"
+
+
 def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
     """A local runner whose executions are stored on disk under the workspace."""
-    state = root / "state"
-    state.mkdir(parents=True, exist_ok=True)
-    store = SQLiteExecutionStore.create_and_initialize(state / "executions.sqlite")
+    (root / "state").mkdir(parents=True, exist_ok=True)
+    store = SQLiteExecutionStore.create_and_initialize(_store_path(root))
     return DurableFunctionTestRunner(handler=workflow, store=store, poll_interval=0.05)
+
+
+def ended_result(root: Path, execution_arn: str) -> DurableFunctionTestResult | None:
+    """The result of a stored execution that has ended (in this process or an earlier
+    one), or None when it has not ended or is not in the workspace's store."""
+    if not _store_path(root).is_file():
+        return None
+    try:
+        execution = SQLiteExecutionStore(_store_path(root)).load(execution_arn)
+    except (ResourceNotFoundException, RuntimeError, ValueError):
+        return None
+    if not execution.is_complete or execution.result is None:
+        return None
+    return DurableFunctionTestResult.create(execution)
 
 
 def run_review(
@@ -48,10 +70,13 @@ def run_review(
     progress: Progress | None = None,
     timeout: int = DEFAULT_TIMEOUT_SECONDS,
 ) -> Report:
-    """Run one local review to its end and return the report it wrote."""
+    """Run one local review to its end and return the report it wrote.
+
+    The run folder is held for the whole run: a workspace sweep never removes it.
+    """
     run = Workspace(root).run(request.run_id)
     handler = make_handler(root, {LocalSource.name: LocalSource()})
-    with open_runner(root, handler) as runner:
+    with hold_run(root, request.run_id), open_runner(root, handler) as runner:
         arn = runner.run_async(
             input=json.dumps(local_event(request)),
             execution_name=f"{request.run_id}-{uuid.uuid4().hex[:8]}",

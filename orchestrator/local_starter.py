@@ -1,32 +1,72 @@
 """Starting pull-request reviews on this machine: the `ReviewStarter` of `reviewbot serve`.
 
-`start` queues the review and returns at once (GitHub gives a delivery 10 seconds); a
-small thread pool runs each review on the durable SDK's local runner, whose SQLite store
-lives in the workspace. Reviews of one pull request run one after the other, so two runs
-never share a run folder or race to create the summary comment; at most `max_concurrent`
-reviews run at once.
+`start` records the review in the durable queue (`review_queue`, SQLite in the
+workspace's `state/`) before it returns, so the delivery is answered 202 only once the
+review survives a crash; a few worker threads then run each review on the durable SDK's
+local runner. Reviews of one pull request never overlap, and at most `max_concurrent`
+run at once.
+
+After a crash or a stop, `open` runs every review the queue records as not ended. The
+SDK's local runner cannot continue a stored execution in a new process (the checkpoint
+history survives in `state/executions.sqlite`, but relaunching it is only reachable
+through private executor methods, and `wait_for_result` knows only executions started
+by this process), so:
+- an execution that had in fact ended is adopted from the store (`local.ended_result`);
+- any other is started again under a new execution name with the same trigger: the run
+  key and the markers on GitHub stay the same, every step is idempotent and every post
+  is found before it is made, so nothing is posted twice.
+A review started `max_runs` times without ending (it takes the process down with it) is
+given up. Every review that ends without success has its check run closed through
+`on_abandoned` (the workflow closes it itself when a step fails for good; this covers a
+failure before or while closing, a time-out, a crash and giving up).
+
+`drain` (SIGTERM) stops starting reviews: `start` still records new ones, for the next
+process; `close` waits a bounded grace period for the running ones, which stay recorded
+as running (and are run again at the next start) if they do not finish in time.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
+import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestrator.local import open_runner
-from review.trigger import ReviewTrigger, StartResult
+from orchestrator.local import ended_result, open_runner
+from orchestrator.review_queue import Entry, ReviewQueue
+from orchestrator.workspace_gc import collect_garbage, recorded_busy
+from review.trigger import ReviewStatus, ReviewTrigger, StartResult
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 3600
+DEFAULT_MAX_RUNS = 3
+ENDED_MEMORY_SECONDS = 7 * 24 * 3600  # GitHub lets an App's deliveries be redelivered for 3 days
+# (trigger, what happened) -> whether the review's check run is now closed
+Abandon = Callable[[ReviewTrigger, str], bool]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """The workspace bound applied before each review (see `workspace_gc`)."""
+
+    max_bytes: int
+    retention_seconds: float
+
+
+@dataclass(frozen=True)
+class _Job:
+    entry: Entry
+    reconcile: bool = False  # close the check run of a failed review, nothing else
 
 
 class LocalStarter:
-    """Runs GitHub reviews on the local durable runner, in the background."""
+    """Runs GitHub reviews on the local durable runner, in the background, durably."""
 
     def __init__(
         self,
@@ -35,105 +75,271 @@ class LocalStarter:
         *,
         max_concurrent: int = 2,
         timeout: int = DEFAULT_TIMEOUT_SECONDS,
+        max_runs: int = DEFAULT_MAX_RUNS,
+        on_abandoned: Abandon | None = None,
+        retention: Retention | None = None,
     ) -> None:
         """`handler` is the durable workflow (`orchestrator.workflow.make_handler`) over the
-        workspace `workspace`, with the pull-request source."""
+        workspace `workspace`, with the pull-request source; `timeout` bounds one run (s)."""
         self._handler = handler
         self._root = workspace
         self._timeout = timeout
-        self._pool = ThreadPoolExecutor(max_concurrent, thread_name_prefix="reviewbot-review")
-        self._lock = threading.Lock()
+        self._max_runs = max_runs
+        self._abandon_hook = on_abandoned
+        self._retention = retention
+        self.queue = ReviewQueue(workspace / "state" / "reviews.sqlite")
+        self._cond = threading.Condition()
+        self._ready: list[_Job] = []
+        self._busy_pulls: set[str] = set()
+        self._running = 0
+        self._draining = False
+        self._stop_by: float | None = None  # monotonic deadline of the running reviews
+        self._told_left_running = False
+        self._workers: list[threading.Thread] = []
+        self._max_concurrent = max_concurrent
         self._runner: Any = None
-        self._pending: set[Future] = set()
-        self._pull_locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    # -- the starter protocol -------------------------------------------------------------
 
     def start(self, trigger: ReviewTrigger) -> StartResult:
-        name = trigger.execution_name()
-        with self._lock:
-            future = self._pool.submit(self._run, trigger, name)
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-        return StartResult(True, name, "queued")
+        """Record the review durably, then queue it (unless draining: the next process runs
+        it); a duplicate by outcome is not recorded again."""
+        result = self.queue.accept(trigger)
+        if not result.started:
+            return result
+        entry = Entry(result.execution_name, trigger.to_dict(), "pending", 0)
+        with self._cond:
+            if self._draining:
+                return StartResult(True, result.execution_name, "recorded for the next start")
+            self._enqueue(_Job(entry))
+        return result
+
+    def status(self, execution_name: str) -> ReviewStatus | None:
+        return self.queue.status(execution_name)
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def open(self) -> int:
+        """Run every review recorded as not ended, and close the check runs of failed ones
+        that could not be closed before; returns how many reviews were resumed."""
+        active = self.queue.active()
+        with self._cond:
+            for entry in self.queue.unreconciled():
+                self._enqueue(_Job(entry, reconcile=True))
+            for entry in active:
+                self._enqueue(_Job(entry))
+        if active:
+            log.warning("resuming %d reviews accepted before the last stop", len(active))
+        return len(active)
+
+    @property
+    def draining(self) -> bool:
+        return self._draining
+
+    def drain(self) -> None:
+        """Stop starting reviews; queued ones stay recorded for the next process."""
+        with self._cond:
+            self._draining = True
+            left = len(self._ready)
+            self._ready.clear()
+            self._cond.notify_all()
+        if left:
+            log.warning("stopping: %d queued reviews stay recorded for the next start", left)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        """Wait for every queued review to end; True when none is left (tests, shutdown)."""
-        with self._lock:
-            pending = set(self._pending)
-        done, not_done = wait(pending, timeout=timeout)
-        return not not_done
+        """Wait until no review is queued or running; True if so (tests, benchmarks)."""
+        return self._wait(lambda: not self._ready and not self._running, timeout)
 
-    def close(self) -> None:
-        """Stop taking reviews, let the running ones finish, release the runner.
+    def close(self, grace: float | None = None) -> bool:
+        """Drain, then wait up to `grace` seconds (None: no limit) for running reviews.
 
-        Reviews still queued are dropped (GitHub does not redeliver by itself): they are
-        logged, so `/review` can ask for them again.
+        True when none is left running (the runner is released); otherwise they stay
+        recorded as running and the next start runs them again. Calling it again waits
+        only until the first call's deadline; `hurry` ends the wait at once.
         """
-        with self._lock:
-            queued = sum(1 for future in self._pending if not future.running())
-        if queued:
-            log.warning("shutting down: %d queued reviews will not run", queued)
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        with self._lock:
-            if self._runner is not None:
+        self.drain()
+        with self._cond:
+            if self._stop_by is None:
+                self._stop_by = math.inf if grace is None else time.monotonic() + grace
+            while self._running and (left := self._stop_by - time.monotonic()) > 0:
+                self._cond.wait(None if math.isinf(left) else left)
+            running = self._running
+            if not running and self._runner is not None:
                 self._runner.close()
                 self._runner = None
+            told, self._told_left_running = self._told_left_running, bool(running)
+        if running and not told:
+            log.warning(
+                "stopping with %d reviews running: they run again at the next start", running
+            )
+        return not running
 
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._pending.discard(future)
+    def hurry(self) -> None:
+        """Stop waiting for running reviews (a second stop signal): `close` returns now."""
+        with self._cond:
+            self._stop_by = time.monotonic()
+            self._cond.notify_all()
+
+    def _wait(self, done: Callable[[], bool], timeout: float | None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while not done():
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cond.wait(left)
+            return True
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    def _enqueue(self, job: _Job) -> None:
+        """Queue a job (the condition held) and make sure enough workers are there."""
+        self._ready.append(job)
+        self._workers = [w for w in self._workers if w.is_alive()]
+        if len(self._workers) < self._max_concurrent:
+            worker = threading.Thread(
+                target=self._work, name=f"reviewbot-review-{len(self._workers)}", daemon=True
+            )
+            self._workers.append(worker)
+            worker.start()
+        self._cond.notify()
+
+    def _next(self) -> _Job | None:
+        """The oldest job whose pull request is not being reviewed; None once draining."""
+        with self._cond:
+            while not self._draining:
+                for i, job in enumerate(self._ready):
+                    if job.entry.pull not in self._busy_pulls:
+                        del self._ready[i]
+                        self._busy_pulls.add(job.entry.pull)
+                        self._running += 1
+                        return job
+                self._cond.wait()
+            return None
+
+    def _work(self) -> None:
+        # Daemon threads: a stop past the grace period does not wait for them.
+        while (job := self._next()) is not None:
+            try:
+                if job.reconcile:
+                    self._reconcile(job.entry)
+                else:
+                    self._review(job.entry)
+            except Exception:
+                log.exception("review %s could not be handled", job.entry.name[:12])
+            finally:
+                with self._cond:
+                    self._busy_pulls.discard(job.entry.pull)
+                    self._running -= 1
+                    self._cond.notify_all()
+
+    # -- one review -------------------------------------------------------------------------
+
+    def _review(self, entry: Entry) -> None:
+        name = entry.name
+        try:
+            trigger = ReviewTrigger.from_dict(entry.trigger)
+        except (TypeError, ValueError) as exc:
+            log.error("review %s has an unreadable record (%s): dropped", name[:12], exc)
+            self.queue.finish(name, False, f"unreadable record: {exc}")
+            return
+        if entry.execution and self._adopt(entry, trigger):
+            return
+        runs = self.queue.claim(name)
+        if runs is None:
+            return  # ended meanwhile
+        if runs > self._max_runs:
+            self._abandon(trigger, name, f"reviewbot stopped {self._max_runs} times during it")
+            return
+        self._collect_garbage()
+        succeeded, detail = self._execute(trigger, name, runs)
+        pull = f"{trigger.repository}#{trigger.pull_number} at {trigger.head_sha[:12]}"
+        if succeeded:
+            log.info("review of %s finished", pull)
+            self.queue.finish(name, True)
+        else:
+            log.error("review of %s failed: %s", pull, detail)
+            self._abandon(trigger, name, detail)
+
+    def _execute(self, trigger: ReviewTrigger, name: str, runs: int) -> tuple[bool, str]:
+        """Run the workflow once: (succeeded, what went wrong)."""
+        try:
+            runner = self._runner_instance()
+            arn = runner.run_async(
+                input=json.dumps(trigger.workflow_event()),
+                execution_name=f"{name[:40]}-{runs}-{uuid.uuid4().hex[:12]}",
+                execution_timeout=self._timeout,
+            )
+            self.queue.set_execution(name, arn)
+            result = runner.wait_for_result(arn, self._timeout)
+        except TimeoutError:
+            return False, f"the review did not finish within {self._timeout} s"
+        except Exception as exc:
+            log.exception("review %s could not run", name[:12])
+            return False, f"the local runner failed ({type(exc).__name__})"
+        if result.error is None:
+            return True, ""
+        return False, getattr(result.error, "message", None) or "unknown error"
+
+    def _adopt(self, entry: Entry, trigger: ReviewTrigger) -> bool:
+        """A run that ended before the crash could record it: take its outcome from the
+        durable store instead of running it again. True when adopted."""
+        result = ended_result(self._root, str(entry.execution))
+        if result is None:
+            return False
+        if result.error is None:
+            self.queue.finish(entry.name, True)
+        else:
+            detail = getattr(result.error, "message", None) or "unknown error"
+            self._abandon(trigger, entry.name, detail)
+        return True
+
+    def _abandon(self, trigger: ReviewTrigger, name: str, detail: str) -> None:
+        """End the review as failed and close its check run (retried at the next start)."""
+        closed = self._close_check_run(trigger, detail)
+        self.queue.finish(name, False, detail, reconciled=closed)
+
+    def _reconcile(self, entry: Entry) -> None:
+        try:
+            trigger = ReviewTrigger.from_dict(entry.trigger)
+        except (TypeError, ValueError):
+            self.queue.mark_reconciled(entry.name)
+            return
+        if self._close_check_run(trigger, entry.detail):
+            self.queue.mark_reconciled(entry.name)
+
+    def _close_check_run(self, trigger: ReviewTrigger, detail: str) -> bool:
+        if self._abandon_hook is None:
+            return True
+        try:
+            return bool(self._abandon_hook(trigger, detail))
+        except Exception:
+            log.exception("could not close the check run of %s", trigger.execution_name()[:12])
+            return False
+
+    def _collect_garbage(self) -> None:
+        """Bound the workspace before a new run; never fails the review."""
+        if self._retention is None:
+            return
+        try:
+            done = collect_garbage(
+                self._root,
+                max_bytes=self._retention.max_bytes,
+                retention_seconds=self._retention.retention_seconds,
+                busy=recorded_busy(self.queue.busy_heads()),
+            )
+            if done.removed:
+                log.info(
+                    "workspace: removed %d finished runs, freed %.1f MB",
+                    len(done.removed),
+                    done.freed_bytes / 2**20,
+                )
+            self.queue.prune(time.time() - ENDED_MEMORY_SECONDS)
+        except Exception:
+            log.exception("could not bound the workspace")
 
     def _runner_instance(self) -> Any:
-        with self._lock:
+        with self._cond:
             if self._runner is None:
                 self._runner = open_runner(self._root, self._handler)
             return self._runner
-
-    def _run(self, trigger: ReviewTrigger, name: str) -> dict[str, Any] | None:
-        pull = f"{trigger.repository}#{trigger.pull_number}"
-        event = trigger.workflow_event()
-        with self._pull_lock(pull):
-            try:
-                runner = self._runner_instance()
-                arn = runner.run_async(
-                    input=json.dumps(event),
-                    execution_name=f"{name[:40]}-{uuid.uuid4().hex[:12]}",
-                    execution_timeout=self._timeout,
-                )
-                result = runner.wait_for_result(arn, self._timeout)
-            except Exception:
-                log.exception("review of %s could not run", pull)
-                return None
-        if result.error is not None:
-            detail = getattr(result.error, "message", None) or "unknown error"
-            log.error("review of %s at %s failed: %s", pull, trigger.head_sha[:12], detail)
-            return None
-        log.info("review of %s at %s finished", pull, trigger.head_sha[:12])
-        return json.loads(result.result) if isinstance(result.result, str) else result.result
-
-    def _pull_lock(self, key: str) -> _Held:
-        with self._lock:
-            lock, users = self._pull_locks.get(key, (threading.Lock(), 0))
-            self._pull_locks[key] = (lock, users + 1)
-        return _Held(self, key, lock)
-
-    def _release(self, key: str) -> None:
-        with self._lock:
-            lock, users = self._pull_locks[key]
-            if users <= 1:
-                del self._pull_locks[key]  # the table only holds pull requests in flight
-            else:
-                self._pull_locks[key] = (lock, users - 1)
-
-
-class _Held:
-    """A per-pull-request lock held for one review, forgotten when nobody waits for it."""
-
-    def __init__(self, owner: LocalStarter, key: str, lock: threading.Lock) -> None:
-        self._owner, self._key, self._lock = owner, key, lock
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-
-    def __exit__(self, *_: object) -> None:
-        self._lock.release()
-        self._owner._release(self._key)

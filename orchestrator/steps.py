@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from typing import Any
 
-from orchestrator.change import compute_diff
+from orchestrator.change import compute_diff, write_base_versions
 from orchestrator.checkout import fetch_checkout
 from orchestrator.git import Git, merge_base
 from review.diff import Change
@@ -55,6 +55,8 @@ def clone(
     git = fetch(request.source, run.src, (request.head, request.base), auth_header)
     base_commit = merge_base(git, request.base, request.head)
     diff, notes = compute_diff(git, base_commit, request.head)
+    shutil.rmtree(run.base_src, ignore_errors=True)
+    write_base_versions(git, diff, run.base_src, request.config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, notes)
     run.write_change(change)
     return _clone_summary(change)

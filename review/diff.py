@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from unidiff import PatchSet
 
@@ -71,6 +71,8 @@ class ChangedFile:
     kind: FileKind = FileKind.FILE
     binary: bool = False
     hunks: list[Hunk] = field(default_factory=list)
+    blob: str | None = None  # git's object id of the new version (None: deleted)
+    old_blob: str | None = None  # and of the old version (None: added)
 
     @property
     def reviewable(self) -> bool:
@@ -99,6 +101,8 @@ class ChangedFile:
                 {"start": h.start, "length": h.length, "added": h.added, "context": h.context}
                 for h in self.hunks
             ],
+            "blob": self.blob,
+            "old_blob": self.old_blob,
         }
 
     @classmethod
@@ -113,6 +117,8 @@ class ChangedFile:
                 Hunk(h["start"], h["length"], tuple(h["added"]), tuple(h["context"]))
                 for h in data.get("hunks", ())
             ],
+            blob=data.get("blob"),
+            old_blob=data.get("old_blob"),
         )
 
 
@@ -220,21 +226,35 @@ class ShownDiff:
         return cls(Diff.from_dict(data), [str(n) for n in data.get("notes", ())])
 
 
-def parse_raw(raw: bytes) -> list[tuple[FileStatus, str | None, str, str]]:
-    """Parse `git diff --raw -z` output into (status, old path, new path, new mode)."""
+class RawEntry(NamedTuple):
+    """One entry of `git diff --raw -z --full-index`: a changed path, its old path when
+    renamed or copied, its new mode and both object ids (None where there is no object)."""
+
+    status: FileStatus
+    old_path: str | None
+    path: str
+    mode: str
+    old_blob: str | None
+    blob: str | None
+
+
+def parse_raw(raw: bytes) -> list[RawEntry]:
+    """Parse `git diff --raw -z` output."""
     fields = raw.decode("utf-8", "surrogateescape").split("\x00")
-    entries: list[tuple[FileStatus, str | None, str, str]] = []
+    entries: list[RawEntry] = []
     i = 0
     while i < len(fields) and fields[i]:
-        _, new_mode, _, _, code = fields[i].lstrip(":").split(" ")
+        _, new_mode, old_blob, blob, code = fields[i].lstrip(":").split(" ")
         status = _GIT_STATUS.get(code[0], FileStatus.MODIFIED)
-        if code[0] in "RC":
-            entries.append((status, fields[i + 1], fields[i + 2], new_mode))
-            i += 3
-        else:
-            entries.append((status, None, fields[i + 1], new_mode))
-            i += 2
+        renamed = code[0] in "RC"
+        old_path, path = (fields[i + 1], fields[i + 2]) if renamed else (None, fields[i + 1])
+        entries.append(RawEntry(status, old_path, path, new_mode, _oid(old_blob), _oid(blob)))
+        i += 3 if renamed else 2
     return entries
+
+
+def _oid(text: str) -> str | None:
+    return None if not text.strip("0") else text
 
 
 def hunks_of_patch(patch_text: str) -> tuple[list[Hunk], bool]:
@@ -262,31 +282,33 @@ def build_diff(raw_listing: bytes, patch_text: str, allow_missing_patch: bool = 
     entries = parse_raw(raw_listing)
     patched = list(PatchSet(patch_text)) if patch_text.strip() else []
     if allow_missing_patch and not patched:
-        return Diff(
-            {
-                path: ChangedFile(path, status, old, kind=_kind(mode))
-                for status, old, path, mode in entries
-            }
-        )
+        return Diff({e.path: _changed(e) for e in entries})
     blocks = iter(patched)
     files: dict[str, ChangedFile] = {}
-    for status, old_path, path, mode in entries:
+    for entry in entries:
         block = next(blocks, None)
-        if block is not None and status is FileStatus.TYPE_CHANGED and block.is_removed_file:
+        if block is not None and entry.status is FileStatus.TYPE_CHANGED and block.is_removed_file:
             block = next(blocks, None)  # the created half carries the new content
         if block is None:
             raise ValueError(f"git listed {len(entries)} changed files but the patch has fewer")
-        files[path] = ChangedFile(
-            path=path,
-            status=status,
-            old_path=old_path,
-            kind=_kind(mode),
-            binary=block.is_binary_file,
-            hunks=_hunks(block),
-        )
+        changed = _changed(entry)
+        changed.binary = block.is_binary_file
+        changed.hunks = _hunks(block)
+        files[entry.path] = changed
     if next(blocks, None) is not None:
         raise ValueError(f"git listed {len(entries)} changed files but the patch has more")
     return Diff(files)
+
+
+def _changed(entry: RawEntry) -> ChangedFile:
+    return ChangedFile(
+        path=entry.path,
+        status=entry.status,
+        old_path=entry.old_path,
+        kind=_kind(entry.mode),
+        blob=entry.blob,
+        old_blob=entry.old_blob,
+    )
 
 
 def _kind(mode: str) -> FileKind:

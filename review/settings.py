@@ -24,6 +24,7 @@ PREFIX = "REVIEWBOT_"
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_MAX_INLINE_COMMENTS = 25
 LAMBDA_MOUNT = Path("/mnt/workspace")
+DEFAULT_REQUEST_TIMEOUT_SECONDS = 10.0  # GitHub sends a delivery at once
 
 
 class ConfigError(Exception):
@@ -51,6 +52,13 @@ class Settings(BaseModel):
     model: str = "none"
     # where it runs
     workspace: Path | None = None
+    workspace_max_mb: int = Field(default=5000, gt=0)
+    run_retention_hours: float = Field(default=24.0, ge=0)
+    # `reviewbot serve`
+    max_concurrent_reviews: int = Field(default=2, ge=1, le=64)
+    shutdown_grace_seconds: float = Field(default=20.0, ge=0)
+    request_timeout_seconds: float = Field(default=DEFAULT_REQUEST_TIMEOUT_SECONDS, gt=0)
+    max_connections: int = Field(default=100, ge=1)
     agent_functions: Json[dict[str, str]] = Field(default_factory=dict)
     review_function: str | None = None
     review_function_alias: str = "live"
@@ -124,6 +132,11 @@ class Settings(BaseModel):
             raise ConfigError(
                 f"{PREFIX}WEBHOOK_SECRET is not set: set it to the App's webhook secret"
             )
+        if secret != secret.strip():
+            raise ConfigError(
+                f"{PREFIX}WEBHOOK_SECRET starts or ends with whitespace: GitHub signs with the "
+                "secret exactly as entered in the App's settings, so remove it"
+            )
         return secret
 
     def require_app(self, read: Callable[[str], str] | None = None) -> tuple[int, str]:
@@ -137,6 +150,42 @@ class Settings(BaseModel):
                 f"or {PREFIX}PRIVATE_KEY_PATH to its file"
             )
         return self.app_id, key
+
+    def require_valid_app(self, read: Callable[[str], str] | None = None) -> tuple[int, str]:
+        """(App id, private key) as `require_app`, with the key parsed: ConfigError names the
+        variable it came from when it is not an RSA private key in PEM form."""
+        app_id, key = self.require_app(read)
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        try:
+            parsed = load_pem_private_key(key.encode(), password=None)
+        except (ValueError, TypeError) as exc:
+            reason = str(exc).split("\n")[0].split(". ")[0] or type(exc).__name__
+            raise ConfigError(
+                f"{self.key_variable()} is not a usable private key ({reason}): set it to the "
+                "PEM file GitHub generated for the App (BEGIN RSA PRIVATE KEY)"
+            ) from None
+        if not isinstance(parsed, rsa.RSAPrivateKey):
+            raise ConfigError(
+                f"{self.key_variable()} is not an RSA key: GitHub Apps sign with RSA keys"
+            )
+        return app_id, key
+
+    def key_variable(self) -> str:
+        """The variable the private key is read from (the first one set wins, as in `key`)."""
+        if self.private_key is not None and self.private_key.get_secret_value():
+            return f"{PREFIX}PRIVATE_KEY"
+        if self.private_key_path is not None:
+            return f"{PREFIX}PRIVATE_KEY_PATH"
+        return f"{PREFIX}PRIVATE_KEY_ARN"
+
+    def workspace_max_bytes(self) -> int:
+        """REVIEWBOT_WORKSPACE_MAX_MB in bytes (MB = 2**20 bytes)."""
+        return self.workspace_max_mb * 1024 * 1024
+
+    def run_retention_seconds(self) -> float:
+        return self.run_retention_hours * 3600.0
 
 
 _SECRET_FIELDS = frozenset({"webhook_secret", "private_key"})

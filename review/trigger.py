@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
 from typing import Any, Protocol
 
 # Reasons whose every delivery is a fresh request: a `/review` or a "Re-run" click must
@@ -95,7 +96,27 @@ class StartResult:
     reason: str = ""
 
 
+class ReviewStatus(StrEnum):
+    """What became of a started review, as far as its starter knows.
+
+    A trigger whose review is PENDING or SUCCEEDED is a duplicate; one whose review
+    FAILED (for good, cancelled or lost) may be started again.
+    """
+
+    PENDING = "pending"  # accepted: queued or running
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class ReviewStarter(Protocol):
-    """Starts a review and returns at once; the review itself runs elsewhere."""
+    """Starts a review and returns at once; the review itself runs elsewhere.
+
+    `start` is idempotent by outcome: a trigger whose execution name, or whose delivery,
+    already has a review that is pending or succeeded is a duplicate (`started=False`);
+    after a failure it starts again. `status` answers for an execution name that `start`
+    returned: None when the starter has no record of it.
+    """
 
     def start(self, trigger: ReviewTrigger) -> StartResult: ...
+
+    def status(self, execution_name: str) -> ReviewStatus | None: ...

@@ -63,6 +63,12 @@ class RunDir:
         return self.path / "src"
 
     @property
+    def base_src(self) -> Path:
+        """The base versions of the changed text files, at their new paths (for analysers
+        that compare the head with the base)."""
+        return self.path / "base"
+
+    @property
     def diff_file(self) -> Path:
         return self.path / "diff.json"
 

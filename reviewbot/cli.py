@@ -1,4 +1,5 @@
-"""`reviewbot`: review a local change, serve the GitHub webhook, replay a delivery."""
+"""`reviewbot`: review a local change, serve the GitHub webhook, replay a delivery, and
+bound the workspace."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.diff import FilterMode
 from review.findings import Severity
 from review.request import ReviewConfig, ReviewRequest
 from review.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from review.workspace import RunDir
 
 USAGE_ERROR = 2
 _REPLAY_SECRET = "replay checks no signature"  # noqa: S105 - a placeholder, never a real secret
@@ -43,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from agents.registry import default_agents
+    from agents.registry import declarations, default_agents
     from reporter.formats import formats
 
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
@@ -64,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--output", type=Path, help="write the review to this file")
     review.add_argument(
         "--agents",
-        help=f"comma-separated agents to run (default: {','.join(default_agents(False))}; "
+        help="comma-separated agents to run, of: "
+        + "; ".join(f"{a.name} ({a.description})" for a in declarations())
+        + f" (default: {','.join(default_agents(False))}; "
         f"with a model: {','.join(default_agents(True))})",
     )
     review.add_argument(
@@ -84,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     review.set_defaults(command=_review)
 
+    doctor = commands.add_parser(
+        "doctor", help="list every analyser, its version, and whether it can run here"
+    )
+    doctor.set_defaults(command=_doctor)
+
     replay = commands.add_parser(
         "replay", help="route a saved webhook delivery without a signature check, as a dry run"
     )
@@ -97,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.set_defaults(command=_serve)
+
+    workspace = commands.add_parser("workspace", help="manage the workspace")
+    actions = workspace.add_subparsers(required=True, metavar="ACTION")
+    gc = actions.add_parser(
+        "gc",
+        help="remove finished run folders past REVIEWBOT_RUN_RETENTION_HOURS, then the oldest "
+        "until the workspace is under REVIEWBOT_WORKSPACE_MAX_MB",
+    )
+    gc.set_defaults(command=_workspace_gc)
     return parser
 
 
@@ -151,6 +173,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
     progress = None if args.quiet else _progress(why, base, head)
+    _collect_garbage(settings)
     try:
         report = run_review(request, settings.workspace_root(), progress=progress)
     except (WorkflowFailed, GitError) as exc:
@@ -185,7 +208,8 @@ def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve `POST /webhook` and `GET /healthz`; reviews run on the local durable runner."""
+    """Serve `POST /webhook`, `GET /healthz` and `GET /readyz`; reviews run on the local
+    durable runner. A setting GitHub refuses stops it at once, with one line."""
     from reviewbot.serve import build_serve_app, serve
 
     model, agent_models = _models(None, settings)
@@ -194,8 +218,88 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    serve(app, args.host, args.port)
+    check = app.state.app_check.check_now()
+    if check.refused:
+        raise UsageError(
+            f"{settings.key_variable()} or REVIEWBOT_APP_ID is wrong: {check.detail}; "
+            f"check that the key is the one GitHub generated for App {settings.app_id}"
+        )
+    if not check.ok:
+        print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
+    serve(app, settings, args.host, args.port)
     return 0
+
+
+def _collect_garbage(settings: Settings) -> None:
+    """Bound the workspace before a run (`review`); a failure to do so is only logged."""
+    from orchestrator.workspace_gc import collect_garbage
+
+    try:
+        collect_garbage(
+            settings.workspace_root(),
+            max_bytes=settings.workspace_max_bytes(),
+            retention_seconds=settings.run_retention_seconds(),
+            busy=_pending_elsewhere(settings),
+        )
+    except OSError as exc:
+        logging.getLogger(__name__).warning("could not bound the workspace: %s", exc)
+
+
+def _pending_elsewhere(settings: Settings) -> Callable[[RunDir], bool]:
+    """The run folders `reviewbot serve` records as pending or running (the same
+    workspace may serve both), as a `busy(run)` predicate."""
+    from orchestrator.review_queue import ReviewQueue
+    from orchestrator.workspace_gc import recorded_busy
+
+    path = settings.workspace_root() / "state" / "reviews.sqlite"
+    if not path.is_file():
+        return recorded_busy(set())
+    queue = ReviewQueue(path)
+    try:
+        return recorded_busy(queue.busy_heads())
+    finally:
+        queue.close()
+
+
+def _workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
+    """Bound the workspace now and print what was freed."""
+    from orchestrator.workspace_gc import collect_garbage
+
+    root = settings.workspace_root()
+    done = collect_garbage(
+        root,
+        max_bytes=settings.workspace_max_bytes(),
+        retention_seconds=settings.run_retention_seconds(),
+        busy=_pending_elsewhere(settings),
+    )
+    mb = 1024 * 1024
+    print(
+        f"freed {done.freed_bytes / mb:.1f} MB: removed {len(done.removed)} finished run "
+        f"folder{'s' if len(done.removed) != 1 else ''}"
+        + (f", kept {done.kept_busy} in progress or pending" if done.kept_busy else "")
+        + f"; {root} now holds {done.total_bytes / mb:.1f} MB "
+        f"(cap {settings.workspace_max_mb} MB, retention {settings.run_retention_hours:g} h)"
+    )
+    for run_id in done.removed:
+        print(f"  removed runs/{run_id}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Print each agent's analysers with their versions; exit 1 when one cannot run."""
+    from agents.inventory import inventory
+
+    statuses = inventory()
+    width = max((len(f"{s.agent}/{s.tool}") for s in statuses), default=10)
+    for status in statuses:
+        mark = "ok     " if status.available else "MISSING"
+        line = f"{mark} {status.agent + '/' + status.tool:<{width}}  {status.version}"
+        if not status.available and status.install:
+            line += f" (install: {status.install})"
+        print(line)
+    missing = [s for s in statuses if not s.available]
+    print(f"{len(statuses) - len(missing)} of {len(statuses)} analysers can run")
+    return 1 if missing else 0
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
@@ -227,6 +331,9 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
             return StartResult(
                 started=False, execution_name=trigger.execution_name(), reason="dry run"
             )
+
+        def status(self, execution_name: str) -> None:
+            return None  # a dry run starts nothing
 
     try:
         outcome = replay(args.event, payload, edge, DryRun())

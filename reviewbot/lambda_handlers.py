@@ -17,10 +17,12 @@ webhook's cold start loads neither the workflow nor the agents' implementations.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from review.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from review.settings import Settings
 
 
 def build_webhook(settings: Settings) -> Any:
@@ -100,5 +102,7 @@ def __getattr__(name: str) -> Any:
     builder = _BUILDERS.get(name)
     if builder is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from review.settings import load_settings
+
     globals()[name] = built = builder(load_settings(env_file=None))
     return built

@@ -1,19 +1,24 @@
-"""The FastAPI app: `POST /webhook` (verify, route, hand off) and `GET /healthz`.
+"""The FastAPI app: `POST /webhook` (verify, route, hand off), `GET /healthz` (the process
+answers) and `GET /readyz` (it can do its work: see `Readiness`).
 
-Nothing is parsed before the signature is checked, and the answer is sent as soon as
-the review is handed off: GitHub gives a delivery 10 seconds.
+Nothing is parsed before the signature is checked, a body that does not arrive within
+`settings.body_timeout_seconds` is refused, and the answer is sent as soon as the review
+is handed off: GitHub gives a delivery 10 seconds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from review.trigger import ReviewStarter
 from webhook.dispatch import dispatch
@@ -24,6 +29,8 @@ from webhook.settings import WebhookSettings
 from webhook.signature import verify_signature
 
 logger = logging.getLogger(__name__)
+# () -> (ready, one line saying why not, or what was checked)
+Readiness = Callable[[], Awaitable[tuple[bool, str]]]
 
 
 def _answer(status_code: int, status: str, reason: str) -> JSONResponse:
@@ -49,15 +56,26 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    settings: WebhookSettings, starter: ReviewStarter, github: GitHubPort | None = None
+    settings: WebhookSettings,
+    starter: ReviewStarter,
+    github: GitHubPort | None = None,
+    *,
+    readiness: Readiness | None = None,
 ) -> FastAPI:
-    """The webhook app; `github` serves comment commands (None: commands are ignored)."""
+    """The webhook app; `github` serves comment commands (None: commands are ignored);
+    `readiness` answers `GET /readyz` (None: ready whenever the process answers)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_exception_handler(Exception, _internal_error)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        ready, detail = (True, "") if readiness is None else await readiness()
+        body = {"status": "ready" if ready else "not ready", "detail": detail}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.post("/webhook")
     async def webhook(request: Request) -> JSONResponse:
@@ -80,7 +98,13 @@ def create_app(
             return refuse(400, "rejected", "invalid Content-Length")
         if declared is not None and int(declared) > settings.max_body_bytes:
             return refuse(413, "rejected", "body too large")
-        body = await _read_body(request, settings.max_body_bytes)
+        try:
+            async with asyncio.timeout(settings.body_timeout_seconds):
+                body = await _read_body(request, settings.max_body_bytes)
+        except TimeoutError:
+            return refuse(408, "rejected", "body not received in time")
+        except ClientDisconnect:
+            return refuse(400, "rejected", "client disconnected before sending the body")
         if body is None:
             return refuse(413, "rejected", "body too large")
         if not verify_signature(settings.webhook_secret, body, headers.get("x-hub-signature-256")):

@@ -67,10 +67,14 @@ class InstallationTokens:
         data = response.json()
         return self._cache.put(key, data["token"], data["expires_at"])
 
+    def drop(self, token: str) -> None:
+        """Forget a token GitHub answered 401 to: the next call mints a new one."""
+        self._cache.drop(token)
+
 
 def client_from_settings(settings: WebhookSettings) -> HttpxGitHub | None:
     """The edge's GitHub client, or None when the App's id or key is not configured."""
     if settings.app_id is None or not settings.private_key:
         return None
     tokens = InstallationTokens(settings.app_id, settings.private_key, settings.github_api_url)
-    return HttpxGitHub(tokens, settings.github_api_url)
+    return HttpxGitHub(tokens, settings.github_api_url, drop_token=tokens.drop)

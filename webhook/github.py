@@ -1,12 +1,15 @@
 """The few GitHub calls the edge makes for comment commands, behind small protocols.
 
 Plain httpx keeps githubkit (~0.4 s to import) out of the Lambda's cold start, and is
-itself imported on the first command only (~70 ms). POSTs are never retried: a blind
-retry can post a reply twice.
+itself imported on the first command only (~70 ms). POSTs are never retried blindly (a
+blind retry can post a reply twice); a call answered 401 (a cached installation token
+GitHub stopped accepting) is repeated once with a freshly minted token, since GitHub did
+not act on it. Permission answers are cached briefly (`PERMISSION_TTL_SECONDS`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -14,6 +17,7 @@ from urllib.parse import quote
 
 from review.github_api import API_HEADERS
 from review.settings import DEFAULT_API_URL
+from webhook.expiring import ExpiringMap
 
 if TYPE_CHECKING:
     import httpx
@@ -28,6 +32,10 @@ USER_AGENT = {"User-Agent": "reviewbot-webhook"}
 READ_PERMISSION: Mapping[str, str] = {"metadata": "read"}
 READ_PULL: Mapping[str, str] = {"pull_requests": "read"}
 WRITE_COMMENTS: Mapping[str, str] = {"issues": "write"}
+# A user's permission is asked of GitHub at most once a minute: a burst of commands costs
+# one call, and a change of role takes effect within a minute.
+PERMISSION_TTL_SECONDS = 60.0
+PERMISSION_CACHE_ENTRIES = 4096
 
 
 class PermissionChecker(Protocol):
@@ -62,6 +70,19 @@ class GitHubPort(PermissionChecker, GitHubActions, Protocol):
     """Everything a command needs from GitHub."""
 
 
+def _level(data: dict[str, Any]) -> str:
+    """The permission level in a collaborator-permission answer.
+
+    `role_name` decides: it tells maintain and triage apart, which the legacy `permission`
+    field folds into write and read. Only a custom role, whose `role_name` is its own
+    name, falls back to the legacy field (the level of the role it is based on).
+    """
+    role = data.get("role_name")
+    if role in BUILT_IN_ROLES:
+        return str(role)
+    return str(data.get("permission") or "none")
+
+
 def _repo_path(owner: str, repo: str) -> str:
     return f"/repos/{quote(owner, safe='')}/{quote(repo, safe='')}"
 
@@ -74,13 +95,21 @@ class HttpxGitHub:
         token_provider: TokenProvider,
         api_url: str = DEFAULT_API_URL,
         *,
+        drop_token: Callable[[str], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`drop_token(token)` makes `token_provider` forget a token GitHub refused (401);
+        without it a 401 is final. `clock` (monotonic seconds) ages cached permissions."""
         self._tokens = token_provider
+        self._drop_token = drop_token
         self._api_url = api_url.rstrip("/")
         self._transport = transport
         self._timeout = timeout
+        self._permissions: ExpiringMap[tuple[int, str, str, str], str] = ExpiringMap(
+            PERMISSION_TTL_SECONDS, PERMISSION_CACHE_ENTRIES, clock
+        )
 
     async def _request(
         self,
@@ -93,26 +122,37 @@ class HttpxGitHub:
     ) -> httpx.Response:
         import httpx
 
-        token = await self._tokens(installation_id, "/".join(repository), permissions)
-        headers = {**API_HEADERS, **USER_AGENT, "Authorization": f"Bearer {token}"}
+        name = "/".join(repository)
         # A client per call: the edge makes a handful of calls per command, and a
         # long-lived client would be bound to one event loop (Mangum, replay).
         async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout) as client:
-            return await client.request(method, self._api_url + path, headers=headers, json=body)
+
+            async def send(token: str) -> httpx.Response:
+                headers = {**API_HEADERS, **USER_AGENT, "Authorization": f"Bearer {token}"}
+                url = self._api_url + path
+                return await client.request(method, url, headers=headers, json=body)
+
+            token = await self._tokens(installation_id, name, permissions)
+            response = await send(token)
+            if response.status_code == 401 and self._drop_token is not None:
+                self._drop_token(token)  # revoked or expired early: mint another, once
+                response = await send(await self._tokens(installation_id, name, permissions))
+            return response
 
     async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
+        key = (installation_id, owner.lower(), repo.lower(), user.lower())
+        cached = self._permissions.get(key)
+        if cached is not None:
+            return cached
         path = f"{_repo_path(owner, repo)}/collaborators/{quote(user, safe='')}/permission"
         response = await self._request("GET", installation_id, (owner, repo), READ_PERMISSION, path)
         if response.status_code == 404:
-            return "none"
-        response.raise_for_status()
-        data = response.json()
-        # role_name tells maintain and triage apart (`permission` folds them into write
-        # and read), but for a custom role it is the role's name: then use `permission`.
-        role = data.get("role_name")
-        if role in BUILT_IN_ROLES:
-            return str(role)
-        return str(data.get("permission") or "none")
+            level = "none"
+        else:
+            response.raise_for_status()
+            level = _level(response.json())
+        self._permissions.put(key, level)
+        return level
 
     async def react(
         self, installation_id: int, owner: str, repo: str, comment_id: int, content: str

@@ -18,9 +18,10 @@ from webhook.payloads import CheckRunEvent, IssueCommentEvent, PullRequestEvent
 from webhook.settings import WebhookSettings
 
 REVIEW_ACTIONS = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
-# author_association values that already imply write access (see libraries.md: they
-# can under-report, so the others are asked about, never refused outright).
-TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
+# author_association values that imply write access. Only the owner does: MEMBER and
+# COLLABORATOR include organisation members and outside collaborators with read access,
+# and the values under-report (see libraries.md), so everyone else is asked about.
+TRUSTED_ASSOCIATIONS = frozenset({"OWNER"})
 
 
 @dataclass(frozen=True)

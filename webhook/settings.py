@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from review.settings import DEFAULT_API_URL, ConfigError, Settings
+from review.settings import DEFAULT_API_URL, DEFAULT_REQUEST_TIMEOUT_SECONDS, ConfigError, Settings
 
 # GitHub never sends a delivery over 25 MB, so anything larger is not from GitHub.
 MAX_BODY_BYTES = 25 * 1024 * 1024
@@ -20,7 +20,8 @@ MAX_BODY_BYTES = 25 * 1024 * 1024
 class WebhookSettings:
     """Everything the webhook edge needs; secrets are kept out of `repr`.
 
-    `known_agents` are the names `/review <agent>` accepts and `/help` lists.
+    `known_agents` are the names `/review <agent>` accepts and `/help` lists; a body not
+    received within `body_timeout_seconds` is refused.
     """
 
     webhook_secret: str = field(repr=False)
@@ -31,6 +32,7 @@ class WebhookSettings:
     app_slug: str = "reviewbot"
     review_drafts: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
+    body_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
 
     def __post_init__(self) -> None:
         if not self.webhook_secret:
@@ -62,4 +64,5 @@ class WebhookSettings:
             github_api_url=settings.github_api_url,
             app_slug=settings.app_slug,
             review_drafts=settings.review_drafts,
+            body_timeout_seconds=settings.request_timeout_seconds,
         )

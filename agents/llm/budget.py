@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agents import registry
 from agents.llm.config import NO_MODEL
-from agents.llm.prompts import REVIEWERS
 from review.request import ReviewConfig
 
 
@@ -42,11 +42,13 @@ class Budget:
 
 
 def ai_reviewers(config: ReviewConfig) -> list[str]:
-    """The agents of this review that run a model pass."""
+    """The agents of this review that run a model pass: they have a brief and a model."""
     return [
         name
         for name in config.agents
-        if name in REVIEWERS and (config.model_for(name) or NO_MODEL).strip().lower() != NO_MODEL
+        if name in registry.names()
+        and registry.get_agent(name).brief is not None
+        and (config.model_for(name) or NO_MODEL).strip().lower() != NO_MODEL
     ]
 
 

@@ -82,26 +82,32 @@ def build_model(spec: ModelSpec, environ: Mapping[str, str] | None = None) -> An
         ) from None
 
 
-def _bedrock(spec: ModelSpec, env: Mapping[str, str]) -> Any:
-    import boto3
-    from strands.models.bedrock import BedrockModel
+class BedrockFactory:
+    """Bedrock models, sharing one boto3 session per region.
 
-    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
-    # One session per region (a new one costs ~100 ms); a session is not thread-safe, and
-    # the agents build their models in parallel threads.
-    with _SESSION_LOCK:
-        if region not in _SESSIONS:
-            _SESSIONS[region] = boto3.Session(region_name=region)
-        return BedrockModel(
-            boto_session=_SESSIONS[region],
-            model_id=spec.model_id,
-            max_tokens=spec.max_output_tokens,
-            temperature=0.0,
-        )
+    A new session costs ~100 ms, and a session is not thread-safe while the agents build
+    their models in parallel threads: sessions are made on first use, under a lock, and
+    kept by this factory (one per process, in `FACTORIES`), never at import.
+    """
 
+    def __init__(self) -> None:
+        self._sessions: dict[str | None, Any] = {}
+        self._lock = threading.Lock()
 
-_SESSIONS: dict[str | None, Any] = {}
-_SESSION_LOCK = threading.Lock()
+    def __call__(self, spec: ModelSpec, env: Mapping[str, str]) -> Any:
+        import boto3
+        from strands.models.bedrock import BedrockModel
+
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
+        with self._lock:  # the model makes its client from the session: under the lock too
+            if region not in self._sessions:
+                self._sessions[region] = boto3.Session(region_name=region)
+            return BedrockModel(
+                boto_session=self._sessions[region],
+                model_id=spec.model_id,
+                max_tokens=spec.max_output_tokens,
+                temperature=0.0,
+            )
 
 
 def _anthropic(spec: ModelSpec, env: Mapping[str, str]) -> Any:
@@ -143,7 +149,7 @@ def _openai(spec: ModelSpec, env: Mapping[str, str]) -> Any:
 
 
 FACTORIES: dict[str, Factory] = {
-    "bedrock": _bedrock,
+    "bedrock": BedrockFactory(),
     "anthropic": _anthropic,
     "openai": _openai,
 }

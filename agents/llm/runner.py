@@ -126,7 +126,7 @@ def run_reviewer(
         model=model,
         tools=[*EXPLORING, *REPORTING],
         system_prompt=system_prompt(
-            session.reviewer, nonce, budget.max_model_calls, budget.max_tool_calls
+            session.brief, nonce, budget.max_model_calls, budget.max_tool_calls
         ),
         callback_handler=None,
         conversation_manager=NullConversationManager(),
@@ -134,7 +134,7 @@ def run_reviewer(
         retry_strategy=ModelRetryStrategy(max_attempts=3, initial_delay=2, max_delay=20)
         if retry
         else None,
-        name=f"reviewbot-{session.reviewer.name}",
+        name=f"reviewbot-{session.agent}",
         record_direct_tool_call=False,
     )
     lines_of: dict[str, list[str] | None] = {}
@@ -170,7 +170,7 @@ def run_reviewer(
         except Exception as exc:  # noqa: BLE001 - reported in the caller's thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=work, name=f"model-{session.reviewer.name}", daemon=True)
+    worker = threading.Thread(target=work, name=f"model-{session.agent}", daemon=True)
     worker.start()
     worker.join(max(0.1, deadline - time.monotonic()) + STOP_GRACE_SECONDS + ABANDON_GRACE_SECONDS)
     session.close()  # a tool call still under way in an abandoned run records nothing

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from agents.declaration import Brief
 from agents.llm.budget import Budget, Usage
-from agents.llm.prompts import Reviewer
 from agents.llm.redact import Redactor
 from agents.llm.sandbox import Checkout, ToolRefused
 from review.diff import Diff, FilterMode
@@ -56,9 +56,11 @@ class Dismissal:
 
 @dataclass
 class ReviewSession:
-    """Everything one AI reviewer's tools work on."""
+    """Everything one AI reviewer's tools work on: `agent` names the findings, `brief` is
+    what the model is told to look for."""
 
-    reviewer: Reviewer
+    agent: str
+    brief: Brief
     checkout: Checkout
     diff: Diff
     config: ReviewConfig
@@ -219,7 +221,7 @@ class ReviewSession:
         slug = slug or "general"
         fix = None if suggestion in (None, "") else self.redact(str(suggestion))[:8_000]
         finding = Finding(
-            agent=self.reviewer.name,
+            agent=self.agent,
             rule=f"ai:{slug}",
             severity=level,
             path=relative,

@@ -78,7 +78,11 @@ class PullRequestSource:
         assert request.installation_id is not None and request.pull_number is not None
         token = self.app.token(request.installation_id, request.repository, CLONE)
         fetch = partial(fetch_pull_request, pull_number=request.pull_number)
-        return steps.clone(run, request, token_auth_header(token), fetch=fetch)
+        try:
+            return steps.clone(run, request, token_auth_header(token), fetch=fetch)
+        except GitError:
+            self.app.drop_token(token)  # if GitHub revoked it, the step's retry mints another
+            raise
 
     def sinks(self, event: dict[str, Any], prepared: dict[str, Any], root: Path) -> list[Sink]:
         trigger = ReviewTrigger.from_dict(event["trigger"])

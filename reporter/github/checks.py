@@ -11,11 +11,15 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from reporter.escape import truncate_body
+from reporter.escape import inline, truncate_body
 from review.findings import Finding, Severity
 from review.report import Report
 
 CHECK_NAME = "reviewbot"
+RERUN_HINT = (
+    "To review this commit again, comment `/review` on the pull request "
+    "or use this check's Re-run button."
+)
 ANNOTATIONS_PER_REQUEST = 50
 OUTPUT_LIMIT = 65_535  # characters of a check run's summary and of its text
 _LEVEL = {"error": "failure", "warning": "warning", "note": "notice"}
@@ -37,6 +41,16 @@ def in_progress(head_sha: str, pull_number: int, marker: str) -> dict[str, Any]:
             "summary": f"reviewbot is reviewing `{head_sha[:12]}`.\n\n{marker}",
         },
     }
+
+
+def stopped(what_happened: str, marker: str, now: float) -> dict[str, Any]:
+    """The completed body of a check run whose review ended without a result: what
+    happened, how to re-run it, and the run's marker (so it is found again)."""
+    summary = (
+        f"The review stopped before it could finish:\n\n{inline(what_happened, 2_000)}\n\n"
+        f"{RERUN_HINT}\n\n{marker}\n"
+    )
+    return completed("failure", output("reviewbot could not finish the review", summary), now)
 
 
 def conclusion(report: Report, fail_on: Severity | None) -> str:

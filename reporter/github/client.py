@@ -75,12 +75,26 @@ class GitHubApp:
             )
             return self._tokens.put(key, data["token"], data["expires_at"])
 
+    def drop_token(self, token: str) -> None:
+        """Forget a token GitHub refused: the next `token` call for its key mints another."""
+        self._tokens.drop(token)
+
     def repo(self, installation_id: int, repository: str, permissions: Permissions) -> RepoClient:
-        """A client for one repository, acting as the installation; one per step."""
+        """A client for one repository, acting as the installation; one per step.
+
+        If GitHub answers 401 to a call (the cached token was revoked), the token is
+        dropped, a new one minted and the call repeated, once per client.
+        """
         token = self.token(installation_id, repository, permissions)
-        github = GitHub(TokenAuthStrategy(token), **self._options())
         owner, _, name = repository.partition("/")
-        return RepoClient(github, owner, name, Caller(self.policy))
+
+        def reauthenticate() -> None:
+            self.drop_token(client.token)
+            client.connect(self.token(installation_id, repository, permissions))
+
+        client = RepoClient(owner, name, Caller(self.policy, reauthenticate), self._options())
+        client.connect(token)
+        return client
 
     def bot_login(self) -> str:
         """The login the App comments as (`<slug>[bot]`), asked of GitHub once."""
@@ -95,14 +109,23 @@ class GitHubApp:
 class RepoClient:
     """The calls a review makes on one repository, each under the step's retry budget."""
 
-    def __init__(self, github: GitHub, owner: str, name: str, caller: Caller) -> None:
-        self._github = github  # kept in a variable: githubkit needs the client to outlive calls
+    def __init__(self, owner: str, name: str, caller: Caller, options: dict[str, Any]) -> None:
         self.owner = owner
         self.name = name
         self.caller = caller
+        self._options = options
+        self.token = ""
+        self._github: GitHub | None = None
+
+    def connect(self, token: str) -> None:
+        """Make the calls with `token` (an installation token) from now on."""
+        self.token = token
+        # kept in a variable: githubkit needs the client to outlive calls
+        self._github = GitHub(TokenAuthStrategy(token), **self._options)
 
     @property
     def _rest(self) -> Any:
+        assert self._github is not None, "connect() first"
         return self._github.rest
 
     def _pages(self, what: str, list_call: Callable[..., Any], limit: int = 10_000) -> list[Any]:

@@ -5,7 +5,9 @@ can post a review twice (shared/notes/libraries.md), so clients are built with i
 every call goes through a `Caller`: 5xx answers, timeouts and secondary rate limits
 (403/429 with Retry-After or x-ratelimit-reset) are retried with backoff while a time
 budget lasts; any other 4xx is final. A POST that creates content is repeated only after
-`find` has shown that the earlier attempt did not land.
+`find` has shown that the earlier attempt did not land. A 401 (the installation token was
+revoked or expired early) makes a `Caller` given `reauthenticate` mint a new token once
+and repeat the call; a second 401 is final.
 
 Errors are rebuilt from the status and GitHub's message, outside the `except` block, so
 no exception carries the request (and its Authorization header) along.
@@ -110,11 +112,18 @@ def _github_message(response: Any) -> str:
 
 
 class Caller:
-    """Runs GitHub calls under one `RetryPolicy` and one time budget (a step's)."""
+    """Runs GitHub calls under one `RetryPolicy` and one time budget (a step's).
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    `reauthenticate` replaces the credentials the calls use (drop the cached token, mint
+    another); it is called at most once per `Caller`, on the first 401.
+    """
+
+    def __init__(
+        self, policy: RetryPolicy, reauthenticate: Callable[[], None] | None = None
+    ) -> None:
         self.policy = policy
         self._deadline = policy.clock() + policy.budget_seconds
+        self._reauthenticate = reauthenticate
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
         """An idempotent call (GET, PATCH of fixed content): retried while the budget lasts."""
@@ -152,6 +161,11 @@ class Caller:
             return fn()
         except RequestError as exc:
             error = classify(exc, what, self.policy.wall_clock)
+        if error.status == 401 and self._reauthenticate is not None:
+            renew, self._reauthenticate = self._reauthenticate, None
+            log.warning("%s; minting a new installation token and trying again", error)
+            renew()
+            return self._translated(what, fn)
         raise error  # outside `except`: the githubkit exception is not chained
 
     def _retrying(self) -> tenacity.Retrying:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import threading
 
@@ -10,8 +11,11 @@ import pytest
 
 import orchestrator.workflow as workflow
 from agents import registry
-from agents.base import Agent, AgentError, Analysis, run_agent
-from agents.process import run_python_tool
+from agents.analysis import AgentError, Analysis
+from agents.base import run_agent
+from agents.declaration import FILES, PYTHON, Agent, Analyser
+from agents.files import EVERY_FILE
+from agents.reviewers.style import parse_ruff
 from orchestrator import steps
 from review.diff import FilterMode
 from review.findings import Finding, Severity
@@ -31,16 +35,20 @@ def repo(make_repo):
     )
 
 
-def replace_agent(monkeypatch, name: str, analyse) -> None:
-    monkeypatch.setitem(
-        registry.AGENTS, name, dataclasses.replace(registry.AGENTS[name], analyse=analyse)
-    )
+SILENT = (PYTHON, "-c", "", FILES)  # a tool that prints nothing
+
+
+def replace_agent(monkeypatch, name: str, parse, command: tuple[str, ...] = SILENT) -> None:
+    """Agent `name` with another analyser: `command`, its output read by `parse`."""
+    module = importlib.import_module(f"agents.reviewers.{name}")
+    analyser = Analyser(command=command, parse=parse)
+    monkeypatch.setattr(module, "AGENT", dataclasses.replace(module.AGENT, analysers=(analyser,)))
 
 
 def fixed_findings(agent: str, *findings: tuple[str, int, str]):
-    """An analyser that reports (path, line, rule) findings at once."""
+    """A parser that reports (path, line, rule) findings, whatever the tool printed."""
 
-    def analyse(run, files, config) -> Analysis:
+    def parse(output) -> Analysis:
         return Analysis(
             findings=[
                 Finding(agent, rule, Severity.WARNING, path, line, f"{rule} found")
@@ -48,11 +56,11 @@ def fixed_findings(agent: str, *findings: tuple[str, int, str]):
             ]
         )
 
-    return analyse
+    return parse
 
 
 def test_an_agent_that_raises_fails_alone(repo, review_repo, monkeypatch) -> None:
-    def explode(run, files, config):
+    def explode(output):
         raise RuntimeError("ruff exploded\nwith a long traceback")
 
     replace_agent(monkeypatch, "style", explode)
@@ -69,7 +77,7 @@ def test_an_agent_that_raises_fails_alone(repo, review_repo, monkeypatch) -> Non
 def test_an_agent_that_hangs_times_out(repo, review_repo, monkeypatch) -> None:
     release = threading.Event()
 
-    def hang(run, files, config):
+    def hang(output):
         release.wait(60)
         return Analysis()
 
@@ -87,14 +95,8 @@ def test_an_agent_that_hangs_times_out(repo, review_repo, monkeypatch) -> None:
 
 
 def test_an_analyser_process_that_hangs_times_out(repo, review_repo, monkeypatch) -> None:
-    def slow_tool(run, files, config):
-        run_python_tool(
-            "timeit", ["-n", "1", "-r", "1", "import time; time.sleep(60)"], run.src,
-            timeout=config.agent_timeout_seconds,
-        )  # fmt: skip
-        return Analysis()
-
-    replace_agent(monkeypatch, "style", slow_tool)
+    sleeps = (PYTHON, "-c", "import time; time.sleep(60)", FILES)
+    replace_agent(monkeypatch, "style", fixed_findings("style"), command=sleeps)
     replace_agent(monkeypatch, "security", fixed_findings("security", ("app.py", 2, "B307")))
     done = review_repo(repo, agents=("security", "style"), agent_timeout_seconds=0.3)
     style = done.report.agents["style"]
@@ -103,16 +105,25 @@ def test_an_analyser_process_that_hangs_times_out(repo, review_repo, monkeypatch
     assert done.at("app.py") == [("B307", 2)]
 
 
-def test_a_tool_that_crashes_or_prints_garbage_fails_its_agent(repo, review_repo, monkeypatch):
-    def crash(run, files, config):
-        run_python_tool("no_such_module_for_reviewbot", [], run.src, timeout=30)
-        return Analysis()
+CRASHES = (PYTHON, "-m", "no_such_module_for_reviewbot", FILES)
+PRINTS_GARBAGE = (PYTHON, "-c", "print('Traceback (most recent call last)')", FILES)
 
-    replace_agent(monkeypatch, "style", crash)
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (CRASHES, "no_such_module_for_reviewbot exited with 1: "),
+        (PRINTS_GARBAGE, "printed output that is not JSON"),
+    ],
+)
+def test_a_tool_that_crashes_or_prints_garbage_fails_its_agent(
+    repo, review_repo, monkeypatch, command, says
+) -> None:
+    replace_agent(monkeypatch, "style", parse_ruff, command=command)
     done = review_repo(repo)
     style = done.report.agents["style"]
     assert style.status == "failed"
-    assert style.error.startswith("no_such_module_for_reviewbot exited with 1: ")  # type: ignore[union-attr]
+    assert says in (style.error or "")
     assert ("B307", 2) in done.at("app.py")
 
 
@@ -229,11 +240,11 @@ def test_a_missing_findings_file_is_a_failed_agent(repo, tmp_path) -> None:
 
 
 def test_run_agent_never_raises(tmp_path) -> None:
-    def explode(run, files, config):
+    def explode(output):
         raise AgentError("boom")
 
     run = Workspace(tmp_path).run("missing-run")
-    agent = Agent("style", lambda path: True, explode)
+    agent = Agent("style", "", EVERY_FILE, Analyser(SILENT, parse=explode))
     run_agent(agent, run, ReviewConfig())  # no diff.json at all
     data = read_json(run.findings_file("style"))
     assert data["status"] == "failed" and data["findings"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.security import is_test_file
+from agents.reviewers.security import is_test_file
 
 
 @pytest.mark.parametrize(

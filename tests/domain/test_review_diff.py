@@ -116,13 +116,15 @@ def test_raw_listing_keeps_exact_names() -> None:
         b":100644 000000 aaa 000 D\x00-dash.py\x00"
         b":000000 160000 000 ddd A\x00vendor/lib\x00"
     )
-    assert parse_raw(raw) == [
+    assert [entry[:4] for entry in parse_raw(raw)] == [
         (FileStatus.MODIFIED, None, "sp ace [1].py", "100644"),
         (FileStatus.RENAMED, "old name.py", "new\nname.py", "100644"),
         (FileStatus.ADDED, None, "link", "120000"),
         (FileStatus.DELETED, None, "-dash.py", "000000"),
         (FileStatus.ADDED, None, "vendor/lib", "160000"),
     ]
+    blobs = [(entry.old_blob, entry.blob) for entry in parse_raw(raw)]
+    assert blobs == [("aaa", "bbb"), ("aaa", "bbb"), (None, "ccc"), ("aaa", None), (None, "ddd")]
 
 
 def test_build_diff_refuses_a_patch_that_does_not_match_the_listing() -> None:

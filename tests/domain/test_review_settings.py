@@ -26,6 +26,10 @@ def test_defaults() -> None:
     assert settings.model == "none"
     assert settings.agent_functions == {}
     assert settings.review_function_alias == "live"
+    assert settings.workspace_max_bytes() == 5000 * 1024 * 1024
+    assert settings.run_retention_seconds() == 24 * 3600
+    assert (settings.max_concurrent_reviews, settings.shutdown_grace_seconds) == (2, 20.0)
+    assert (settings.request_timeout_seconds, settings.max_connections) == (10.0, 100)
 
 
 def test_all_values() -> None:
@@ -71,6 +75,10 @@ def test_all_values() -> None:
         ({**BASE, "REVIEWBOT_REQUEST_CHANGES": "perhaps"}, "REVIEWBOT_REQUEST_CHANGES"),
         ({**BASE, "REVIEWBOT_AGENT_FUNCTIONS": "{not json"}, "REVIEWBOT_AGENT_FUNCTIONS"),
         ({**BASE, "REVIEWBOT_AGENT_FUNCTIONS": '["a"]'}, "REVIEWBOT_AGENT_FUNCTIONS"),
+        ({**BASE, "REVIEWBOT_WORKSPACE_MAX_MB": "0"}, "REVIEWBOT_WORKSPACE_MAX_MB"),
+        ({**BASE, "REVIEWBOT_RUN_RETENTION_HOURS": "-1"}, "REVIEWBOT_RUN_RETENTION_HOURS"),
+        ({**BASE, "REVIEWBOT_MAX_CONCURRENT_REVIEWS": "0"}, "REVIEWBOT_MAX_CONCURRENT_REVIEWS"),
+        ({**BASE, "REVIEWBOT_REQUEST_TIMEOUT_SECONDS": "0"}, "REVIEWBOT_REQUEST_TIMEOUT_SECONDS"),
     ],
 )
 def test_invalid_values(env: dict[str, str], variable: str) -> None:
@@ -97,6 +105,78 @@ def test_missing_values_for_the_edge(env: dict[str, str], require_app: bool, var
     message = str(info.value)
     assert variable in message
     assert "\n" not in message
+
+
+def test_a_webhook_secret_with_surrounding_whitespace_is_refused() -> None:
+    """GitHub signs with the secret as typed: a copied newline would fail every delivery."""
+    with pytest.raises(ConfigError, match="^REVIEWBOT_WEBHOOK_SECRET starts or ends with"):
+        WebhookSettings.from_settings(
+            load_settings({"REVIEWBOT_WEBHOOK_SECRET": "s3cret\n"}), AGENTS
+        )
+
+
+@pytest.mark.parametrize(
+    ("source", "variable"),
+    [("REVIEWBOT_PRIVATE_KEY", "REVIEWBOT_PRIVATE_KEY"), ("path", "REVIEWBOT_PRIVATE_KEY_PATH")],
+)
+@pytest.mark.parametrize(
+    "key",
+    ["not a key", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"],
+)
+def test_the_app_key_is_parsed_and_a_bad_one_named(
+    tmp_path: Path, source: str, variable: str, key: str
+) -> None:
+    env = {**BASE, "REVIEWBOT_APP_ID": "7"}
+    if source == "path":
+        (tmp_path / "k.pem").write_text(key)
+        env["REVIEWBOT_PRIVATE_KEY_PATH"] = str(tmp_path / "k.pem")
+    else:
+        env[source] = key
+    settings = load_settings(env)
+    assert settings.require_app()[1] == key  # present, so far
+    with pytest.raises(ConfigError) as info:
+        settings.require_valid_app()
+    message = str(info.value)
+    assert message.startswith(f"{variable} is not a usable private key (")
+    assert "\n" not in message and "AAAA" not in message
+
+
+def test_a_valid_app_key_passes(app_key_pem: str) -> None:
+    settings = load_settings(
+        {**BASE, "REVIEWBOT_APP_ID": "7", "REVIEWBOT_PRIVATE_KEY": app_key_pem}
+    )
+    assert settings.require_valid_app() == (7, app_key_pem)
+
+
+def test_an_ec_key_is_not_an_app_key() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    settings = load_settings({**BASE, "REVIEWBOT_APP_ID": "7", "REVIEWBOT_PRIVATE_KEY": pem})
+    with pytest.raises(ConfigError, match="^REVIEWBOT_PRIVATE_KEY is not an RSA key"):
+        settings.require_valid_app()
+
+
+@pytest.fixture(scope="module")
+def app_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
 
 
 def test_secrets_never_appear_in_errors() -> None:

@@ -176,3 +176,59 @@ def test_client_from_settings(rsa_key: rsa.RSAPrivateKey) -> None:
     assert client_from_settings(WebhookSettings(webhook_secret="s", app_id=1)) is None
     full = WebhookSettings(webhook_secret="s", app_id=1, private_key=pem(rsa_key))
     assert isinstance(client_from_settings(full), HttpxGitHub)
+
+
+def test_permission_answers_are_cached_for_a_minute() -> None:
+    now = [100.0]
+    recorder = Recorder(lambda r: httpx.Response(200, json={"role_name": "write"}))
+
+    async def token(installation_id: int, repository: str, permissions: Any) -> str:
+        return "token"
+
+    gh = HttpxGitHub(token, API, transport=httpx.MockTransport(recorder), clock=lambda: now[0])
+    for _ in range(3):  # a burst of commands by one user: one question to GitHub
+        assert asyncio.run(gh.permission(5, "octo", "repo", "Alice")) == "write"
+    assert asyncio.run(gh.permission(5, "Octo", "Repo", "alice")) == "write"
+    assert len(recorder.requests) == 1
+    assert asyncio.run(gh.permission(5, "octo", "repo", "bob")) == "write"
+    assert len(recorder.requests) == 2
+    now[0] += 61  # a role change counts within a minute
+    assert asyncio.run(gh.permission(5, "octo", "repo", "alice")) == "write"
+    assert len(recorder.requests) == 3
+
+
+def _tokens_then(rsa_key: rsa.RSAPrivateKey, answers: list[int]) -> tuple[HttpxGitHub, Recorder]:
+    """An edge client over real InstallationTokens; the permission endpoint answers the
+    statuses of `answers` in turn (200 with write access)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/access_tokens"):
+            minted = sum(r.url.path.endswith("/access_tokens") for r in recorder.requests)
+            return httpx.Response(
+                201, json={"token": f"ghs_{minted}", "expires_at": "2099-01-01T00:00:00Z"}
+            )
+        status = answers.pop(0)
+        body = {"role_name": "write"} if status == 200 else {"message": "Bad credentials"}
+        return httpx.Response(status, json=body)
+
+    recorder = Recorder(answer)
+    transport = httpx.MockTransport(recorder)
+    tokens = InstallationTokens(123, pem(rsa_key), API, transport=transport)
+    return HttpxGitHub(tokens, API, drop_token=tokens.drop, transport=transport), recorder
+
+
+def test_a_401_drops_the_cached_token_and_mints_a_new_one_once(
+    rsa_key: rsa.RSAPrivateKey,
+) -> None:
+    gh, recorder = _tokens_then(rsa_key, [401, 200])
+    assert asyncio.run(gh.permission(5, "octo", "repo", "alice")) == "write"
+    asked = [r for r in recorder.requests if r.url.path.endswith("/permission")]
+    assert [r.headers["Authorization"] for r in asked] == ["Bearer ghs_1", "Bearer ghs_2"]
+
+
+def test_a_second_401_is_final(rsa_key: rsa.RSAPrivateKey) -> None:
+    gh, recorder = _tokens_then(rsa_key, [401, 401])
+    with pytest.raises(httpx.HTTPStatusError) as info:
+        asyncio.run(gh.permission(5, "octo", "repo", "alice"))
+    assert info.value.response.status_code == 401
+    assert sum(r.url.path.endswith("/access_tokens") for r in recorder.requests) == 2

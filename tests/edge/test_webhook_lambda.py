@@ -150,6 +150,13 @@ def test_built_handler_reads_the_secret_from_secrets_manager_once(
         "DurableExecutionName": ANY,
         "Payload": ANY,
     }
+    lookup = {
+        "FunctionName": "reviewbot-review",
+        "Qualifier": "live",
+        "DurableExecutionName": ANY,
+        "MaxItems": ANY,
+    }
+    stubber.add_response("list_durable_executions_by_function", {"DurableExecutions": []}, lookup)
     stubber.add_response("invoke", {"StatusCode": 202}, expected)
     with stubber:
         ping = handler(signed_event("ping", load("ping/ping"), base64_body=False), CONTEXT)

@@ -1,4 +1,5 @@
-"""Idempotent starting: the trigger's names, DedupingStarter, LambdaStarter (botocore Stubber)."""
+"""Idempotent starting by outcome: the trigger's names, DedupingStarter, LambdaStarter
+(botocore Stubber)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import boto3
 import httpx
@@ -17,10 +19,10 @@ from botocore.stub import Stubber
 from fastapi.testclient import TestClient
 from webhook_support import SECRET, RecordingStarter, headers_for, load
 
-from review.trigger import ReviewTrigger, StartResult
+from review.trigger import ReviewStatus, ReviewTrigger, StartResult
 from webhook.app import create_app
 from webhook.settings import WebhookSettings
-from webhook.starters import DedupingStarter, LambdaStarter
+from webhook.starters import DedupingStarter, LambdaStarter, generation_name
 
 TRIGGER = ReviewTrigger(
     delivery_id="d-1",
@@ -127,6 +129,23 @@ def test_memory_is_bounded() -> None:
     assert not starter.start(replace(TRIGGER, delivery_id="d-x", pull_number=4)).started
 
 
+def test_a_failed_review_starts_again_on_redelivery_and_a_succeeded_one_does_not() -> None:
+    inner = RecordingStarter()
+    starter = DedupingStarter(inner)
+    name = TRIGGER.execution_name()
+    assert starter.start(TRIGGER).started
+    assert starter.start(TRIGGER).reason == "delivery already handled"  # still pending
+    inner.outcomes[name] = ReviewStatus.FAILED
+    again = starter.start(TRIGGER)  # GitHub's "Redeliver" of the same delivery
+    assert again == StartResult(True, name, "recorded")
+    other = replace(TRIGGER, delivery_id="d-2", reason="synchronize")
+    assert starter.start(other).reason == "review already started"  # pending again
+    inner.outcomes[name] = ReviewStatus.SUCCEEDED
+    assert not starter.start(TRIGGER).started
+    assert not starter.start(other).started
+    assert len(inner.triggers) == 2
+
+
 def test_a_failed_start_can_be_retried() -> None:
     class Flaky(RecordingStarter):
         calls = 0
@@ -210,19 +229,49 @@ def _stubbed() -> tuple[LambdaStarter, Stubber]:
     return LambdaStarter("reviewbot-review", "live", client=client), Stubber(client)
 
 
-def test_lambda_starter_invokes_the_alias_asynchronously_with_a_durable_name() -> None:
-    starter, stubber = _stubbed()
+def _lookup(stubber: Stubber, durable_name: str, *statuses: str) -> None:
+    """Expect a look-up of `durable_name`, answered with executions in `statuses`."""
+    executions = [
+        {
+            "DurableExecutionArn": f"arn:aws:lambda:us-east-1:1:function:f:live/e/{i}",
+            "DurableExecutionName": durable_name,
+            "FunctionArn": "arn:aws:lambda:us-east-1:1:function:f",
+            "Status": status,
+            "StartTimestamp": datetime(2026, 1, 1, tzinfo=UTC),
+        }
+        for i, status in enumerate(statuses)
+    ]
+    params = {
+        "FunctionName": "reviewbot-review",
+        "Qualifier": "live",
+        "DurableExecutionName": durable_name,
+        "MaxItems": 10,
+    }
+    stubber.add_response(
+        "list_durable_executions_by_function", {"DurableExecutions": executions}, params
+    )
+
+
+def _invoked(stubber: Stubber, durable_name: str) -> dict:
     expected = {
         "FunctionName": "reviewbot-review:live",
         "InvocationType": "Event",
-        "DurableExecutionName": TRIGGER.execution_name(),
+        "DurableExecutionName": durable_name,
         "Payload": json.dumps(TRIGGER.workflow_event()).encode(),
     }
     stubber.add_response("invoke", {"StatusCode": 202}, expected)
+    return expected
+
+
+def test_lambda_starter_invokes_the_alias_asynchronously_with_a_durable_name() -> None:
+    starter, stubber = _stubbed()
+    name = TRIGGER.execution_name()
+    _lookup(stubber, name)  # never started
+    expected = _invoked(stubber, name)
     with stubber:
         result = starter.start(TRIGGER)
     stubber.assert_no_pending_responses()
-    assert result == StartResult(True, TRIGGER.execution_name(), "invoked")
+    assert result == StartResult(True, name, "invoked")
     # the workflow's event names its source explicitly: no shape sniffing on the other side
     assert json.loads(expected["Payload"]) == {
         "source": "pull_request",
@@ -230,8 +279,58 @@ def test_lambda_starter_invokes_the_alias_asynchronously_with_a_durable_name() -
     }
 
 
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("RUNNING", "review already pending"), ("SUCCEEDED", "review already succeeded")],
+)
+def test_lambda_starter_leaves_a_running_or_succeeded_review_alone(
+    status: str, reason: str
+) -> None:
+    starter, stubber = _stubbed()
+    _lookup(stubber, TRIGGER.execution_name(), status)
+    with stubber:
+        result = starter.start(TRIGGER)
+    stubber.assert_no_pending_responses()  # nothing invoked
+    assert result == StartResult(False, TRIGGER.execution_name(), reason)
+
+
+def test_lambda_starter_starts_a_failed_review_again_under_the_next_name() -> None:
+    """A failed execution's name cannot be reused: the redelivery starts generation 2,
+    and a status query sees that generation."""
+    starter, stubber = _stubbed()
+    name = TRIGGER.execution_name()
+    second, third = generation_name(name, 2), generation_name(name, 3)
+    assert len(second) <= 64 and second != name and re.fullmatch(r"[A-Za-z0-9_-]+", second)
+    _lookup(stubber, name, "FAILED")
+    _lookup(stubber, second, "TIMED_OUT")
+    _lookup(stubber, third)
+    _invoked(stubber, third)
+    _lookup(stubber, name, "FAILED")
+    _lookup(stubber, second, "STOPPED")
+    _lookup(stubber, third, "RUNNING")
+    _lookup(stubber, generation_name(name, 4))
+    with stubber:
+        result = starter.start(TRIGGER)
+        status = starter.status(name)
+    stubber.assert_no_pending_responses()
+    assert result == StartResult(True, name, "invoked again")
+    assert status is ReviewStatus.PENDING
+
+
+def test_lambda_starter_gives_up_after_five_failed_generations() -> None:
+    starter, stubber = _stubbed()
+    name = TRIGGER.execution_name()
+    for generation in range(1, 6):
+        _lookup(stubber, generation_name(name, generation), "FAILED")
+    with stubber:
+        result = starter.start(TRIGGER)
+    stubber.assert_no_pending_responses()
+    assert not result.started and "/review" in result.reason
+
+
 def test_lambda_starter_treats_already_started_as_a_duplicate() -> None:
     starter, stubber = _stubbed()
+    _lookup(stubber, TRIGGER.execution_name())  # racing another instance that wins
     stubber.add_client_error(
         "invoke",
         service_error_code="DurableExecutionAlreadyStartedException",
@@ -244,6 +343,7 @@ def test_lambda_starter_treats_already_started_as_a_duplicate() -> None:
 
 def test_lambda_starter_raises_other_errors() -> None:
     starter, stubber = _stubbed()
+    _lookup(stubber, TRIGGER.execution_name())
     stubber.add_client_error("invoke", service_error_code="TooManyRequestsException")
     with stubber, pytest.raises(ClientError):
         starter.start(TRIGGER)

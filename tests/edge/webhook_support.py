@@ -13,7 +13,7 @@ from typing import Any
 
 from webhook_fixtures import fixture
 
-from review.trigger import ReviewTrigger, StartResult
+from review.trigger import ReviewStatus, ReviewTrigger, StartResult
 from webhook.github import PullHead
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -59,10 +59,12 @@ def comment_payload(
 
 
 class RecordingStarter:
-    """Records triggers; thread-safe; `delay` widens race windows."""
+    """Records triggers; thread-safe; `delay` widens race windows. A recorded review's
+    status is `outcomes[name]`, PENDING unless a test says otherwise."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.triggers: list[ReviewTrigger] = []
+        self.outcomes: dict[str, ReviewStatus] = {}
         self._lock = threading.Lock()
         self._delay = delay
 
@@ -71,7 +73,12 @@ class RecordingStarter:
             threading.Event().wait(self._delay)
         with self._lock:
             self.triggers.append(trigger)
+            self.outcomes[trigger.execution_name()] = ReviewStatus.PENDING
         return StartResult(True, trigger.execution_name(), "recorded")
+
+    def status(self, execution_name: str) -> ReviewStatus | None:
+        with self._lock:
+            return self.outcomes.get(execution_name)
 
 
 class FakeGitHub:

@@ -87,6 +87,7 @@ class FakeGitHub:
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.issue_comments: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.holds: list[Any] = []  # github_support.Held: requests wait while one matches
         self.git_requests: list[str] = []
         self._ids = itertools.count(1000)
         self._lock = threading.RLock()
@@ -127,7 +128,9 @@ class FakeGitHub:
 
     async def _api(self, request: Request) -> Response:
         path = "/" + request.path_params["rest"]
-        raw = await request.body()
+        raw = await request.body()  # first: a held request still lands if its client dies
+        for held in list(self.holds):
+            await held.wait(request.method, path)
         body = None
         if raw:
             import json

@@ -226,17 +226,9 @@ class Held:
 def hold(fake: Any, method: str, pattern: str, limit: float = 120) -> Held:
     """Hold `fake`'s matching API requests (e.g. the review's POST) until released.
 
-    Works on a fake already being served: a route in front of the API's sees each
-    request first, waits while it is held, then hands it on unchanged.
+    Works on a fake already being served, and several holds apply together: each
+    request waits while any hold matching it is held, then goes on unchanged.
     """
-    from starlette.routing import Route
-
     held = Held(method, pattern, limit)
-
-    async def held_api(request: Any) -> Any:
-        await held.wait(request.method, "/" + request.path_params["rest"])
-        return await fake._api(request)
-
-    route = Route("/api/v3/{rest:path}", held_api, methods=["GET", "POST", "PATCH"])
-    fake.app.router.routes.insert(0, route)
+    fake.holds.append(held)
     return held

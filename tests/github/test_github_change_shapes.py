@@ -53,3 +53,20 @@ def test_the_finding_on_app_py_line_5_is_commented(
     assert ("app.py", 5, None, "B602") in inline_of(posted.body)
     (run,) = fake.check_runs.values()
     assert run["conclusion"] == "failure"
+
+
+def test_a_suggestion_replaces_exactly_the_lines_its_fix_edits(
+    make_repo, app_key, tmp_path: Path
+) -> None:
+    head = {"mod.py": "import os, \\\n    sys\n\nx = 1\n"}  # both names unused
+    fake, ran = review(make_repo, app_key, head, {"README.md": "x\n"}, tmp_path / "workspace")
+    assert ran.error is None, ran.error
+    (posted,) = fake.calls("POST", r"/pulls/1/reviews$")
+    assert posted.status == 200
+    unused = [c for c in posted.body["comments"] if "**F401**" in c["body"]]
+    assert len(unused) == 2
+    for comment in unused:
+        # the fix removes the whole two-line statement: the comment spans both lines, so
+        # applying the suggestion leaves no orphaned `    sys` behind
+        assert (comment.get("start_line"), comment["line"]) == (1, 2)
+        assert "```suggestion\n```" in comment["body"]

@@ -106,6 +106,41 @@ def test_a_4xx_is_final_and_its_error_carries_no_request(settings) -> None:
 
 
 @respx.mock
+def test_a_401_drops_the_token_mints_another_once_and_repeats_the_call(settings) -> None:
+    """A cached token GitHub stopped accepting (revoked, or the installation's permissions
+    changed) is replaced once; the next call of the step uses the new one."""
+    minted = respx.post(TOKENS).mock(
+        side_effect=[token_answer("ghs_revoked"), token_answer("ghs_fresh")]
+    )
+    route = respx.get(f"{API}/repos/octo/demo/pulls/7").mock(
+        side_effect=[
+            httpx.Response(401, json={"message": "Bad credentials"}),
+            httpx.Response(200, json={"number": 7}),
+            httpx.Response(200, json={"number": 7}),
+        ]
+    )
+    app = make_app(settings)
+    client = app.repo(42, "octo/demo", PUBLISH)
+    assert client.pull(7) == {"number": 7}
+    assert client.pull(7) == {"number": 7}
+    used = [call.request.headers["Authorization"] for call in route.calls]
+    assert used == ["token ghs_revoked", "token ghs_fresh", "token ghs_fresh"]
+    assert minted.call_count == 2
+    assert app.token(42, "octo/demo", PUBLISH) == "ghs_fresh"  # the cache holds the new one
+
+
+@respx.mock
+def test_a_second_401_is_permanent(settings) -> None:
+    minted = respx.post(TOKENS).mock(side_effect=[token_answer("ghs_a"), token_answer("ghs_b")])
+    route = respx.get(f"{API}/repos/octo/demo/pulls/7").mock(
+        return_value=httpx.Response(401, json={"message": "Bad credentials"})
+    )
+    with pytest.raises(PermanentGitHubError, match="401"):
+        make_app(settings).repo(42, "octo/demo", PUBLISH).pull(7)
+    assert (route.call_count, minted.call_count) == (2, 2)
+
+
+@respx.mock
 def test_a_rate_limit_beyond_the_budget_is_not_slept_through(settings) -> None:
     respx.post(TOKENS).mock(return_value=token_answer("ghs_t"))
     reset = str(int(time.time()) + 3600)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from github_support import run_workflow
+from github_support import EXPECTED_INLINE, run_workflow
 
 from reporter.github.publishers.check_run import CheckRunPublisher
 from reporter.github.publishers.review import ReviewPublisher
@@ -142,6 +142,44 @@ def test_annotations_go_50_at_a_time_and_never_twice(scenario, workspace: Path) 
     sizes = [len(c.body["output"].get("annotations", [])) for c in gh.calls("PATCH", "check-runs")]
     assert sizes == [50, 50, 20, 0]
     assert not gh.reviews  # nothing was commentable
+
+
+def test_a_401_mid_run_mints_a_new_token_and_the_review_finishes(scenario, workspace: Path) -> None:
+    gh = scenario.github
+    gh.fail_next("POST", REVIEWS, 401, body={"message": "Bad credentials"})
+    ran = run_workflow(scenario.app(), scenario.trigger(), workspace)
+    assert ran.error is None
+    first, second = gh.calls("POST", REVIEWS)
+    assert (first.status, second.status) == (401, 200)
+    assert first.authorization != second.authorization  # a token minted after the 401
+    writers = [t for t in gh.tokens.values() if t["permissions"] == {"pull_requests": "write"}]
+    assert len(writers) == 2
+    assert_published_once(gh)
+
+
+def test_a_review_post_failing_past_the_budget_still_shows_every_finding(
+    scenario, workspace: Path
+) -> None:
+    """Transient errors past the retry budget degrade like a refusal: the summary and the
+    check run carry every finding and say why nothing is inline."""
+    gh = scenario.github
+    for _ in range(6):  # the policy's max_attempts: the budget runs out
+        gh.fail_next("POST", REVIEWS, 502, body={"message": "Bad Gateway"})
+    ran = run_workflow(scenario.app(), scenario.trigger(), workspace)
+    assert ran.error is None
+    assert [c.status for c in gh.calls("POST", REVIEWS)] == [502] * 6 and not gh.reviews
+    problem = ran.result["outputs"]["review"]["problem"]
+    assert "still failing after retries" in problem and "GitHub answered 502" in problem
+    (summary,) = gh.issue_comments
+    assert "could not be posted" in summary["body"]
+    assert "still failing after retries" in summary["body"]
+    assert "7 findings" in summary["body"]
+    for _, line, start, rule in EXPECTED_INLINE:  # the ones meant to be inline are listed
+        assert f"| {start or line} | {rule} |" in summary["body"]
+    (run,) = gh.check_runs.values()
+    assert run["conclusion"] == "failure"
+    assert "GitHub answered 502" in run["output"]["text"]
+    assert len(run["annotations"]) == 7  # every finding, none of them inline
 
 
 def test_a_refused_summary_comment_still_leaves_the_verdict(scenario, workspace: Path) -> None:

@@ -118,7 +118,9 @@ def test_tokens_never_reach_logs_errors_or_files(
     assert starter.wait_idle(120)
     assert any(r["conclusion"] == "failure" for r in gh.check_runs.values())
 
-    assert len(gh.tokens) == 5  # one per permission set, cached across both reviews
+    # one per permission set, cached across both reviews; a failed clone drops its token
+    # (GitHub may have revoked it), so each of the two retries of the clone mints another
+    assert len(gh.tokens) == 5 + 2
     secrets = set(gh.tokens)
     secrets |= {base64.b64encode(f"x-access-token:{t}".encode()).decode() for t in gh.tokens}
     secrets.add(scenario.settings.private_key.splitlines()[1])
@@ -171,3 +173,26 @@ def test_the_local_starter_returns_at_once_and_bounds_concurrency(tmp_path: Path
     assert starter.wait_idle(30)
     starter.close()
     assert state["most"] == 2 and not overlaps
+
+
+def test_a_failed_review_is_started_again_by_a_redelivery_a_succeeded_one_is_not(
+    scenario, serve
+) -> None:
+    client, starter = serve
+    gh = scenario.github
+    broken = opened(scenario)
+    broken["repository"]["clone_url"] = gh.clone_url.replace("demo", "missing")
+    assert deliver(client, "pull_request", broken, "delivery-1").json()["status"] == "started"
+    assert starter.wait_idle(120)
+    (run,) = gh.check_runs.values()
+    assert run["conclusion"] == "failure" and not gh.reviews
+    # "Redeliver" in the App's settings: the review failed, so it runs again ...
+    fixed = deliver(client, "pull_request", opened(scenario), "delivery-1")
+    assert fixed.json()["status"] == "started"
+    assert starter.wait_idle(120)
+    assert len(gh.reviews) == 1 and len(gh.check_runs) == 1  # its check run, found again
+    assert run["conclusion"] == "failure" and "could not finish" not in run["output"]["title"]
+    # ... and once it succeeded, neither a redelivery nor another event for the head does
+    for delivery, action in (("delivery-1", "opened"), ("delivery-2", "synchronize")):
+        again = deliver(client, "pull_request", opened(scenario, action), delivery).json()
+        assert again["status"] == "duplicate" and again["reason"] == "review already done"

@@ -14,6 +14,8 @@ from patch_oracle import right_side_hunks
 
 from orchestrator.sources.pull_request import PullRequestSource
 from reporter.formats.markdown import SUMMARY_MARKER
+from reporter.github import checks
+from reporter.github.comments import run_marker
 
 
 def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
@@ -184,6 +186,8 @@ def test_a_review_that_cannot_finish_closes_its_check_run(scenario, workspace: P
     assert run["conclusion"] == "failure"
     assert run["output"]["title"] == "reviewbot could not finish the review"
     assert "git fetch failed" in run["output"]["summary"]
+    assert checks.RERUN_HINT in run["output"]["summary"]  # and how to run it again
+    assert run_marker(trigger.run_key()) in run["output"]["summary"]  # found again later
     assert not scenario.github.reviews
 
 

@@ -43,10 +43,13 @@ HEAD = {"calc.py": '"""Calculator."""\n\n\ndef calc():\n    return eval(input())
 
 
 class RecordingLambda:
-    """A Lambda client that records what LambdaStarter invokes."""
+    """A Lambda client that records what LambdaStarter invokes; no execution exists yet."""
 
     def __init__(self) -> None:
         self.invocations: list[dict[str, Any]] = []
+
+    def list_durable_executions_by_function(self, **kwargs: Any) -> dict[str, Any]:
+        return {"DurableExecutions": []}
 
     def invoke(self, **kwargs: Any) -> dict[str, Any]:
         self.invocations.append(kwargs)

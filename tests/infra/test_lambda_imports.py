@@ -58,6 +58,12 @@ def test_the_webhook_loads_no_workflow_agent_or_local_code() -> None:
     modules = loaded_modules("webhook")
     forbidden = ("orchestrator", "reporter", "strands", "githubkit", *LOCAL_ONLY)
     assert offending(modules, forbidden) == []
+    # It validates `/review <agent>` by the agents' names alone: no declaration, no runner.
+    assert sorted(m for m in modules if m.split(".")[0] == "agents") == [
+        "agents",
+        "agents.registry",
+        "agents.reviewers",
+    ]
 
 
 @pytest.mark.parametrize("handler", ["review", "agent"])

@@ -30,7 +30,7 @@ from template_support import (
     sub,
 )
 
-from agents.registry import AGENTS
+from agents.registry import names as agent_names
 from review.settings import LAMBDA_MOUNT, PREFIX, Settings, load_settings
 
 FUNCTION = "AWS::Serverless::Function"
@@ -179,11 +179,15 @@ def test_the_webhook_may_start_reviews_and_read_its_secrets_only(
     role = template["Resources"][role_of(functions["WebhookFunction"])]["Properties"]
     assert "ManagedPolicyArns" not in role
     granted = role_statements(template, role_of(functions["WebhookFunction"]))
-    assert set(granted) == {"Logs", "StartReviews", "ReadSecrets"}
+    assert set(granted) == {"Logs", "StartReviews", "LookUpReviews", "ReadSecrets"}
     assert granted["StartReviews"]["Action"] == "lambda:InvokeFunction"
-    assert sub(
-        granted["StartReviews"]["Resource"], **{"AWS::Region": "r", "AWS::AccountId": "1"}
-    ) == (f"arn:aws:lambda:r:1:function:{STACK}-orchestrator:live")
+    where = {"AWS::Region": "r", "AWS::AccountId": "1"}
+    orchestrator = f"arn:aws:lambda:r:1:function:{STACK}-orchestrator"
+    assert sub(granted["StartReviews"]["Resource"], **where) == f"{orchestrator}:live"
+    # the look-up of a review's executions, so that a failed one can start again
+    assert granted["LookUpReviews"]["Action"] == "lambda:ListDurableExecutionsByFunction"
+    looked_up = [sub(arn, **where) for arn in granted["LookUpReviews"]["Resource"]]
+    assert looked_up == [orchestrator, f"{orchestrator}:live"]
     assert granted["ReadSecrets"]["Action"] == "secretsmanager:GetSecretValue"
     env = webhook["Environment"]["Variables"]
     assert granted["ReadSecrets"]["Resource"] == [
@@ -231,8 +235,10 @@ def test_the_orchestrator_is_durable_and_invokes_exactly_the_agent_functions(
         for f in functions.values()
         if handler_of(f) == "reviewbot.lambda_handlers.agent"
     }
-    # Every agent the code knows has a function, and the map names each one's alias.
-    assert set(wanted) == set(AGENTS)
+    # Every agent the registry knows has a function, `<stack>-<agent>`, and no other agent
+    # function exists; the map names each one's alias.
+    assert set(wanted) == set(agent_names())
+    assert set(agent_functions) == {f"{STACK}-{name}" for name in agent_names()}
     for qualified in wanted.values():
         name, alias = qualified.split(":")
         assert agent_functions[name]["Properties"]["AutoPublishAlias"] == alias
@@ -324,7 +330,7 @@ def test_agents_mount_the_run_folders_read_only(
     template: dict[str, Any], functions: dict[str, dict[str, Any]]
 ) -> None:
     agents = agent_functions(functions)
-    assert len(agents) == len(AGENTS)
+    assert len(agents) == len(agent_names())
     roles = {role_of(f) for f in agents.values()}
     assert roles == {"AgentRole"}  # and that role is no one else's
     assert roles.isdisjoint(role_of(f) for n, f in functions.items() if n not in agents)

@@ -18,7 +18,9 @@ from typing import Any
 
 from strands.models import Model
 
+from agents.analysis import AgentInput
 from review.diff import Change, ChangedFile, Diff, FileStatus, Hunk
+from review.request import ReviewConfig
 from review.workspace import RunDir, Workspace
 
 _IDS = itertools.count(1)
@@ -154,5 +156,7 @@ def make_run(
     return run
 
 
-def changed_files(run: RunDir) -> list[ChangedFile]:
-    return run.read_change().diff.reviewable()
+def agent_input(run: RunDir, config: ReviewConfig) -> AgentInput:
+    """An agent's work on `run`: every reviewable changed file, under `config`."""
+    diff = run.read_change().diff
+    return AgentInput(run, diff, diff.reviewable(), config)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from llm_support import ScriptedModel, call, changed_files, make_run
+from llm_support import ScriptedModel, agent_input, call, make_run
 
-from agents import correctness, security, style
-from agents.base import Analysis, run_agent
+from agents.analysis import Analysis
+from agents.base import analyse, run_agent
 from agents.llm.redact import Redactor
-from agents.llm.review import model_review, with_model_review
+from agents.llm.review import model_review
+from agents.registry import get_agent
+from agents.reviewers import correctness, security, style
 from review.diff import FilterMode
 from review.findings import Finding, Severity
 from review.merge import merge_findings
@@ -53,7 +55,7 @@ def review(tmp_path, scripts, turns, agent="security", analysis=None, files=None
     spec = scripts.add("m", model)
     config = ReviewConfig(model=spec, agents=(agent,), **config)
     result = model_review(
-        agent, run, changed_files(run), config, analysis or Analysis(), spec, 60.0
+        get_agent(agent), agent_input(run, config), analysis or Analysis(), spec, 60.0
     )
     return result, model
 
@@ -167,13 +169,13 @@ def test_only_lines_of_the_change_may_carry_a_finding(tmp_path, scripts) -> None
     model = ScriptedModel([[report()], "done"])
     spec = scripts.add("m", model)
     config = ReviewConfig(model=spec)
-    result = model_review("security", run, changed_files(run), config, Analysis(), spec, 60)
+    result = model_review(security.AGENT, agent_input(run, config), Analysis(), spec, 60)
     assert result.findings == []
     assert "db.py:5 is not an added or modified line" in model.tool_results()[0][1]
     wider = ReviewConfig(model=spec, filter_mode=FilterMode.FILE)
     model.script = [[report()], "done"]
     model.requests.clear()
-    result = model_review("security", run, changed_files(run), wider, Analysis(), spec, 60)
+    result = model_review(security.AGENT, agent_input(run, wider), Analysis(), spec, 60)
     assert [f.line for f in result.findings] == [5]
 
 
@@ -384,7 +386,7 @@ def test_a_provider_error_mid_review_keeps_what_was_reported(tmp_path, scripts) 
     run = make_run(tmp_path, {"db.py": DB})
     spec = scripts.add("m", Broken([[report()]]))
     config = ReviewConfig(model=spec, agents=("correctness",))
-    result = with_model_review("correctness")(run, changed_files(run), config)
+    result = analyse(correctness.AGENT, agent_input(run, config))
     assert [f.line for f in result.findings] == [5]
     assert result.usage["error"] == "RuntimeError: service unavailable"
     assert "model review stopped early: RuntimeError: service unavailable" in result.notes

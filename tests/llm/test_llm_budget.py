@@ -7,12 +7,11 @@ import threading
 import time
 
 import pytest
-from llm_support import ScriptedModel, call, changed_files, make_run
+from llm_support import ScriptedModel, agent_input, call, make_run
 
-from agents import correctness
-from agents.base import run_agent
+from agents.base import analyse, run_agent
 from agents.llm import runner
-from agents.llm.review import with_model_review
+from agents.reviewers import correctness
 from review.request import ReviewConfig
 from review.workspace import read_json
 
@@ -113,7 +112,7 @@ def test_the_wall_clock_budget_cancels_a_slow_model(tmp_path, scripts, monkeypat
     spec = scripts.add("m", Slow(reads_forever))
     config = ReviewConfig(model=spec, model_timeout_seconds=1.5, agent_timeout_seconds=60)
     started = time.monotonic()
-    result = with_model_review("correctness")(run, changed_files(run), config)
+    result = analyse(correctness.AGENT, agent_input(run, config))
     assert time.monotonic() - started < 1.5 + 1.0 + 1.0
     assert result.usage["stopped"] == "time"
     assert [f.line for f in result.findings] == [2]
@@ -143,7 +142,7 @@ def test_a_model_that_hangs_is_abandoned_and_the_review_goes_on(
     spec = scripts.add("m", Hung([[FOUND], [call("list_files")], "done"]))
     config = ReviewConfig(model=spec, model_timeout_seconds=1.0)
     started = time.monotonic()
-    result = with_model_review("correctness")(run, changed_files(run), config)
+    result = analyse(correctness.AGENT, agent_input(run, config))
     assert time.monotonic() - started < 1.0 + 0.6 + 1.0
     assert result.usage["stopped"] == "time"
     assert [f.line for f in result.findings] == [2]
@@ -154,4 +153,4 @@ def test_the_model_pass_leaves_room_in_the_agents_own_timeout(tmp_path, scripts)
     spec = scripts.add("m", ScriptedModel(["done"]))
     config = ReviewConfig(model=spec, agent_timeout_seconds=10, model_timeout_seconds=240)
     with pytest.raises(Exception, match="no time left"):
-        with_model_review("correctness")(run, changed_files(run), config)
+        analyse(correctness.AGENT, agent_input(run, config))

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from agents.llm.config import FACTORIES, ModelConfigError, ModelSpec, build_model, parse_spec
+from agents.llm.config import (
+    FACTORIES,
+    BedrockFactory,
+    ModelConfigError,
+    ModelSpec,
+    build_model,
+    parse_spec,
+)
 from review.request import ReviewConfig, ReviewRequest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +78,29 @@ def test_bedrock_builds_a_bedrock_model_without_a_network_call(monkeypatch) -> N
     assert config["model_id"] == "eu.anthropic.claude-x"
     assert config["max_tokens"] == 2048
     assert model.client.meta.region_name == "eu-west-1"
+
+
+def test_bedrock_models_share_one_session_per_region_even_built_in_parallel(monkeypatch) -> None:
+    import boto3
+
+    made: list[str] = []
+
+    def session(region_name=None):
+        made.append(region_name)
+        return real_session(region_name=region_name)
+
+    real_session = boto3.Session
+    monkeypatch.setattr(boto3, "Session", session)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    factory = BedrockFactory()  # what FACTORIES["bedrock"] is: it owns its sessions
+    spec = parse_spec("bedrock:m")
+    regions = ["eu-west-1"] * 6 + ["us-east-1"] * 2
+    with ThreadPoolExecutor(8) as pool:
+        models = list(pool.map(lambda r: factory(spec, {"AWS_REGION": r}), regions))
+    assert sorted(made) == ["eu-west-1", "us-east-1"]
+    assert [m.client.meta.region_name for m in models] == regions
+    assert BedrockFactory()(spec, {"AWS_REGION": "eu-west-1"}) and len(made) == 3  # not shared
 
 
 def test_anthropic_needs_its_key(monkeypatch) -> None:

@@ -68,9 +68,7 @@ class CheckRunPublisher(Publisher):
         check_run_id = state.get(self.name, {}).get("check_run_id")
         if check_run_id is None:
             return None
-        summary = f"The review stopped before it could finish:\n\n{inline(error, 2_000)}\n"
-        out = checks.output("reviewbot could not finish the review", summary)
-        body = checks.completed("failure", out, ctx.now())
+        body = checks.stopped(error, ctx.marker, ctx.now())
         self.client(ctx).update_check_run(int(check_run_id), body)
         return {"conclusion": "failure"}
 

@@ -20,7 +20,7 @@ from reporter.github.comments import (
 )
 from reporter.github.files import shown_diff
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import PermanentGitHubError
+from reporter.github.retry import GitHubError, TransientGitHubError
 from review.findings import Severity
 from review.report import Report
 
@@ -45,18 +45,22 @@ class ReviewPublisher(Publisher):
             # the base branch moved, and GitHub's diff with it
             changed = int(pull.get("changed_files") or 0)
             shown = shown_diff(client.pull_files(ctx.pull_number), changed, shown.notes)
-        bot = ctx.app.bot_login()
-        posted = posted_fingerprints(client.review_comments(ctx.pull_number), bot)
         report = ctx.report()
-        limit = ctx.app.settings.max_inline_comments
-        plan = plan_review(report.findings, shown.diff, posted, limit)
-        review_id, problem = None, None
-        if plan.comments:
-            try:
+        review_id, problem, plan = None, None, ReviewPlan()
+        try:
+            bot = ctx.app.bot_login()
+            posted = posted_fingerprints(client.review_comments(ctx.pull_number), bot)
+            limit = ctx.app.settings.max_inline_comments
+            plan = plan_review(report.findings, shown.diff, posted, limit)
+            if plan.comments:
                 review_id = _post(client, bot, ctx, report, plan)
-            except PermanentGitHubError as exc:  # reported by the summary, not retried
-                log.warning("review not posted: %s", exc)
-                problem = f"The inline comments could not be posted: {exc}."
+        except GitHubError as exc:
+            # refused (4xx), or still failing when the retry budget ran out: the summary
+            # and the check run carry every finding and say why, the step is not retried
+            log.warning("review not posted: %s", exc)
+            retried = isinstance(exc, TransientGitHubError)
+            after = " (still failing after retries)" if retried else ""
+            problem = f"The inline comments could not be posted{after}: {exc}."
         inline = [] if problem else [c.fingerprint for c in plan.comments]
         inline += [fingerprint_of(f) for f in plan.already_posted]
         return {

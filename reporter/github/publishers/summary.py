@@ -14,7 +14,7 @@ from reporter.escape import inline
 from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import PermanentGitHubError
+from reporter.github.retry import GitHubError
 from review.report import Report
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class SummaryPublisher(Publisher):
         body = summary_text(ctx.report(), ctx, state)
         try:
             return {"comment_id": _upsert(client, ctx.app.bot_login(), ctx.pull_number, body)}
-        except PermanentGitHubError as exc:  # the check run still carries the summary
+        except GitHubError as exc:  # refused, or past the retry budget: the check run has it
             log.warning("summary comment not posted: %s", exc)
             return {
                 "comment_id": None,

@@ -1,0 +1,135 @@
+"""What an agent declares about itself: one `AGENT = Agent(...)` per module of
+`agents/reviewers/`, the module named as the agent.
+
+An agent is data: the files that concern it, an analyser to run on them (a command line
+and the parser of what it prints), a brief for a model pass, or both. The generic runner
+(`agents.base`) does the rest: picks the files, runs the analyser as a child process
+(`agents.process`), parses its output, and hands the findings to the model pass when the
+review has a model (`agents.llm.review`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from agents.analysis import Analysis
+from agents.files import Files
+from agents.parsers import ToolOutput
+from review.findings import Severity
+from review.lines import LineModel
+
+# Placeholders of an analyser's command line.
+PYTHON = "{python}"  # the interpreter reviewbot runs on: PYTHON, "-m", "<module>"
+FILES = "{files}"  # the agent's files, one argument each: an argument of its own, once
+CONFIG = "{config}"  # the path of `Analyser.config`, anywhere inside an argument
+
+Parser = Callable[[ToolOutput], Analysis]
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a module name, and a findings file name
+
+
+@dataclass(frozen=True)
+class Analyser:
+    """A tool run as a child process over the agent's files.
+
+    `command` is the argument vector with placeholders (`PYTHON`, `FILES`, `CONFIG`);
+    exit status 0 and the `findings_exit_codes` mean the tool ran, anything else is a
+    failed agent. `parse` turns its standard output into findings (`agents.parsers.sarif`
+    for SARIF, else an adapter of the tool's own format); `severities` maps the tool's
+    rule ids or levels to ours, for the parser to use. `config` is a file of ours the
+    command names with `CONFIG` (never the reviewed repository's). `name` names the tool
+    in errors; by default the module or executable. `line_model` says how the tool counts
+    lines: `LineModel.UNIVERSAL` for tools built on Python's tokenizer or universal
+    newlines (a lone CR ends a line), whose numbers are then mapped onto git's.
+
+    `suppressions` are regular expressions of the in-code suppression comments the tool
+    honours (`# nosec`, `# noqa`, `// eslint-disable-next-line`): on the lines the change
+    adds they are neutralised in the copy of the file the tool reads, so a change cannot
+    hide its own findings (suppressions already in the code keep working). `env` is extra
+    environment for the tool (offline switches; never a secret). `install` says how to get
+    the tool when it is missing (the agent is then skipped, saying so), and `version` is
+    the argument vector (placeholders allowed) that prints its version (`reviewbot doctor`).
+    A `new_only` analyser also reads the base versions of the changed files, and only its
+    findings that were not already there are kept (checks of a whole resource, which a
+    one-line edit would otherwise surface again). A `relative` analyser is run from the
+    root of the copies of the files, which it is given as `./`-prefixed relative paths:
+    for tools that ignore files outside their working directory (detect-secrets).
+    """
+
+    command: tuple[str, ...]
+    parse: Parser
+    findings_exit_codes: tuple[int, ...] = ()
+    severities: Mapping[str, Severity] = field(default_factory=dict, hash=False)
+    config: Path | None = None
+    name: str = ""
+    line_model: LineModel = LineModel.GIT  # how the tool numbers lines (mapped onto git's)
+    suppressions: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict, hash=False)
+    install: str = ""
+    version: tuple[str, ...] = ()
+    new_only: bool = False
+    relative: bool = False
+
+    def __post_init__(self) -> None:
+        if self.command.count(FILES) != 1:
+            raise ValueError(f"{self.command!r}: FILES must be one argument, exactly once")
+        if any(CONFIG in arg for arg in self.command) and self.config is None:
+            raise ValueError(f"{self.command!r} names CONFIG, but the analyser has no config")
+
+    @property
+    def tool(self) -> str:
+        """The tool's name in messages: `name`, the module of `PYTHON -m`, or the program."""
+        if self.name:
+            return self.name
+        if self.command[:2] == (PYTHON, "-m") and len(self.command) > 2:
+            return self.command[2]
+        if self.command[0] == PYTHON:
+            return "python"
+        return PurePath(self.command[0]).name
+
+    @property
+    def ok_codes(self) -> tuple[int, ...]:
+        return (0, *self.findings_exit_codes)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a model reviewer is told to look for: its `title` ("security reviewer"), its
+    `focus` (a sentence completing "Look for …") and the finding `categories` it should use."""
+
+    title: str
+    focus: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A reviewer: its name (the module's), a one-line `description` for help texts, the
+    `files` that concern it, and `analysers` (run one after the other, their findings
+    together), a model `brief`, or both.
+
+    `default` agents run when a review names none; an agent without an analyser needs a
+    model (`needs_model`) and runs by default only when the review has one. `order` places
+    it in listings and reports (lowest first).
+    """
+
+    name: str
+    description: str
+    files: Files
+    analysers: tuple[Analyser, ...] = ()
+    brief: Brief | None = None
+    default: bool = True
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(f"agent name {self.name!r} is not a module name like style_check")
+        if not self.analysers and self.brief is None:
+            raise ValueError(f"agent {self.name!r} declares neither an analyser nor a brief")
+
+    @property
+    def needs_model(self) -> bool:
+        """Whether there is nothing to run without a model (a brief and no analyser)."""
+        return not self.analysers

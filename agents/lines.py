@@ -1,0 +1,75 @@
+"""Analysers' line numbers, mapped onto git's before anything else reads them.
+
+Python's tokenizer (so bandit, ruff and detect-secrets, which read files with universal
+newlines) ends a line at a lone CR; git and GitHub do not. In a file holding a lone CR
+the two disagree on every line after it, so a finding would land on the wrong line, or
+past the end of the file and be dropped. Each analyser declares its `LineModel`; its
+findings are mapped through byte offsets (`review.lines.to_git_line`). A finding whose
+line cannot be mapped is kept on the file's last line with a note, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from agents.analysis import Analysis
+from review.findings import Finding
+from review.lines import LineModel, line_starts, to_git_line
+from review.workspace import PathEscape, read_regular_file
+
+Starts = tuple[list[int], list[int]]  # the tool's line starts, git's
+
+
+def to_git_lines(analysis: Analysis, src: Path, model: LineModel, limit: int) -> Analysis:
+    """`analysis` with every finding's lines in git's numbering (unchanged for git's model)."""
+    if model is LineModel.GIT:
+        return analysis
+    starts: dict[str, Starts | None] = {}
+    mapped: list[Finding] = []
+    for finding in analysis.findings:
+        if finding.path not in starts:
+            starts[finding.path] = _starts(src, finding.path, model, limit)
+        both = starts[finding.path]
+        if both is None:  # the models agree on this file
+            mapped.append(finding)
+            continue
+        moved, note = _mapped(finding, *both)
+        mapped.append(moved)
+        if note:
+            analysis.notes.append(note)
+    analysis.findings = mapped
+    return analysis
+
+
+def _starts(src: Path, path: str, model: LineModel, limit: int) -> Starts | None:
+    """Both models' line starts of a checkout file, or None when they cannot differ."""
+    try:
+        data = read_regular_file(src, path, limit)
+    except PathEscape:
+        return None
+    if not data or data.count(b"\r") == data.count(b"\r\n"):  # no lone CR
+        return None
+    return line_starts(data, model), line_starts(data)
+
+
+def _mapped(finding: Finding, tool: list[int], git: list[int]) -> tuple[Finding, str | None]:
+    line = to_git_line(finding.line, tool, git)
+    if line is None:
+        last = max(1, len(git))
+        note = (
+            f"{finding.path}: {finding.rule} was reported on line {finding.line}, which git "
+            f"does not count; it is kept on line {last}"
+        )
+        return replace(finding, line=last, end_line=None, suggestion=None), note
+    end = to_git_line(finding.end_line, tool, git) if finding.end_line else None
+    moved = replace(finding, line=line, end_line=end if end and end > line else None)
+    if finding.suggestion is None:
+        return moved, None
+    # a suggestion's text is whole lines as the tool counts them: kept only where those
+    # lines are git's lines one for one
+    first, last = finding.fix_lines
+    lines = (to_git_line(first, tool, git), to_git_line(last, tool, git))
+    if None in lines or lines[1] - lines[0] != last - first:  # type: ignore[operator]
+        return replace(moved, suggestion=None, suggestion_lines=None), None
+    return replace(moved, suggestion_lines=lines), None  # type: ignore[arg-type]

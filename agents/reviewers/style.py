@@ -1,0 +1,104 @@
+"""Style and correctness-lint reviewer: ruff over the changed Python files, then a
+maintainability review by a model if one is configured.
+
+Ruff runs `--isolated`: a reviewed repository's configuration could point ruff at files
+outside the checkout (`extend = "/etc/..."`), so it is never read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.analysis import Analysis
+from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
+from agents.files import PYTHON_FILES
+from agents.parsers import ToolOutput
+from review.findings import Finding, Severity
+from review.lines import LineModel
+
+# pyflakes, pycodestyle errors, bugbear, simplify, comprehensions: findings worth a comment.
+RULES = "E4,E7,E9,F,B,SIM,C4"
+_ERRORS = ("E9", "F821", "F822", "F823", "F63", "F7")
+
+
+def _severity(code: str | None) -> Severity:
+    if not code or code.startswith(_ERRORS):
+        return Severity.ERROR  # a syntax error, or a name that will fail at run time
+    if code.startswith(("F", "B")):
+        return Severity.WARNING
+    return Severity.NOTE
+
+
+def _suggestion(item: dict[str, Any]) -> tuple[str, tuple[int, int]] | None:
+    """A safe fix of one edit that replaces whole lines: its new text and the lines it
+    replaces (which may be more than the flagged ones: an unused name of a multi-line
+    import is removed with the whole statement)."""
+    fix = item.get("fix") or {}
+    edits = fix.get("edits") or []
+    if fix.get("applicability") != "safe" or len(edits) != 1:
+        return None
+    start, end = edits[0]["location"], edits[0]["end_location"]
+    if start["column"] != 1 or end["column"] != 1 or end["row"] <= start["row"]:
+        return None  # part of a line, or an insertion between lines
+    return edits[0]["content"].removesuffix("\n"), (start["row"], end["row"] - 1)
+
+
+def parse_ruff(output: ToolOutput) -> Analysis:
+    """ruff's JSON list of diagnostics: a finding each, with its safe whole-line fix."""
+    analysis = Analysis()
+    for item in output.json():
+        path = output.repo_path(item["filename"])
+        if path is None:
+            continue
+        line = item["location"]["row"]
+        end = item["end_location"]["row"]
+        code = item.get("code")
+        fix = _suggestion(item)
+        analysis.findings.append(
+            Finding(
+                agent=output.agent,
+                rule=code or "syntax-error",
+                severity=_severity(code),
+                path=path,
+                line=line,
+                end_line=end if end > line else None,
+                message=item["message"],
+                suggestion=fix[0] if fix else None,
+                suggestion_lines=fix[1] if fix else None,
+            )
+        )
+    return analysis
+
+
+AGENT = Agent(
+    name="style",
+    description="ruff on Python files, plus a model's maintainability review",
+    files=PYTHON_FILES,
+    order=20,
+    analysers=(
+        Analyser(
+            command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
+            + ("--output-format", "json", "--select", RULES, "--", FILES),
+            version=(PYTHON, "-m", "ruff", "--version"),
+            parse=parse_ruff,
+            line_model=LineModel.UNIVERSAL,
+        ),
+    ),
+    brief=Brief(
+        title="maintainability",
+        focus="code a maintainer will struggle with: misleading names, functions doing too "
+        "much, duplicated logic, dead or unreachable code, swallowed errors, magic values, "
+        "missing cleanup, and APIs that are easy to misuse. Formatting and lint rules are "
+        "checked by ruff already: do not repeat them.",
+        categories=(
+            "naming",
+            "complexity",
+            "duplication",
+            "dead-code",
+            "error-handling",
+            "magic-value",
+            "api-design",
+            "documentation",
+        ),
+    ),
+)

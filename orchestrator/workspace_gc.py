@@ -1,0 +1,212 @@
+"""Keeping the workspace bounded: finished run folders past retention go, then the oldest
+finished ones until the workspace is under its cap.
+
+A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
+advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
+run), or named as busy by the caller (`reviewbot serve` passes the reviews its durable
+queue records as pending or running, matched by repository, pull request and head).
+Sizes are disk usage (allocated blocks), each hard-linked file counted once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from review.workspace import RunDir, Workspace
+
+log = logging.getLogger(__name__)
+UNREADABLE_GRACE_SECONDS = 600.0  # a run folder without its request yet is kept this long
+_ONE_AT_A_TIME = threading.Lock()  # two reviews starting together need not both sweep
+
+
+@dataclass
+class Collected:
+    """What one sweep did: `removed` run ids, bytes freed, the workspace's size after it,
+    and how many folders it kept because they were busy."""
+
+    removed: list[str] = field(default_factory=list)
+    freed_bytes: int = 0
+    total_bytes: int = 0
+    kept_busy: int = 0
+
+
+@dataclass(frozen=True)
+class _Folder:
+    run: RunDir
+    size: int
+    last_used: float
+
+
+def _lock_path(root: Path, run_id: str) -> Path:
+    return root / "state" / "locks" / f"{run_id}.lock"
+
+
+def _lock(path: Path, blocking: bool) -> int | None:
+    """An fd holding an exclusive flock on `path`, or None if it is held (non-blocking).
+
+    The file is checked to still be the one at `path` after locking, so a lock file that
+    a sweep removed meanwhile is never mistaken for the current one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # removed or replaced while we waited: lock the current file
+
+
+@contextmanager
+def hold_run(root: Path, run_id: str) -> Iterator[None]:
+    """Mark run `run_id` of workspace `root` in progress for the duration (blocks while a
+    sweep is removing it)."""
+    fd = _lock(_lock_path(root, run_id), blocking=True)
+    assert fd is not None
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+def recorded_busy(heads: set[tuple[str, int, str]]) -> Callable[[RunDir], bool]:
+    """A `busy` predicate for `collect_garbage`: the run folder of a review recorded as
+    pending or running, as (repository, pull number, head) in `heads`, matched by its
+    request; or a folder whose request cannot be read yet and that was written in the last
+    ten minutes (a run being prepared)."""
+
+    def busy(run: RunDir) -> bool:
+        try:
+            request = run.read_request()
+        except (OSError, ValueError, KeyError):
+            try:
+                return time.time() - run.path.stat().st_mtime < UNREADABLE_GRACE_SECONDS
+            except OSError:
+                return False
+        return (request.repository, request.pull_number, request.head) in heads
+
+    return busy
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes allocated under `path` (not following links; hard links counted once)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    stack = [path]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if info.st_nlink > 1 and not stat.S_ISDIR(info.st_mode):
+                if (info.st_dev, info.st_ino) in seen:
+                    continue
+                seen.add((info.st_dev, info.st_ino))
+            total += _allocated(info)
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(Path(entry.path))
+    return total
+
+
+def _allocated(info: os.stat_result) -> int:
+    blocks = getattr(info, "st_blocks", None)
+    return blocks * 512 if blocks is not None else info.st_size
+
+
+def _last_used(run: RunDir) -> float:
+    """When the run was last written: a re-run rewrites request.json, merging report.json."""
+    times = []
+    for path in (run.path, run.request_file, run.report_file):
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    return max(times, default=0.0)
+
+
+def collect_garbage(
+    root: Path,
+    *,
+    max_bytes: int,
+    retention_seconds: float,
+    busy: Callable[[RunDir], bool] = lambda run: False,
+    now: float | None = None,
+) -> Collected:
+    """Remove finished run folders of workspace `root`: those last used more than
+    `retention_seconds` ago, then the oldest until the workspace is at most `max_bytes`.
+
+    `busy(run)` keeps a run the caller knows to be pending or running. Never raises for a
+    folder it cannot measure or remove (it is logged and counted as kept).
+    """
+    now = time.time() if now is None else now
+    with _ONE_AT_A_TIME:
+        folders = [_Folder(run, disk_usage(run.path), _last_used(run)) for run in _runs(root)]
+        result = Collected()
+        others = disk_usage(root) - sum(f.size for f in folders)
+        total = others + sum(f.size for f in folders)
+        by_age = sorted(folders, key=lambda f: f.last_used)
+        for folder in by_age:
+            expired = now - folder.last_used > retention_seconds
+            if not expired and total <= max_bytes:
+                continue
+            if busy(folder.run) or not _remove(root, folder.run):
+                result.kept_busy += 1
+                continue
+            result.removed.append(folder.run.run_id)
+            result.freed_bytes += folder.size
+            total -= folder.size
+        result.total_bytes = max(total, 0)
+        return result
+
+
+def _runs(root: Path) -> list[RunDir]:
+    """Every run folder of the workspace (real directories with a valid run id)."""
+    runs_dir = root / "runs"
+    if not runs_dir.is_dir():
+        return []
+    found = []
+    for entry in sorted(runs_dir.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            try:
+                found.append(Workspace(root).run(entry.name))
+            except ValueError:
+                continue
+    return found
+
+
+def _remove(root: Path, run: RunDir) -> bool:
+    """Remove the run folder unless a run holds it; True when it is gone."""
+    lock = _lock_path(root, run.run_id)
+    fd = _lock(lock, blocking=False)
+    if fd is None:
+        return False
+    try:
+        shutil.rmtree(run.path, ignore_errors=True)
+        lock.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+    if run.path.exists():
+        log.warning("could not remove all of %s", run.path)
+        return False
+    return True
