@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from review.diff import Diff, FilterMode
-from review.findings import Finding
+from review.findings import Finding, make_fingerprint
 
 LineReader = Callable[[str], list[str] | None]
 
@@ -30,7 +30,7 @@ def merge_findings(
     """Validate, fingerprint, dedupe and filter; the result is sorted by file and line."""
     result = MergeResult()
     lines_cache: dict[str, list[str] | None] = {}
-    by_key: dict[tuple[str, int, str], Finding] = {}
+    by_key: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
         if finding.path not in lines_cache:
             lines_cache[finding.path] = read_lines(finding.path)
@@ -47,12 +47,40 @@ def merge_findings(
         if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
             finding = replace(finding, suggestion=None, suggestion_lines=None)  # cannot apply
         finding = finding.placed(*_line_and_occurrence(lines, finding.line))
-        key = (finding.path, finding.line, finding.problem)  # same place, same problem
-        by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
-    result.findings = sorted(
-        by_key.values(), key=lambda f: (f.path, f.line, -f.severity.rank, f.rule)
-    )
+        _add(by_key.setdefault((finding.path, finding.line, finding.problem), []), finding)
+    merged = [f for slots in by_key.values() for f in _told_apart(slots)]
+    result.findings = sorted(merged, key=lambda f: (f.path, f.line, -f.severity.rank, f.rule))
     return result
+
+
+def _add(slots: list[Finding], finding: Finding) -> None:
+    """Add `finding` to the findings already on its line about its problem.
+
+    Another agent's finding of the same problem is the same finding (credited to both);
+    one agent's second finding of it on the line is another one (two secrets, two unused
+    names), unless it repeats the first word for word.
+    """
+    for index, slot in enumerate(slots):
+        if (slot.agent, slot.rule, slot.message) == (finding.agent, finding.rule, finding.message):
+            return
+        if finding.agent not in (slot.agent, *slot.also_reported_by):
+            slots[index] = _combine(slot, finding)
+            return
+    slots.append(finding)
+
+
+def _told_apart(slots: list[Finding]) -> list[Finding]:
+    """Several findings of one problem on one line: the first (by rule and message) keeps
+    the line's fingerprint; each other one's also covers its rule and message, so each is
+    commented, and recognised on later runs, on its own."""
+    if len(slots) == 1:
+        return slots
+    ordered = sorted(slots, key=lambda f: (f.rule, f.message))
+    first, *others = ordered
+    return [first] + [
+        replace(f, fingerprint=make_fingerprint(f"{f.rule}\x00{f.message}", f.path, f.fingerprint))
+        for f in others
+    ]  # fmt: skip
 
 
 def _check_lines(

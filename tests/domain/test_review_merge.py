@@ -153,3 +153,32 @@ def test_unreadable_paths_outside_the_change_pass_only_nofilter_and_never_escape
     assert len(nofilter.rejected) == 3
     in_file = merge_findings(found, diff, FilterMode.FILE, {"app.py": SOURCE}.get)
     assert (in_file.findings, len(in_file.rejected)) == ([], 4)
+
+
+def test_one_agents_different_findings_on_one_line_stay_apart() -> None:
+    """Two secrets on one line, two unused names: each is its own finding, fingerprinted
+    apart, while another agent's finding of the same problem still merges into one."""
+    line = 'AWS = "AKIA..."; GH = "ghp_..."'
+    found = [
+        Finding("secrets", "AWS Access Key", Severity.ERROR, "conf.py", 1, "AWS key",
+                category="hardcoded-secret"),
+        Finding("secrets", "GitHub Token", Severity.ERROR, "conf.py", 1, "GitHub token",
+                category="hardcoded-secret"),
+        Finding("security", "B105", Severity.WARNING, "conf.py", 1, "Possible hardcoded password",
+                category="hardcoded-secret"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`os` imported but unused"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`sys` imported but unused"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`sys` imported but unused"),
+    ]  # fmt: skip
+    diff = Diff({"conf.py": ChangedFile("conf.py", FileStatus.ADDED, hunks=[Hunk(1, 1, (1,), ())])})
+    merged = merge_findings(found, diff, FilterMode.ADDED, lambda _: [line]).findings
+    rules = sorted((f.rule, f.message) for f in merged)
+    assert rules == [
+        ("AWS Access Key", "AWS key"),
+        ("F401", "`os` imported but unused"),
+        ("F401", "`sys` imported but unused"),  # the repeat is dropped, not the other name
+        ("GitHub Token", "GitHub token"),
+    ]
+    credited = [f for f in merged if "security" in f.also_reported_by]
+    assert len(credited) == 1  # bandit's password finding merged into one secret finding
+    assert len({f.fingerprint for f in merged}) == 4
