@@ -1,5 +1,6 @@
 """Keeping the workspace bounded: finished run folders past retention go, then the oldest
-finished ones until the workspace is under its cap.
+finished ones until the workspace is under its cap, then the least recently used entries
+of the findings cache (`cache/findings/`, see `agents.cache`) while it is still over.
 
 A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
@@ -38,6 +39,7 @@ class Collected:
     freed_bytes: int = 0
     total_bytes: int = 0
     kept_busy: int = 0
+    cache_entries_removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,35 @@ def collect_garbage(
             result.removed.append(folder.run.run_id)
             result.freed_bytes += folder.size
             total -= folder.size
+        if total > max_bytes:
+            total = _evict_cache(root / "cache" / "findings", total, max_bytes, result)
         result.total_bytes = max(total, 0)
         return result
+
+
+def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) -> int:
+    """Remove findings cache entries, least recently used first (a hit refreshes an
+    entry's modification time), until `total` is at most `max_bytes`; the new total."""
+    entries: list[tuple[float, int, str]] = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            entries.append((info.st_mtime, _allocated(info), path))
+    for _, size, path in sorted(entries):
+        if total <= max_bytes:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        result.cache_entries_removed += 1
+        result.freed_bytes += size
+        total -= size
+    return total
 
 
 def _runs(root: Path) -> list[RunDir]:

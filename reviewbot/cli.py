@@ -327,6 +327,11 @@ def _workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
         f"freed {done.freed_bytes / mb:.1f} MB: removed {len(done.removed)} finished run "
         f"folder{'s' if len(done.removed) != 1 else ''}"
         + (f", kept {done.kept_busy} in progress or pending" if done.kept_busy else "")
+        + (
+            f", removed {done.cache_entries_removed} findings cache entries"
+            if done.cache_entries_removed
+            else ""
+        )
         + f"; {root} now holds {done.total_bytes / mb:.1f} MB "
         f"(cap {settings.workspace_max_mb} MB, retention {settings.run_retention_hours:g} h)"
     )
