@@ -6,7 +6,9 @@ A run folder is never removed while it is busy: held by a run in progress (`hold
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
 run), or named as busy by the caller (`reviewbot serve` passes the reviews its durable
 queue records as pending or running, matched by repository, pull request and head).
-Sizes are disk usage (allocated blocks), each hard-linked file counted once.
+Sizes are disk usage (allocated blocks), each hard-linked file counted once. A lock file
+whose run folder is gone (a run that failed before making its folder, or a folder removed
+by hand) is removed too, unless a run holds it.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ _ONE_AT_A_TIME = threading.Lock()  # two reviews starting together need not both
 @dataclass
 class Collected:
     """What one sweep did: `removed` run ids, bytes freed, the workspace's size after it,
-    and how many folders it kept because they were busy."""
+    how many folders it kept because they were busy, and how many lock files of runs
+    without a folder it removed."""
 
     removed: list[str] = field(default_factory=list)
     freed_bytes: int = 0
     total_bytes: int = 0
     kept_busy: int = 0
     cache_entries_removed: int = 0
+    orphan_locks: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,7 @@ def collect_garbage(
             total -= folder.size
         if total > max_bytes:
             total = _evict_cache(root / "cache" / "findings", total, max_bytes, result)
+        result.orphan_locks = _remove_orphan_locks(root)
         result.total_bytes = max(total, 0)
         return result
 
@@ -207,6 +212,39 @@ def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) ->
         result.freed_bytes += size
         total -= size
     return total
+
+
+def _remove_orphan_locks(root: Path) -> int:
+    """Remove the lock files of runs whose folder is gone, unless a run holds one (it may
+    be about to make its folder); how many were removed."""
+    locks = root / "state" / "locks"
+    try:
+        entries = list(os.scandir(locks))
+    except OSError:
+        return 0
+    removed = 0
+    for entry in entries:
+        if not entry.name.endswith(".lock") or not entry.is_file(follow_symlinks=False):
+            continue
+        run_id = entry.name.removesuffix(".lock")
+        if (root / "runs" / run_id).exists():
+            continue
+        path = Path(entry.path)
+        try:
+            fd = _lock(path, blocking=False)
+        except OSError:
+            continue
+        if fd is None:
+            continue  # a run holds it
+        try:
+            if not (root / "runs" / run_id).exists():  # looked at again, under the lock
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError as exc:
+            log.warning("could not remove the lock file %s: %s", path, exc)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _runs(root: Path) -> list[RunDir]:
