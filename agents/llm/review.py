@@ -79,7 +79,11 @@ def model_review(
     session = ReviewSession(
         agent=agent.name,
         brief=agent.brief,
-        checkout=Checkout(work.run.src, SandboxLimits(max_file_bytes=config.max_file_bytes)),
+        checkout=Checkout(
+            work.run.src,
+            SandboxLimits(max_file_bytes=config.max_file_bytes),
+            excluded=config.excludes,
+        ),
         diff=work.diff,
         config=config,
         budget=Budget.for_agent(config, seconds),

@@ -5,7 +5,8 @@ the repository): it is resolved inside the run's checkout and refused, with a me
 model can read, when it is absolute, climbs out with `..`, goes into `.git`, or passes
 through a symbolic link anywhere on the way (git checks links out as plain files here, but
 a checkout is not trusted to have been made that way). Only regular files are read, never
-a device or a fifo, and every answer is capped in size. Nothing here runs a process or
+a device or a fifo, and every answer is capped in size. Files the repository's
+configuration excludes are never read (nor searched). Nothing here runs a process or
 opens a socket: search is plain Python over the files.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -40,11 +42,17 @@ class SandboxLimits:
 
 
 class Checkout:
-    """Read-only views of the files under `root`."""
+    """Read-only views of the files under `root`, less those `excluded` (repository paths)."""
 
-    def __init__(self, root: Path, limits: SandboxLimits | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        limits: SandboxLimits | None = None,
+        excluded: Callable[[str], bool] = lambda path: False,
+    ) -> None:
         self.root = root.resolve()
         self.limits = limits or SandboxLimits()
+        self.excluded = excluded
 
     # -- paths ---------------------------------------------------------------------------
 
@@ -97,6 +105,8 @@ class Checkout:
         mode = os.lstat(target).st_mode
         if stat.S_ISDIR(mode):
             raise ToolRefused(f"{relative}: is a directory; use list_files")
+        if self.excluded(relative):
+            raise ToolRefused(f"{relative}: excluded from review by the repository's configuration")
         if not stat.S_ISREG(mode):
             raise ToolRefused(f"{relative}: not a regular file (device, fifo or socket)")
         size = os.lstat(target).st_size
