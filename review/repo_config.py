@@ -77,7 +77,7 @@ def glob_problem(pattern: str) -> str | None:
     try:
         spec = GitIgnoreSpec.from_lines([pattern])
     except ValueError as exc:
-        return f"is not a valid gitignore-style pattern ({exc})"
+        return f"is not a valid .gitignore pattern ({exc})"
     if not any(p.include is not None for p in spec.patterns):
         return "matches nothing (empty, or a # comment)"
     return None
@@ -125,7 +125,7 @@ class Instruction(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     path: IncludeGlob = Field(
-        description="gitignore-style glob of the files these instructions are for, "
+        description="a glob in .gitignore syntax: the files these instructions are for, "
         "e.g. `src/api/**` or `*.sql`"
     )
     text: str = Field(
@@ -160,7 +160,7 @@ class RepoConfig(BaseModel):
     exclude: list[Glob] = Field(
         default_factory=list,
         max_length=MAX_LIST_ITEMS,
-        description="gitignore-style globs of paths never analysed or commented on; a later "
+        description="globs in .gitignore syntax: paths never analysed or commented on; a later "
         "`!pattern` re-includes",
     )
     disable_rules: list[RuleId] = Field(

@@ -96,7 +96,7 @@ def test_a_valid_file_parses_to_its_values() -> None:
         ("max_model_calls: -1\n", [f"{FILE}:1: max_model_calls: Input should be greater than"]),
         ("agents: []\n", [f"{FILE}:1: agents: List should have at least 1 item"]),
         # bad globs: invalid, or with no effect
-        ("exclude:\n  - 'src\\'\n", [f"{FILE}:2: exclude[0]: is not a valid gitignore-style"]),
+        ("exclude:\n  - 'src\\'\n", [f"{FILE}:2: exclude[0]: is not a valid .gitignore pattern"]),
         ("exclude: ['# vendored']\n", [f"{FILE}:1: exclude[0]: matches nothing"]),
         ("exclude: [' docs/']\n", [f"{FILE}:1: exclude[0]: has leading or trailing spaces"]),
         (
