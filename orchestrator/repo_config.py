@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from agents import registry
-from orchestrator.git import EMPTY_TREE
 from orchestrator.local_repo import LocalRepository
 from review.config_file import (
     CONFIG_FILES,
@@ -23,6 +22,7 @@ from review.config_file import (
     load_config,
     proposed_problems,
 )
+from review.git import EMPTY_TREE
 from review.repo_config import ConfigContext
 from review.request import ReviewConfig
 

@@ -129,10 +129,11 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     import yaml
 
     from agents.registry import default_agents
-    from orchestrator.git import GitError, repository_root
+    from orchestrator.git import repository_root
     from orchestrator.local_repo import LocalRepository
     from orchestrator.repo_config import find_config, git_reader
     from review.config_file import load_config
+    from review.git import GitError
 
     try:
         repo = LocalRepository(repository_root(Path(args.path)))

@@ -80,7 +80,8 @@ def model_review(
         agent=agent.name,
         brief=agent.brief,
         checkout=Checkout(
-            work.run.src,
+            work.run.repo_dir,
+            work.head,
             SandboxLimits(max_file_bytes=config.max_file_bytes),
             excluded=config.excludes,
         ),
