@@ -40,7 +40,12 @@ def file_blocks(prompt: str) -> dict[str, str]:
 
 
 def test_instructions_reach_the_prompt_for_matching_files_only(run_cli, repo, scripts) -> None:
-    model = ScriptedModel([[call("read_file", path="generated/client.py")], "Nothing to report."])
+    model = ScriptedModel(
+        [
+            [call("read_file", path="generated/client.py"), call("search", text="for the model")],
+            "Nothing to report.",
+        ]
+    )
     spec = scripts.add("m", model)
     done = run_cli(
         "review", str(repo.path), "--agents", "correctness", "--model", spec,
@@ -60,10 +65,11 @@ def test_instructions_reach_the_prompt_for_matching_files_only(run_cli, repo, sc
         "review preferences that the repository's maintainers set"
         in (model.requests[0]["system_prompt"])
     )
-    # the model cannot read the excluded file either
-    (status, text), *_ = model.tool_results()
+    # the model can neither read nor search the excluded file
+    (status, text), (_, searched) = model.tool_results()
     assert status == "error"
     assert "generated/client.py: excluded from review by the repository's configuration" in text
+    assert "no matches in the repository" in searched
     assert "not for the model" not in json.dumps(model.requests)
     report = json.loads(done.stdout)
     assert report["config"]["excluded_files"] == 1
