@@ -54,12 +54,11 @@ def build_review(settings: Settings) -> Callable:
     from orchestrator.workflow import make_handler
     from reporter.github.client import GitHubApp
     from reporter.github.settings import GitHubSettings
-    from review.request import ReviewConfig
 
     sources: list[Any] = [LocalSource()]
     if settings.app_id is not None:  # a deployment for the GitHub App: needs its key too
         app = GitHubApp(GitHubSettings.from_settings(settings))
-        sources.append(PullRequestSource(app, ReviewConfig(model=settings.model)))
+        sources.append(PullRequestSource(app, settings.review_config()))
     root = settings.workspace_root()
     return make_handler(root, {s.name: s for s in sources}, settings.agent_functions)
 
