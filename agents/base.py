@@ -24,6 +24,7 @@ from agents.llm.review import model_pass
 from agents.process import run_analyser
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
+from review.merge import combine_same
 from review.request import ReviewConfig
 from review.workspace import PathEscape, RunDir, read_regular_file
 
@@ -67,6 +68,7 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         analysis.findings += found.findings
         analysis.notes += found.notes
         ran = ran or found.status is None
+    analysis.findings = combine_same(analysis.findings)  # one problem, several analysers
     if agent.analysers and not ran:
         analysis.status = "skipped"  # none of its tools is installed
     if agent.brief is None:

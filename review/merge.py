@@ -55,6 +55,17 @@ def merge_findings(
     return result
 
 
+def combine_same(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per problem and line, in the order they first appear: for an agent whose
+    analysers find the same problem (bandit's B602 and ruff's S602, named alike), before
+    its model pass sees them and before the review merges every agent's findings."""
+    by_key: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        key = (finding.path, finding.line, finding.problem)
+        by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
+    return list(by_key.values())
+
+
 def _check_lines(
     finding: Finding, lines: list[str] | None, diff: Diff, mode: FilterMode
 ) -> str | None:
