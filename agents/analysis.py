@@ -18,13 +18,15 @@ class AgentError(RuntimeError):
 @dataclass(frozen=True)
 class AgentInput:
     """One agent's work: the run folder, the change (parsed once, from `diff.json`), the
-    changed files that concern the agent and passed the size and path checks, and the
-    review's configuration."""
+    changed files that concern the agent and passed the size and path checks, the
+    review's configuration, and the head commit (whose other files an AI reviewer reads
+    from the run's git objects)."""
 
     run: RunDir
     diff: Diff
     files: list[ChangedFile]
     config: ReviewConfig
+    head: str = "HEAD"
 
 
 @dataclass

@@ -36,13 +36,14 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     started = time.monotonic()
     result = AgentResult(agent=agent.name)
     try:
-        diff = run.read_change().diff
-        files, notes = reviewable_files(run, diff, agent, config)
+        change = run.read_change()
+        files, notes = reviewable_files(run, change.diff, agent, config)
         if not files:
             result.status = "skipped"
             analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
         else:
-            analysis = _analyse_in_time(agent, AgentInput(run, diff, files, config))
+            work = AgentInput(run, change.diff, files, config, change.head)
+            analysis = _analyse_in_time(agent, work)
             analysis.notes[:0] = notes
         result.findings = analysis.findings
         result.notes = analysis.notes
@@ -115,6 +116,8 @@ def reviewable_files(
         if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
         reason = _skip_reason(run, changed.path, config.max_file_bytes)
+        if reason == _NOT_WRITTEN:
+            continue  # the clone step left it out, and the review's notes say why
         if reason:
             notes.append(f"{changed.path}: skipped, {reason}")
         else:
@@ -158,6 +161,9 @@ def _first_line(run: RunDir, path: str) -> bytes | None:
         return None
 
 
+_NOT_WRITTEN = "not in the workspace"
+
+
 def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:
     try:
         target = run.source_path(path)
@@ -166,6 +172,8 @@ def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:
     plain = run.src.resolve() / path
     if plain.is_symlink() or target != plain:
         return "symbolic link"
+    if not target.exists():
+        return _NOT_WRITTEN
     if not target.is_file():
         return "not a regular file"
     size = target.stat().st_size

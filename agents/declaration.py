@@ -56,6 +56,9 @@ class Analyser:
     one-line edit would otherwise surface again). A `relative` analyser is run from the
     root of the copies of the files, which it is given as `./`-prefixed relative paths:
     for tools that ignore files outside their working directory (detect-secrets).
+    `rule_ids` is a regular expression every rule id the tool reports matches in full
+    (bandit's `B[0-9]{3}`): a repository's configuration naming a rule no agent's pattern
+    matches is an error.
     """
 
     command: tuple[str, ...]
@@ -71,6 +74,7 @@ class Analyser:
     version: tuple[str, ...] = ()
     new_only: bool = False
     relative: bool = False
+    rule_ids: str = ""
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:

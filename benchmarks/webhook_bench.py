@@ -42,7 +42,6 @@ ENV = {
     "PYTHONPATH": str(REPO_ROOT),
     "REVIEWBOT_WEBHOOK_SECRET": SECRET,
     "REVIEWBOT_REVIEW_FUNCTION": "reviewbot-review",
-    "REVIEWBOT_LOG_LEVEL": "ERROR",
 }
 
 

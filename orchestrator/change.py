@@ -1,35 +1,37 @@
 """Computing the change (diff.json) from a checkout: the merge base against the head.
 
-The change is read from git's objects with every display rule off: git runs on the
-repository as a bare one (`Git.objects_only`), so the reviewed repository's
-`.gitattributes` (at the base or the head) cannot mark a file binary, hide a hunk or run
-a diff driver, and no external diff or textconv ever runs. Huge files are kept out of the
+The change is read from git's objects with every display rule off: the review's
+repository is bare (`review.git.Git`), so the reviewed repository's `.gitattributes` (at
+the base or the head) cannot mark a file binary, hide a hunk or run a diff driver, and no
+external diff or textconv ever runs. Huge files are kept out of the
 patch (they are listed, with a note, but get no hunks), so the memory a review needs is
 bounded by the size of the reviewable change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-
-from orchestrator.git import Git
-from review.diff import ChangedFile, Diff, FileKind, FileStatus, build_diff
+from review.diff import ChangedFile, Diff, FileKind, FileStatus, build_diff, parse_raw
+from review.git import Git
 
 MAX_CHANGED_LINES_PER_FILE = 20_000
 _DIFF_OPTIONS = (
     "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3",
-    "--full-index",
+    "--full-index", "--no-abbrev",
 )  # fmt: skip
 
 
-def compute_diff(checkout: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
+def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
+    """The object ids of both versions of every changed file (what the diff will read),
+    from the trees alone: no blob is needed, so a partial clone can fetch them at once."""
+    raw = git.run("diff", "--raw", "-z", "--no-renames", "--no-abbrev", merge_base, head)
+    gitlink = "160000"  # a submodule's commit: never fetched
+    sides = ((e.old_blob, e.old_mode) for e in parse_raw(raw))
+    olds = [oid for oid, mode in sides if oid and mode != gitlink]
+    return olds + [e.blob for e in parse_raw(raw) if e.blob and e.mode != gitlink]
+
+
+def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
     """The change from `merge_base` to `head`, and notes on what had to be left out."""
-    with checkout.objects_only() as git:
-        return _compute(git, merge_base, head)
-
-
-def _compute(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
     numstat = git.run("diff", *_DIFF_OPTIONS, "--numstat", "-z", merge_base, head)
     too_large = _files_over_limit(numstat)
     # a renamed file is excluded under both names, or its old name would show as deleted
@@ -102,48 +104,3 @@ def _files_over_limit(numstat: bytes) -> dict[str, str | None]:
         if added != "-" and int(added) + int(deleted) > MAX_CHANGED_LINES_PER_FILE:
             large[path] = old_path
     return large
-
-
-def write_base_versions(checkout: Git, diff: Diff, dest: Path, limit: int) -> int:
-    """Write the old version of every modified, renamed or copied text file of `diff` under
-    `dest`, at its new path (what an analyser compares the head with); files over `limit`
-    bytes are left out. Returns how many were written."""
-    wanted = {
-        c.path: c.old_blob
-        for c in diff.files.values()
-        if c.reviewable and c.old_blob and c.status is not FileStatus.ADDED
-    }
-    if not wanted:
-        return 0
-    with checkout.objects_only() as git:
-        sizes = git.run("cat-file", "--batch-check", input_bytes=_lines(wanted.values()))
-        small = {
-            oid: int(size)
-            for oid, _, size in (line.split() for line in sizes.decode().splitlines())
-            if size.isdigit() and int(size) <= limit
-        }
-        contents = git.run("cat-file", "--batch", input_bytes=_lines(small))
-    blobs = _batch(contents, small)
-    for path, oid in wanted.items():
-        if oid in blobs:
-            target = dest / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blobs[oid])
-    return sum(1 for oid in wanted.values() if oid in blobs)
-
-
-def _lines(oids: Iterable[str | None]) -> bytes:
-    return "".join(f"{oid}\n" for oid in oids if oid).encode()
-
-
-def _batch(output: bytes, sizes: dict[str, int]) -> dict[str, bytes]:
-    """Objects from `git cat-file --batch` output: "<oid> blob <size>\n<content>\n" each."""
-    blobs: dict[str, bytes] = {}
-    offset = 0
-    while offset < len(output):
-        end = output.index(b"\n", offset)
-        oid, _, size = output[offset:end].decode().split()
-        start = end + 1
-        blobs[oid] = output[start : start + int(size)]
-        offset = start + int(size) + 1
-    return {oid: data for oid, data in blobs.items() if oid in sizes}

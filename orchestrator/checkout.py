@@ -1,34 +1,201 @@
-"""A checkout of the head commit in the workspace, from wherever the change lives.
+"""The review's copy of the repository: what the change needs, not the whole repository.
 
-A repository on this machine is borrowed in place (`local_repo.borrow_checkout`: its
-objects are read, not copied, whatever kind of clone it is); a URL is fetched as a
-partial clone (no blobs until the checkout needs them) with exactly the commits wanted.
+Each run has a bare repository (`RunDir.repo_dir`) holding the review's commits:
+
+- a repository on this machine is **borrowed**: its objects are read in place
+  (`objects/info/alternates`), nothing of its history is copied (`local_repo`);
+- a URL is fetched as a **partial, shallow** clone: commits and trees only, one commit
+  deep, deepened until the merge base of the head and the base is reachable; then, in one
+  request each, the blobs of the changed files (`fetch_blobs`) and, when an AI reviewer
+  takes part, the head's files up to `max_file_bytes` (`fetch_tree`), so the AI tools can
+  read any file of the head without a working tree.
+
+Only the changed text files of the head are written out (`write_files`), each at most
+`max_file_bytes` and all of them at most a per-run byte budget; the rest of the head is
+read from git objects on demand. Git runs bare, so no working tree, index or
+`.gitattributes` ever comes into play.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from orchestrator.git import EMPTY_TREE, Git, check_source
-from orchestrator.local_repo import LocalRepository, borrow_checkout
+from orchestrator.git import check_source
+from orchestrator.local_repo import LocalRepository, borrow
+from review.git import EMPTY_TREE, Git, GitError
+
+DEEPEN_STEPS = (10, 100, 1_000, 10_000)  # commits per round before fetching all history
+_FETCH = ("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no")
 
 
-def fetch_checkout(source: str, dest: Path, commits: Sequence[str], auth_header: str | None) -> Git:
-    """Check out `commits[0]` (the head) from `source` at `dest`, with the other commits (the
-    base) reachable too. GitError says what failed, never with a credential."""
+def open_repository(
+    source: str,
+    dest: Path,
+    commits: Sequence[str],
+    auth_header: str | None,
+    fallback_ref: str | None = None,
+) -> Git:
+    """A bare repository at `dest` with `commits` (the head first, then the base) and their
+    merge base reachable. `fallback_ref` is fetched when the head cannot be fetched by its
+    id (a fork's head, under `refs/pull/<n>/head`). GitError says what failed."""
     check_source(source)
     head, *others = commits
+    base = others[0] if others else EMPTY_TREE
     if "://" not in source:
-        return borrow_checkout(LocalRepository(Path(source).resolve()), dest, head, *others[:1])
+        return borrow(LocalRepository(Path(source).resolve()), dest, head, base)
     dest.mkdir(parents=True, exist_ok=True)
-    git = Git(dest, auth_header=auth_header)
-    git.run("init", "--quiet", ".")
+    git = Git(dest, git_dir=dest, auth_header=auth_header)
+    git.run("init", "--quiet", "--bare")
     git.run("remote", "add", "origin", source)
     wanted = [c for c in dict.fromkeys(commits) if c != EMPTY_TREE]
-    git.run(
-        "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none",
-        "origin", *wanted,
-    )  # fmt: skip
-    git.run("checkout", "--quiet", "--detach", head)
+    try:
+        git.run(*_FETCH, "--filter=blob:none", "--depth=1", "origin", *wanted)
+    except GitError:
+        if fallback_ref is None:
+            raise
+        wanted = [f"+{fallback_ref}:refs/reviewbot/head", *wanted[1:]]  # by name from now on
+        git.run(*_FETCH, "--filter=blob:none", "--depth=1", "origin", *wanted)
+        if not _has(git, f"{head}^{{commit}}"):
+            gone = f"commit {head[:12]} is not in {fallback_ref} (force-pushed away?)"
+            raise GitError(gone) from None
+    _deepen_to_merge_base(git, head, base, wanted)
     return git
+
+
+def _deepen_to_merge_base(git: Git, head: str, base: str, wanted: list[str]) -> None:
+    """Fetch deeper history of `wanted` (commit ids or refspecs) until the merge base of
+    `head` and `base` is reachable."""
+    if base == EMPTY_TREE:
+        return
+    for depth in (*DEEPEN_STEPS, None):
+        if _has_merge_base(git, head, base):
+            return
+        if not (Path(git.git_dir or git.cwd) / "shallow").is_file():
+            return  # all history is here: they share none (merge_base says so)
+        deeper = f"--deepen={depth}" if depth else "--unshallow"
+        git.run(*_FETCH, "--filter=blob:none", deeper, "origin", *wanted)
+
+
+def _has_merge_base(git: Git, head: str, base: str) -> bool:
+    try:
+        git.run("merge-base", head, base)
+    except GitError:
+        return False
+    return True
+
+
+def _has(git: Git, name: str) -> bool:
+    try:
+        git.run("cat-file", "-e", name)
+    except GitError:
+        return False
+    return True
+
+
+def missing(git: Git, oids: Iterable[str]) -> list[str]:
+    """Which of `oids` this (partial) repository lacks; fetches nothing."""
+    wanted = "".join(f"{oid}\n" for oid in dict.fromkeys(oids) if oid)
+    if not wanted:
+        return []
+    listing = git.run(
+        "rev-list",
+        "--objects",
+        "--no-walk",
+        "--missing=print",
+        "--stdin",
+        input_bytes=wanted.encode(),
+    )
+    return [line[1:] for line in listing.decode().split() if line.startswith("?")]
+
+
+def fetch_blobs(git: Git, oids: Iterable[str]) -> int:
+    """Fetch, in one request, the objects among `oids` the repository lacks (a partial
+    clone's changed files); returns how many it asked for. A borrowed repository lacks none."""
+    lacking = missing(git, oids)
+    if lacking:
+        request = "".join(f"{oid}\n" for oid in lacking).encode()
+        git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
+    return len(lacking)
+
+
+def fetch_tree(git: Git, head: str, max_file_bytes: int) -> None:
+    """Fetch every file of the head up to `max_file_bytes` (for the AI reviewers' tools),
+    in one request, leaving larger ones out; nothing to do for a borrowed repository."""
+    if not _is_partial(git):
+        return
+    limit = f"--filter=blob:limit={max_file_bytes}"
+    git.run(*_FETCH, "--refetch", limit, "--depth=1", "origin", head)
+
+
+def _is_partial(git: Git) -> bool:
+    try:
+        return git.text("config", "--get", "remote.origin.promisor") == "true"
+    except GitError:
+        return False
+
+
+def write_files(
+    git: Git, blobs: Mapping[str, str], dest: Path, max_file_bytes: int, budget: int
+) -> tuple[int, list[str]]:
+    """Write `blobs` (path -> object id) under `dest`, each at most `max_file_bytes`, until
+    `budget` bytes are written; returns the bytes written and a note per file left out.
+
+    Sizes are read before anything is written, so a "checkout bomb" (many paths sharing
+    one huge blob) is refused without writing it even once.
+    """
+    sizes = _sizes(git, set(blobs.values()))
+    notes: list[str] = []
+    chosen: dict[str, str] = {}
+    total = 0
+    for path, oid in sorted(blobs.items()):
+        size = sizes.get(oid)
+        if size is None:
+            notes.append(f"{path}: its content is not available, not analysed")
+        elif size > max_file_bytes:
+            notes.append(
+                f"{path}: {size} bytes is over the {max_file_bytes}-byte limit, not analysed"
+            )
+        elif total + size > budget:
+            notes.append(f"{path}: over the checkout budget of {budget // 2**20} MB, not analysed")
+        else:
+            chosen[path] = oid
+            total += size
+    contents = _contents(git, set(chosen.values()))
+    for path, oid in chosen.items():
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(contents[oid])
+    return total, notes
+
+
+def _sizes(git: Git, oids: set[str]) -> dict[str, int]:
+    """The size of each present object among `oids` (missing ones are left out)."""
+    present = set(oids) - set(missing(git, oids))
+    if not present:
+        return {}
+    out = git.run(
+        "cat-file", "--batch-check", input_bytes="".join(f"{o}\n" for o in present).encode()
+    )
+    sizes = {}
+    for line in out.decode().splitlines():
+        oid, kind, size = line.split()
+        if kind == "blob":
+            sizes[oid] = int(size)
+    return sizes
+
+
+def _contents(git: Git, oids: set[str]) -> dict[str, bytes]:
+    """The content of each object among `oids`, from one `git cat-file --batch`."""
+    if not oids:
+        return {}
+    output = git.run("cat-file", "--batch", input_bytes="".join(f"{o}\n" for o in oids).encode())
+    blobs: dict[str, bytes] = {}
+    offset = 0
+    while offset < len(output):
+        end = output.index(b"\n", offset)
+        oid, _, size = output[offset:end].decode().split()
+        start = end + 1
+        blobs[oid] = output[start : start + int(size)]
+        offset = start + int(size) + 1
+    return blobs

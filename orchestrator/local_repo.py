@@ -6,8 +6,8 @@
   commit. With no remote to ask, GitError says to fetch more history.
 - **Partial** (`--filter=blob:none`): the blobs a review reads (the trees of the head,
   the base and their merge base) are fetched from the promisor remote in one request.
-- **Borrowed, not copied**: the workspace checkout reads the repository's objects in place
-  (`objects/info/alternates`), so nothing of its history is copied.
+- **Borrowed, not copied**: the review's bare repository reads the repository's objects in
+  place (`objects/info/alternates`), so nothing of its history is copied.
 
 Fetching into the user's repository uses their git configuration (their credentials and
 remotes), with hooks off; nothing is ever checked out or changed in their working tree.
@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from orchestrator.git import EMPTY_TREE, Git, GitError, resolve_commit
+from orchestrator.git import resolve_commit
+from review.git import EMPTY_TREE, Git, GitError
 
 DEEPEN_STEPS = (1, 50, 500, 5_000)  # commits fetched per round before unshallowing
 FETCH_MORE = "fetch more history (e.g. `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
@@ -194,21 +195,20 @@ class LocalRepository:
             raise GitError(f"could not fetch {what} from {remote} ({exc}): {FETCH_MORE}") from None
 
 
-def borrow_checkout(repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE) -> Git:
-    """A checkout of `head` at `dest` that reads `repo`'s objects in place.
+def borrow(repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE) -> Git:
+    """A bare repository at `dest` that reads `repo`'s objects in place, with `head`, `base`
+    and their merge base reachable.
 
-    The merge base with `base` is made reachable and a partial clone's missing blobs are
-    fetched first; a shallow clone's boundary is copied, so git in the checkout sees the
-    same history.
+    The merge base is made reachable and a partial clone's missing blobs are fetched into
+    `repo` first; a shallow clone's boundary is copied, so git sees the same history.
     """
     merge_base = repo.merge_base(base, head)
     repo.fetch_missing([head, base, *([merge_base] if merge_base else [])])
     dest.mkdir(parents=True, exist_ok=True)
-    git = Git(dest)
-    git.run("init", "--quiet", ".")
+    git = Git(dest, git_dir=dest)
+    git.run("init", "--quiet", "--bare")
     common = repo.common_dir()
-    (dest / ".git" / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
+    (dest / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
     if (common / "shallow").is_file():
-        (dest / ".git" / "shallow").write_text((common / "shallow").read_text())
-    git.run("checkout", "--quiet", "--detach", head)
+        (dest / "shallow").write_text((common / "shallow").read_text())
     return git

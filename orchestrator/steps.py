@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable
 from typing import Any
 
-from orchestrator.change import compute_diff, write_base_versions
-from orchestrator.checkout import fetch_checkout
-from orchestrator.git import Git, merge_base
-from review.diff import Change
+from agents.llm.budget import ai_reviewers
+from orchestrator.change import changed_objects, compute_diff
+from orchestrator.checkout import fetch_blobs, fetch_tree, open_repository, write_files
+from orchestrator.git import merge_base
+from review.diff import Change, FileStatus
 from review.findings import Finding
 from review.lines import split_lines
 from review.merge import merge_findings
@@ -40,24 +40,45 @@ def clone(
     run: RunDir,
     request: ReviewRequest,
     auth_header: str | None = None,
-    fetch: Callable[..., Git] = fetch_checkout,
+    fallback_ref: str | None = None,
 ) -> dict[str, Any]:
-    """Check out the head commit and write diff.json; a finished clone is not repeated.
+    """Fetch what the change needs, write its files and diff.json; a finished clone is not
+    repeated.
 
-    `fetch` is `fetch_checkout`'s signature; the pull-request source passes one that can
-    also fetch a fork's head through `refs/pull/<n>/head`.
+    The run's bare repository gets the head, the base and their merge base (borrowed from
+    a local repository, a partial shallow fetch from a URL; `fallback_ref` names where a
+    fork's head lives, see `checkout.open_repository`). Then only the changed text files
+    are written: the head's under `src/`, the base's under `base/`, each at most
+    `max_file_bytes` and together at most `max_checkout_bytes`. When an AI reviewer takes
+    part, the head's other files are fetched as objects for its tools.
     """
     done = run.finished_change(request.base, request.head)
     if done is not None:
         log.info("clone already done", extra={"run_id": run.run_id})
         return _clone_summary(done)
-    shutil.rmtree(run.src, ignore_errors=True)
-    git = fetch(request.source, run.src, (request.head, request.base), auth_header)
+    for folder in (run.repo_dir, run.src, run.base_src):
+        shutil.rmtree(folder, ignore_errors=True)
+    commits = (request.head, request.base)
+    git = open_repository(request.source, run.repo_dir, commits, auth_header, fallback_ref)
     base_commit = merge_base(git, request.base, request.head)
+    fetch_blobs(git, changed_objects(git, base_commit, request.head))
     diff, notes = compute_diff(git, base_commit, request.head)
-    shutil.rmtree(run.base_src, ignore_errors=True)
-    write_base_versions(git, diff, run.base_src, request.config.max_file_bytes)
-    change = Change(request.base, request.head, base_commit, diff, notes)
+    config = request.config
+    heads = {c.path: c.blob for c in diff.reviewable() if c.blob}
+    written, left_out = write_files(
+        git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes
+    )
+    bases = {
+        c.path: c.old_blob
+        for c in diff.reviewable()
+        if c.old_blob and c.status is not FileStatus.ADDED and c.path in heads
+    }
+    write_files(
+        git, bases, run.base_src, config.max_file_bytes, config.max_checkout_bytes - written
+    )
+    if ai_reviewers(config):
+        fetch_tree(git, request.head, config.max_file_bytes)
+    change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out])
     run.write_change(change)
     return _clone_summary(change)
 

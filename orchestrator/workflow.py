@@ -10,7 +10,10 @@ from the top and finished steps return their checkpointed result, so everything 
 a step is derived from the event alone.
 
 Agents run in-process as steps, or, when `agent_functions` names a Lambda function for
-an agent, as a chained invoke of that function (which runs the same agent code).
+an agent, as a chained invoke of that function (which runs the same agent code). An agent
+function mounts the workspace read-only and returns its result, bounded to fit a
+checkpoint (`review.agent_result.to_returned`); a step right after the invoke writes the
+agent's findings file from it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from agents.registry import get_agent
 from orchestrator import steps
 from orchestrator.sources import Sink, Source, State
 from reporter.github.retry import PermanentGitHubError
+from review.agent_result import from_returned
 from review.request import ReviewRequest
 from review.workspace import RunDir, Workspace
 
@@ -136,12 +140,33 @@ def run_local_agent(name: str, run: RunDir, request: ReviewRequest) -> dict[str,
     return run_agent(get_agent(name), run, request.config).summary()
 
 
+def store_returned_result(name: str, run: RunDir, returned: object) -> dict[str, Any]:
+    """Write agent `name`'s findings file from what its function returned; its summary.
+
+    Idempotent (the same file, written atomically), so a repeated step is harmless. The
+    file name comes from the agent invoked, never from the untrusted result.
+    """
+    result = from_returned(name, returned)
+    run.write_agent_result(result)
+    return result.summary()
+
+
 def _agent_branch(name: str, run: RunDir, request: ReviewRequest, function: str | None):
-    """One parallel branch: the agent as a local step, or as its own Lambda function."""
+    """One parallel branch: the agent as a local step, or as its own Lambda function.
+
+    Either way the branch returns the agent's small summary, so that the parallel
+    operation's own checkpoint stays small whatever the agents found.
+    """
 
     def branch(ctx: DurableContext) -> dict[str, Any]:
         if function:
-            return ctx.invoke(function, {"run_id": run.run_id, "agent": name}, name=f"agent-{name}")
+            event = {"run_id": run.run_id, "agent": name}
+            returned = ctx.invoke(function, event, name=f"agent-{name}")
+            return ctx.step(
+                lambda _: store_returned_result(name, run, returned),
+                name=f"findings-{name}",
+                config=RETRY,
+            )
         return ctx.step(lambda _: run_local_agent(name, run, request), name=f"agent-{name}")
 
     return branch

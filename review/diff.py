@@ -236,6 +236,7 @@ class RawEntry(NamedTuple):
     mode: str
     old_blob: str | None
     blob: str | None
+    old_mode: str = "000000"
 
 
 def parse_raw(raw: bytes) -> list[RawEntry]:
@@ -244,11 +245,13 @@ def parse_raw(raw: bytes) -> list[RawEntry]:
     entries: list[RawEntry] = []
     i = 0
     while i < len(fields) and fields[i]:
-        _, new_mode, old_blob, blob, code = fields[i].lstrip(":").split(" ")
+        old_mode, new_mode, old_blob, blob, code = fields[i].lstrip(":").split(" ")
         status = _GIT_STATUS.get(code[0], FileStatus.MODIFIED)
         renamed = code[0] in "RC"
         old_path, path = (fields[i + 1], fields[i + 2]) if renamed else (None, fields[i + 1])
-        entries.append(RawEntry(status, old_path, path, new_mode, _oid(old_blob), _oid(blob)))
+        entries.append(
+            RawEntry(status, old_path, path, new_mode, _oid(old_blob), _oid(blob), old_mode)
+        )
         i += 3 if renamed else 2
     return entries
 

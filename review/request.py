@@ -29,6 +29,7 @@ class ReviewConfig:
     fail_on: Severity | None = Severity.ERROR
     max_file_bytes: int = 1_000_000
     max_files: int = 1_000
+    max_checkout_bytes: int = 200 * 2**20  # changed files written per run, head and base
     agent_timeout_seconds: float = 300.0
     # AI reviewers (agents/llm): "none" runs the analysers only; else "<provider>:<model id>".
     model: str = "none"
@@ -66,6 +67,7 @@ class ReviewConfig:
             filter_mode=FilterMode(data.get("filter_mode", FilterMode.ADDED.value)),
             fail_on=Severity(fail_on) if fail_on else None,
             max_file_bytes=int(data.get("max_file_bytes", cls.max_file_bytes)),
+            max_checkout_bytes=int(data.get("max_checkout_bytes", cls.max_checkout_bytes)),
             max_files=int(data.get("max_files", cls.max_files)),
             agent_timeout_seconds=float(
                 data.get("agent_timeout_seconds", cls.agent_timeout_seconds)

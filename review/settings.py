@@ -62,7 +62,6 @@ class Settings(BaseModel):
     agent_functions: Json[dict[str, str]] = Field(default_factory=dict)
     review_function: str | None = None
     review_function_alias: str = "live"
-    log_level: str = "INFO"
     on_lambda: bool = False  # from AWS_LAMBDA_FUNCTION_NAME, not a REVIEWBOT_ variable
 
     @field_validator("github_api_url")

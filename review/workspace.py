@@ -42,7 +42,7 @@ class Workspace:
 
 @dataclass(frozen=True)
 class RunDir:
-    """One review's folder: request, checkout, diff, findings, report.
+    """One review's folder: request, repository, changed files, diff, findings, report.
 
     Each file has one typed writer and one typed reader here; nothing else parses them.
     Writes are atomic (a temporary file renamed over the old one).
@@ -61,6 +61,11 @@ class RunDir:
     @property
     def src(self) -> Path:
         return self.path / "src"
+
+    @property
+    def repo_dir(self) -> Path:
+        """The review's bare git repository (objects only: borrowed or partially fetched)."""
+        return self.path / "repo.git"
 
     @property
     def base_src(self) -> Path:

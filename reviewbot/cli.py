@@ -134,10 +134,11 @@ def _configure_logging(verbose: bool) -> None:
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from agents.registry import default_agents, names
-    from orchestrator.git import GitError, repository_root
+    from orchestrator.git import repository_root
     from orchestrator.local import WorkflowFailed, run_review
     from orchestrator.local_repo import LocalRepository
     from reporter.formats import formats
+    from review.git import GitError
 
     model, agent_models = _models(args.model, settings)
     models = ReviewConfig(model=model, agent_models=agent_models)

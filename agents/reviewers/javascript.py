@@ -63,6 +63,7 @@ AGENT = Agent(
             severities=SEVERITIES,
             # `// eslint-disable-next-line`, `/* oxlint-disable */`, `// eslint-disable-line`
             suppressions=(r"(?i)(?:eslint|oxlint)-disable",),
+            rule_ids=r"[a-z_-]+\([a-z0-9/_-]+\)",  # eslint(no-eval), typescript(...)
             install="pip install 'oxlint>=1.89' (a reviewbot dependency)",
         ),
     ),

@@ -101,6 +101,7 @@ AGENT = Agent(
             findings_exit_codes=(1,),  # 1: a rule of severity error matched
             severities=SEVERITIES,
             suppressions=(r"ast-grep-ignore",),
+            rule_ids=r"(?:py|js|go|java)-[a-z0-9-]+",
             install="pip install 'ast-grep-cli>=0.51' (a reviewbot dependency)",
         ),
     ),

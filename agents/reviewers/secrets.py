@@ -51,6 +51,7 @@ AGENT = Agent(
         Analyser(
             command=(PYTHON, "-m", "detect_secrets", "scan", "--no-verify", "--", FILES),
             version=(PYTHON, "-m", "detect_secrets", "--version"),
+            rule_ids=r"[A-Za-z0-9 ._-]{2,60}",
             parse=parse_detect_secrets,
             name="detect-secrets",
             line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines

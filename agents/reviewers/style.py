@@ -83,6 +83,7 @@ AGENT = Agent(
             command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
             + ("--output-format", "json", "--select", RULES, "--", FILES),
             version=(PYTHON, "-m", "ruff", "--version"),
+            rule_ids=r"[A-Z]{1,4}[0-9]{1,4}|syntax-error",
             parse=parse_ruff,
             line_model=LineModel.UNIVERSAL,
             suppressions=(NOQA,),

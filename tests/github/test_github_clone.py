@@ -1,20 +1,17 @@
-"""Cloning a pull request's head over http with the installation token, forks included."""
+"""Fetching a pull request's head over http with the installation token, forks included."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from orchestrator.git import GitError, token_auth_header
-from orchestrator.sources import pull_request
+from orchestrator.checkout import open_repository
+from orchestrator.git import token_auth_header
 from reporter.github.client import CLONE
+from review.git import Git, GitError
 
-
-def head_of(path: Path) -> str:
-    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, check=True)
-    return done.stdout.decode().strip()
+FORK_HEAD = "refs/pull/1/head"
 
 
 @pytest.fixture
@@ -22,23 +19,29 @@ def header(scenario) -> str:
     return token_auth_header(scenario.app().token(42, "octo/demo", CLONE))
 
 
-def refuse_by_id(monkeypatch) -> None:
-    def unfetchable(*args, **kwargs):
-        raise GitError("git fetch failed: fatal: remote error: not our ref")
+def refuse_by_id(monkeypatch, head: str) -> None:
+    """GitHub's answer to a fork's head asked for by its id: not our ref."""
+    run = Git.run
 
-    monkeypatch.setattr(pull_request, "fetch_checkout", unfetchable)
+    def refusing(self, *args, **kwargs):
+        if args[0] == "fetch" and head in args and FORK_HEAD not in " ".join(args):
+            raise GitError("git fetch failed: fatal: remote error: not our ref")
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Git, "run", refusing)
 
 
 def test_a_fork_head_is_fetched_through_refs_pull(
     scenario, header: str, tmp_path: Path, monkeypatch
 ) -> None:
-    refuse_by_id(monkeypatch)
-    dest = tmp_path / "src"
-    commits = (scenario.pull.head, scenario.pull.base)
-    pull_request.fetch_pull_request(scenario.github.clone_url, dest, commits, header, pull_number=1)
-    assert head_of(dest) == scenario.pull.head
-    assert (dest / "new_name.py").exists()
-    config = (dest / ".git" / "config").read_text()
+    head = scenario.pull.head
+    refuse_by_id(monkeypatch, head)
+    dest = tmp_path / "repo.git"
+    commits = (head, scenario.pull.base)
+    git = open_repository(scenario.github.clone_url, dest, commits, header, FORK_HEAD)
+    assert git.text("rev-parse", "refs/reviewbot/head") == head
+    assert git.text("merge-base", head, scenario.pull.base)  # reachable for the diff
+    config = (dest / "config").read_text()
     assert "Authorization" not in config and "x-access-token" not in config
 
 
@@ -46,25 +49,17 @@ def test_a_head_no_longer_in_the_pull_request_is_an_error(
     scenario, header: str, tmp_path: Path
 ) -> None:
     gone = "f" * 40  # force-pushed away and collected: GitHub has it no more
-    with pytest.raises(GitError, match=f"commit {gone[:12]} is not in pull request #1"):
-        pull_request.fetch_pull_request(
-            scenario.github.clone_url,
-            tmp_path / "src",
-            (gone, scenario.pull.base),
-            header,
-            pull_number=1,
-        )
+    with pytest.raises(GitError, match=f"commit {gone[:12]} is not in {FORK_HEAD}"):
+        open_repository(
+            scenario.github.clone_url, tmp_path / "r.git", (gone, scenario.pull.base), header,
+            FORK_HEAD,
+        )  # fmt: skip
 
 
 def test_without_the_token_git_is_refused_and_says_nothing_secret(scenario, tmp_path: Path) -> None:
     wrong = token_auth_header("ghs_not_a_real_token")
     with pytest.raises(GitError) as caught:
-        pull_request.fetch_pull_request(
-            scenario.github.clone_url,
-            tmp_path / "src",
-            (scenario.pull.head, scenario.pull.base),
-            wrong,
-            pull_number=1,
-        )
+        commits = (scenario.pull.head, scenario.pull.base)
+        open_repository(scenario.github.clone_url, tmp_path / "r.git", commits, wrong, FORK_HEAD)
     assert "ghs_not_a_real_token" not in str(caught.value)
     assert wrong.split()[-1] not in str(caught.value)

@@ -18,26 +18,26 @@ from fnmatch import fnmatch
 from typing import Any
 
 import pytest
-from template_support import REPO_ROOT, STACK, as_list, policy_documents, resources, statements, sub
+from template_support import (
+    REPO_ROOT,
+    STACK,
+    as_list,
+    deployed,
+    policy_documents,
+    resource_schema,
+    resources,
+    statements,
+    sub,
+)
 
 from agents.registry import names as agent_names
-from review.settings import LAMBDA_MOUNT, PREFIX, Settings
+from review.settings import LAMBDA_MOUNT, PREFIX, Settings, load_settings
 
 FUNCTION = "AWS::Serverless::Function"
 MOUNT_TARGETS = {"WorkspaceMountTargetA", "WorkspaceMountTargetB"}
 ACCESS_POINT_ARN = {"Fn::GetAtt": ["WorkspaceAccessPoint", "AccessPointArn"]}
+AGENT_ACCESS_POINT_ARN = {"Fn::GetAtt": ["AgentAccessPoint", "AccessPointArn"]}
 
-# AWS managed policies the roles attach, and why their broad resources are acceptable.
-MANAGED_POLICIES = {
-    "AWSLambdaVPCAccessExecutionRole": (
-        "ENI create/describe/delete for VPC functions (EC2 offers no resource scoping for "
-        "them at function creation) and CloudWatch Logs writes"
-    ),
-    "AWSLambdaBasicDurableExecutionRolePolicy": (
-        "checkpoint and state calls of durable executions, which SAM and Lambda require, "
-        "and CloudWatch Logs writes"
-    ),
-}
 # Inline statements allowed to use action wildcards: the S3 Files synchronisation role, whose
 # policy is the one the S3 Files documentation prescribes (object actions by prefix).
 WILDCARD_ACTION_STATEMENTS = {("WorkspaceSyncRole", "Objects")}
@@ -170,22 +170,6 @@ def test_no_statement_allows_every_action_of_a_service(template: dict[str, Any])
                 assert (resource, statement.get("Sid")) in WILDCARD_ACTION_STATEMENTS, action
 
 
-def test_every_inline_statement_names_its_resources(template: dict[str, Any]) -> None:
-    for resource, kind, statement in allow_statements(template):
-        if kind == "trust":
-            continue
-        assert statement.get("Resource"), resource
-        for target in as_list(statement["Resource"]):
-            assert target != "*", (resource, statement.get("Sid"))
-
-
-def test_managed_policies_are_the_documented_ones(template: dict[str, Any]) -> None:
-    for name, role in resources(template, "AWS::IAM::Role").items():
-        for arn in role["Properties"].get("ManagedPolicyArns", []):
-            policy = sub(arn).rsplit("/", 1)[-1]
-            assert policy in MANAGED_POLICIES, (name, policy)
-
-
 def test_the_webhook_may_start_reviews_and_read_its_secrets_only(
     template: dict[str, Any], functions: dict[str, dict[str, Any]]
 ) -> None:
@@ -233,9 +217,15 @@ def test_the_orchestrator_is_durable_and_invokes_exactly_the_agent_functions(
         "ExecutionTimeout": {"Ref": "ExecutionTimeoutSeconds"},
         "RetentionPeriodInDays": {"Ref": "ExecutionRetentionDays"},
     }
-    role = template["Resources"][role_of(functions["OrchestratorFunction"])]["Properties"]
-    assert any(
-        "AWSLambdaBasicDurableExecutionRolePolicy" in sub(a) for a in role["ManagedPolicyArns"]
+    granted = role_statements(template, role_of(functions["OrchestratorFunction"]))
+    durable = granted["DurableExecution"]
+    assert sorted(durable["Action"]) == [
+        "lambda:CheckpointDurableExecution",
+        "lambda:GetDurableExecutionState",
+    ]
+    own = sub(orchestrator["FunctionName"])
+    assert sub(durable["Resource"], **{"AWS::Region": "r", "AWS::AccountId": "1"}) == (
+        f"arn:aws:lambda:r:1:function:{own}:*"
     )
 
     names = {"AWS::Region": "r", "AWS::AccountId": "1"}
@@ -287,82 +277,105 @@ def test_agents_may_call_the_configured_model_only(template: dict[str, Any]) -> 
         assert text.endswith(("/${BedrockModelId}", "/${BedrockInferenceProfileId}")), text
 
 
-# -------------------------------------------------------------------- the network
-
-
-def test_mount_targets_accept_nfs_from_the_functions_only(template: dict[str, Any]) -> None:
-    group = template["Resources"]["MountTargetSecurityGroup"]["Properties"]
-    assert "SecurityGroupIngress" not in group
-    assert group["SecurityGroupEgress"] == [
-        {"Description": "no egress", "IpProtocol": "-1", "CidrIp": "127.0.0.1/32"}
-    ]
-    ingress = [
-        r["Properties"]
-        for r in resources(template, "AWS::EC2::SecurityGroupIngress").values()
-        if r["Properties"]["GroupId"] == {"Ref": "MountTargetSecurityGroup"}
-    ]
-    assert len(ingress) == 1
-    (rule,) = ingress
-    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 2049, 2049)
-    assert rule["SourceSecurityGroupId"] == {"Ref": "FunctionSecurityGroup"}
-    assert "CidrIp" not in rule
-    for target in resources(template, "AWS::S3Files::MountTarget").values():
-        assert target["Properties"]["SecurityGroups"] == [{"Ref": "MountTargetSecurityGroup"}]
-
-
-def test_there_is_a_mount_target_in_each_workspace_subnet(
-    template: dict[str, Any], functions: dict[str, dict[str, Any]]
-) -> None:
-    targets = resources(template, "AWS::S3Files::MountTarget")
-    assert set(targets) == MOUNT_TARGETS
-    subnets = functions["OrchestratorFunction"]["Properties"]["VpcConfig"]["SubnetIds"]
-    assert [t["Properties"]["SubnetId"] for t in targets.values()] == subnets
-
-
-def test_an_existing_vpc_replaces_the_created_network(template: dict[str, Any]) -> None:
-    conditions = template["Conditions"]
-    assert conditions["CreateVpc"] == {"Fn::Equals": [{"Ref": "ExistingVpcId"}, ""]}
-    for name in ("Vpc", "NatGatewayA", "PrivateSubnetA", "PrivateSubnetB", "S3GatewayEndpoint"):
-        assert template["Resources"][name]["Condition"] == "CreateVpc"
-    for name in ("LambdaEndpoint", "SecretsManagerEndpoint", "BedrockRuntimeEndpoint"):
-        assert template["Resources"][name]["Condition"] == "CreateEndpoints"
-    assert template["Parameters"]["ExistingSubnetIds"]["Type"] == "CommaDelimitedList"
-
-
 # --------------------------------------------------------------- the functions
 
 
-def test_the_access_point_confines_functions_to_one_owned_directory(
-    template: dict[str, Any],
+@pytest.mark.parametrize(
+    ("point", "root"),
+    [("WorkspaceAccessPoint", "/reviewbot"), ("AgentAccessPoint", "/reviewbot/runs")],
+)
+def test_each_access_point_confines_its_users_to_one_owned_directory(
+    template: dict[str, Any], point: str, root: str
 ) -> None:
-    point = template["Resources"]["WorkspaceAccessPoint"]["Properties"]
-    assert point["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
-    assert point["PosixUser"] == {"Uid": "1000", "Gid": "1000"}
-    assert point["RootDirectory"] == {
-        "Path": "/reviewbot",
+    props = template["Resources"][point]["Properties"]
+    assert props["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
+    assert props["PosixUser"] == {"Uid": "1000", "Gid": "1000"}  # the orchestrator's user
+    assert props["RootDirectory"] == {
+        "Path": root,
         "CreationPermissions": {"OwnerUid": "1000", "OwnerGid": "1000", "Permissions": "0750"},
     }
 
 
-@pytest.mark.parametrize(
-    "handler", ["reviewbot.lambda_handlers.review", "reviewbot.lambda_handlers.agent"]
-)
-def test_workspace_functions_mount_the_access_point_from_the_vpc(
-    template: dict[str, Any], functions: dict[str, dict[str, Any]], handler: str
+def agent_functions(functions: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        n: f for n, f in functions.items() if handler_of(f) == "reviewbot.lambda_handlers.agent"
+    }
+
+
+def workspace_grants(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The role's statements that grant any S3 Files action."""
+    return [
+        s
+        for s in role_statements(template, role).values()
+        if any(a.startswith("s3files:") for a in as_list(s["Action"]))
+    ]
+
+
+def test_the_orchestrator_mounts_the_whole_workspace_read_write(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
 ) -> None:
-    users = [f for f in functions.values() if handler_of(f) == handler]
-    assert users
-    for function in users:
+    orchestrator = functions["OrchestratorFunction"]
+    (mount,) = orchestrator["Properties"]["FileSystemConfigs"]
+    assert mount["Arn"] == ACCESS_POINT_ARN
+    assert mount["LocalMountPath"] == str(LAMBDA_MOUNT)
+    assert mount["S3FilesConfig"] == {"DirectS3Read": "DISABLED"}
+    assert set(as_list(orchestrator["DependsOn"])) >= MOUNT_TARGETS
+    (grant,) = workspace_grants(template, role_of(orchestrator))
+    assert sorted(as_list(grant["Action"])) == ["s3files:ClientMount", "s3files:ClientWrite"]
+    assert grant["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert grant["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+
+
+def test_agents_mount_the_run_folders_read_only(
+    template: dict[str, Any], functions: dict[str, dict[str, Any]]
+) -> None:
+    agents = agent_functions(functions)
+    assert len(agents) == len(agent_names())
+    roles = {role_of(f) for f in agents.values()}
+    assert roles == {"AgentRole"}  # and that role is no one else's
+    assert roles.isdisjoint(role_of(f) for n, f in functions.items() if n not in agents)
+    for name, function in agents.items():
         props = function["Properties"]
         (mount,) = props["FileSystemConfigs"]
-        assert mount["Arn"] == ACCESS_POINT_ARN
-        assert mount["LocalMountPath"] == str(LAMBDA_MOUNT)
-        assert props["VpcConfig"]["SecurityGroupIds"] == [{"Ref": "FunctionSecurityGroup"}]
-        assert set(as_list(function["DependsOn"])) >= MOUNT_TARGETS
-        workspace = role_statements(template, role_of(function))["Workspace"]
-        assert sorted(workspace["Action"]) == ["s3files:ClientMount", "s3files:ClientWrite"]
-        assert workspace["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
-        assert workspace["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+        assert mount["Arn"] == AGENT_ACCESS_POINT_ARN, name
+        assert mount["S3FilesConfig"] == {"DirectS3Read": "DISABLED"}, name
+        assert set(as_list(function["DependsOn"])) >= MOUNT_TARGETS, name
+        # The agent's workspace, as its settings read it, holds the run folders where the
+        # access point shows them: <workspace>/runs is the mount of /reviewbot/runs.
+        workspace = load_settings(environment(function), env_file=None).workspace_root()
+        assert str(workspace / "runs") == mount["LocalMountPath"], name
+    (grant,) = workspace_grants(template, "AgentRole")
+    assert grant["Action"] == "s3files:ClientMount"  # no ClientWrite, no ClientRootAccess
+    assert grant["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert grant["Condition"] == {"ArnEquals": {"s3files:AccessPointArn": AGENT_ACCESS_POINT_ARN}}
+    orchestrator_root = template["Resources"]["WorkspaceAccessPoint"]["Properties"]
+    agent_root = template["Resources"]["AgentAccessPoint"]["Properties"]
+    assert (
+        agent_root["RootDirectory"]["Path"] == orchestrator_root["RootDirectory"]["Path"] + "/runs"
+    )
+
+
+def test_the_file_system_refuses_writes_except_through_the_orchestrators_access_point(
+    template: dict[str, Any],
+) -> None:
+    policy = template["Resources"]["WorkspaceFileSystemPolicy"]["Properties"]
+    assert policy["FileSystemId"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemId"]}
+    (deny,) = statements(policy["Policy"])
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"] == {"AWS": "*"}
+    assert sorted(as_list(deny["Action"])) == ["s3files:ClientRootAccess", "s3files:ClientWrite"]
+    assert deny["Resource"] == {"Fn::GetAtt": ["WorkspaceFileSystem", "FileSystemArn"]}
+    assert deny["Condition"] == {"ArnNotEquals": {"s3files:AccessPointArn": ACCESS_POINT_ARN}}
+
+
+def test_every_workspace_grant_names_its_access_point(template: dict[str, Any]) -> None:
+    granted = 0
+    for role in resources(template, "AWS::IAM::Role"):
+        for grant in workspace_grants(template, role):
+            granted += 1
+            (arn,) = grant["Condition"]["ArnEquals"]["s3files:AccessPointArn"]["Fn::GetAtt"][:1]
+            assert template["Resources"][arn]["Type"] == "AWS::S3Files::AccessPoint", role
+    assert granted == 2
 
 
 def test_only_the_workspace_functions_mount_anything(functions: dict[str, dict[str, Any]]) -> None:
@@ -387,14 +400,79 @@ def test_each_function_logs_to_its_own_group_with_retention(
     assert len(groups) == len(functions)
 
 
-def test_alarms_watch_the_orchestrator_and_the_webhook(template: dict[str, Any]) -> None:
-    watched = {
-        (a["Properties"]["MetricName"], sub(a["Properties"]["Dimensions"][0]["Value"]))
-        for a in resources(template, "AWS::CloudWatch::Alarm").values()
-        if a["Properties"]["Namespace"] == "AWS/Lambda"
+def test_every_function_logs_json_at_the_configured_levels(
+    template: dict[str, Any], translated: dict[str, Any]
+) -> None:
+    """The platform formats the log lines (LogFormat JSON), not our code; the levels are
+    parameters whose values are exactly the ones Lambda takes."""
+    assert template["Globals"]["Function"]["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": {"Ref": "LogLevel"},
+        "SystemLogLevel": {"Ref": "SystemLogLevel"},
     }
-    assert ("Errors", f"{STACK}-orchestrator") in watched
-    assert ("Url5xxCount", f"{STACK}-webhook") in watched
+    schema = resource_schema("AWS::Lambda::Function")["definitions"]["LoggingConfig"]
+    levels = schema["properties"]
+    params = template["Parameters"]
+    assert params["LogLevel"]["AllowedValues"] == levels["ApplicationLogLevel"]["enum"]
+    assert params["SystemLogLevel"]["AllowedValues"] == levels["SystemLogLevel"]["enum"]
+    deployed = resources(translated, "AWS::Lambda::Function")
+    assert len(deployed) == len(resources(template, FUNCTION))
+    for name, function in deployed.items():
+        config = function["Properties"]["LoggingConfig"]
+        assert config["LogFormat"] == "JSON", name
+        assert config["ApplicationLogLevel"] == {"Ref": "LogLevel"}, name
+        assert config["SystemLogLevel"] == {"Ref": "SystemLogLevel"}, name
+        assert config["LogGroup"] == {"Ref": name.replace("Function", "LogGroup")}, name
+
+
+def watched_metrics(alarm: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(namespace, metric, dimension value) of each metric an alarm reads, math included."""
+    props = alarm["Properties"]
+    metrics = (
+        [props]
+        if "MetricName" in props
+        else [m["MetricStat"]["Metric"] for m in props["Metrics"] if "MetricStat" in m]
+    )
+    dimension = [sub(m["Dimensions"][0]["Value"]) for m in metrics]
+    return {
+        (m["Namespace"], m["MetricName"], d if isinstance(d, str) else json.dumps(d))
+        for m, d in zip(metrics, dimension, strict=True)
+    }
+
+
+def test_an_alarm_watches_the_orchestrators_errors(template: dict[str, Any]) -> None:
+    watched = set().union(
+        *map(watched_metrics, resources(template, "AWS::CloudWatch::Alarm").values())
+    )
+    assert ("AWS/Lambda", "Errors", f"{STACK}-orchestrator") in watched
+
+
+def test_the_webhook_alarm_counts_5xx_answers_and_throttles(template: dict[str, Any]) -> None:
+    """GitHub retries neither: both are lost deliveries, one alarm says so."""
+    alarm = template["Resources"]["WebhookFailedDeliveriesAlarm"]
+    assert watched_metrics(alarm) == {
+        ("AWS/Lambda", "Url5xxCount", f"{STACK}-webhook"),
+        ("AWS/Lambda", "Throttles", f"{STACK}-webhook"),
+    }
+    metrics = {m["Id"]: m for m in alarm["Properties"]["Metrics"]}
+    (returned,) = [m for m in metrics.values() if m["ReturnData"]]
+    ids = sorted(i for i in metrics if i != returned["Id"])
+    assert returned["Expression"] == " + ".join(f"FILL({i}, 0)" for i in ids)
+    for i in ids:
+        assert metrics[i]["MetricStat"]["Stat"] == "Sum"
+    props = alarm["Properties"]
+    assert (props["Threshold"], props["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_the_public_webhook_is_capped_by_default(template: dict[str, Any]) -> None:
+    """A flood of forged deliveries is throttled at the webhook, not in the account."""
+    default = template["Parameters"]["WebhookReservedConcurrency"]["Default"]
+    assert 0 < default <= 50
+    capped = deployed(template)["WebhookFunction"]["Properties"]
+    assert capped["ReservedConcurrentExecutions"] == {"Ref": "WebhookReservedConcurrency"}
+    unreserved = deployed(template, WebhookReservedConcurrency="-1")["WebhookFunction"]
+    assert "ReservedConcurrentExecutions" not in unreserved["Properties"]
 
 
 def test_secrets_reach_functions_as_arns_only(functions: dict[str, dict[str, Any]]) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,15 +133,14 @@ def make_run(
     files: dict[str, str],
     changed: dict[str, Iterable[int]] | None = None,
 ) -> RunDir:
-    """A run folder whose checkout holds `files` and whose diff adds `changed` lines.
-
-    By default every line of every file counts as added.
-    """
+    """A run folder whose head commit (and changed files) hold `files` and whose diff
+    adds `changed` lines. By default every line of every file counts as added."""
     run = Workspace(tmp_path / "workspace").run("run1")
     for path, text in files.items():
         target = run.src / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    head = _commit(run.repo_dir, run.src)
     if changed is None:
         changed = {path: range(1, len(text.splitlines()) + 1) for path, text in files.items()}
     diff = Diff(
@@ -152,11 +153,36 @@ def make_run(
             for path, lines in ((p, sorted(set(n))) for p, n in changed.items())
         }
     )
-    run.write_change(Change("0" * 40, "1" * 40, "0" * 40, diff))
+    run.write_change(Change("0" * 40, head, "0" * 40, diff))
     return run
+
+
+def _commit(repo: Path, tree: Path) -> str:
+    """Commit the files under `tree` into a new bare repository `repo`; the commit's id."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(repo.parent),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+
+    def git(*args: str, **more: str) -> str:
+        done = subprocess.run(
+            ["git", *args], env={**env, **more}, cwd=tree, check=True, capture_output=True
+        )
+        return done.stdout.decode().strip()
+
+    git("init", "-q", "--bare", str(repo))
+    in_repo = {"GIT_DIR": str(repo), "GIT_WORK_TREE": str(tree)}
+    git("add", "-A", **in_repo)
+    git("commit", "-q", "-m", "head", **in_repo)
+    return git("rev-parse", "HEAD", **in_repo)
 
 
 def agent_input(run: RunDir, config: ReviewConfig) -> AgentInput:
     """An agent's work on `run`: every reviewable changed file, under `config`."""
-    diff = run.read_change().diff
-    return AgentInput(run, diff, diff.reviewable(), config)
+    change = run.read_change()
+    return AgentInput(run, change.diff, change.diff.reviewable(), config, change.head)

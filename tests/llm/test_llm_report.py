@@ -6,12 +6,11 @@ from llm_support import ScriptedModel, call, make_run
 
 from reporter.formats.markdown import render_markdown
 from reporter.formats.text import render_text, summary_line
-from review.agent_result import AgentResult
+from review.agent_result import AgentResult, from_returned
 from review.findings import Finding, Severity
 from review.report import AgentStatus, Report
 from review.request import ReviewConfig, ReviewRequest
 from review.settings import load_settings
-from review.workspace import read_json
 from reviewbot.lambda_handlers import build_agent
 
 USAGE = {
@@ -100,8 +99,9 @@ def test_an_agent_lambda_reads_the_model_config_from_request_json(
     run.write_request(ReviewRequest("r", "s", "h", "b", config=config))
     settings = load_settings({"REVIEWBOT_WORKSPACE": str(tmp_path / "workspace")})
     handler = build_agent(settings)
-    summary = handler({"run_id": run.run_id, "agent": "correctness"}, None)
-    assert summary["status"] == "ok" and summary["findings"] == 1
+    returned = handler({"run_id": run.run_id, "agent": "correctness"}, None)
+    result = from_returned("correctness", returned)  # what the orchestrator writes down
+    assert result.status == "ok" and len(result.findings) == 1
     assert scripts.agents == ["correctness"]
-    data = read_json(run.findings_file("correctness"))
-    assert data["usage"]["model"] == spec
+    assert result.usage is not None and result.usage["model"] == spec
+    assert not run.findings_file("correctness").exists()  # the agent writes nothing

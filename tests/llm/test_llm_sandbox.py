@@ -1,8 +1,9 @@
-"""The reviewers' read-only view of the checkout: confined, link-proof, bounded."""
+"""The reviewers' read-only view of the head commit: confined, link-proof, bounded."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,30 @@ from agents.llm.sandbox import Checkout, SandboxLimits, ToolRefused
 SECRET = "TOP-SECRET-OUTSIDE-THE-CHECKOUT"
 
 
+def git(repo: Path, *args: str) -> str:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(repo),
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+    }
+    ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    done = subprocess.run(
+        ["git", *ident, *args], cwd=repo, env=env, capture_output=True, check=True
+    )
+    return done.stdout.decode().strip()
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> tuple[Checkout, Path]:
-    """A checkout with code, links (in and out), .git, a huge, a binary file and a fifo."""
+    """A commit with code, links (in and out), a submodule, a huge and a binary file; its
+    repository's own .git holds a token-looking remote URL."""
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(SECRET + "\n")
     src = tmp_path / "src"
     (src / "pkg").mkdir(parents=True)
-    (src / ".git").mkdir()
-    (src / ".git" / "config").write_text("[remote] url = https://token@example.invalid\n")
+    git(src, "init", "-q")
+    git(src, "remote", "add", "origin", "https://token@example.invalid/repo.git")
     (src / "app.py").write_text("".join(f"line {n}\n" for n in range(1, 1001)))
     (src / "pkg" / "util.py").write_text("def helper():\n    return 'needle here'\n")
     (src / "huge.txt").write_text("x" * 2_000)
@@ -30,9 +45,11 @@ def tree(tmp_path: Path) -> tuple[Checkout, Path]:
     os.symlink(outside, src / "escape_dir")  # a folder link out
     os.symlink("app.py", src / "inside_link.py")  # a link that stays inside
     os.symlink("/dev/zero", src / "zero")
-    os.mkfifo(src / "pipe")
+    git(src, "add", "-A")
+    git(src, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},vendor/sub")
+    git(src, "commit", "-q", "-m", "tree")
     limits = SandboxLimits(max_file_bytes=1_500, max_lines_per_read=50, max_chars_per_call=4_000)
-    return Checkout(src, limits), outside
+    return Checkout(src / ".git", git(src, "rev-parse", "HEAD"), limits), outside
 
 
 def refused(call, *args) -> str:
@@ -93,9 +110,10 @@ def test_symbolic_links_are_never_followed(tree, path: str) -> None:
     assert SECRET not in message
 
 
-def test_a_fifo_is_refused_without_blocking(tree) -> None:
+def test_a_submodule_is_never_fetched(tree) -> None:
     checkout, _ = tree
-    assert "not a regular file" in refused(checkout.read, "pipe")
+    assert "submodule, which is never fetched" in refused(checkout.read, "vendor/sub")
+    assert "submodule" in refused(checkout.read, "vendor/sub/inner.py")
 
 
 def test_huge_and_binary_files_are_refused(tree) -> None:
@@ -138,7 +156,7 @@ def test_listing_shows_links_without_following_them_and_hides_git(tree) -> None:
     assert "escape_dir (symbolic link, not followed)" in listing
     assert "escape.txt (symbolic link, not followed)" in listing
     assert "pkg/util.py" in listing
-    assert "pipe (special file, not readable)" in listing
+    assert "vendor/sub (submodule, not fetched)" in listing
     assert ".git" not in listing
     assert "secret.txt" not in listing
     assert blocked_link(refused(checkout.list, "escape_dir"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import orchestrator.change as change
-from orchestrator.git import EMPTY_TREE, Git
 from review.diff import FileKind, FileStatus
+from review.git import EMPTY_TREE, Git
 
 ODD_NAMES = [
     "sp ace.py",

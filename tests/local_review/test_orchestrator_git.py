@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.change import compute_diff
-from orchestrator.checkout import fetch_checkout
+from orchestrator import steps
 from orchestrator.git import (
-    EMPTY_TREE,
-    Git,
-    GitError,
-    _redact,
     check_source,
     merge_base,
     repository_root,
@@ -24,6 +19,9 @@ from orchestrator.git import (
 )
 from orchestrator.local_repo import LocalRepository
 from review.diff import FileKind
+from review.git import EMPTY_TREE, Git, GitError, _redact
+from review.request import ReviewRequest
+from review.workspace import Workspace
 
 EVAL = "x = eval(input())\n"
 
@@ -92,31 +90,33 @@ def test_the_hostile_environment_would_run_commands_in_plain_git(
     assert marker.exists()
 
 
-def test_checkout_runs_no_filter_hook_or_monitor(hostile_repo, tmp_path, monkeypatch) -> None:
+def clone(repo, tmp_path: Path):
+    """The clone step of a local review of `repo`'s last commit: (run folder, its change)."""
+    request = ReviewRequest(str(repo.path), str(repo.path), repo.head, repo.base)
+    run = Workspace(tmp_path / "ws").run(request.run_id)
+    steps.prepare(run, request)
+    steps.clone(run, request)
+    return run, run.read_change()
+
+
+def test_cloning_runs_no_filter_hook_or_monitor(hostile_repo, tmp_path, monkeypatch) -> None:
     marker = hostile_environment(tmp_path, monkeypatch)
-    dest = tmp_path / "checkout"
-    git = fetch_checkout(str(hostile_repo.path), dest, [hostile_repo.head], None)
-    diff, _ = compute_diff(git, merge_base(git, hostile_repo.base, hostile_repo.head), "HEAD")
-    git.run("status", "--porcelain")
+    run, change = clone(hostile_repo, tmp_path)
     assert not marker.exists()
-    hooks = dest / ".git" / "hooks"  # git's own samples at most, never a template's hooks
+    hooks = run.repo_dir / "hooks"  # git's own samples at most, never a template's hooks
     assert [p.name for p in hooks.glob("*") if not p.name.endswith(".sample")] == []
     # files arrive exactly as committed: no smudge, no LFS download
-    assert (dest / "app.py").read_text() == EVAL
-    assert (dest / "blob.bin").read_text().startswith("version https://git-lfs")
-    assert set(diff.files) == {".gitattributes", "app.py", "blob.bin", "link.py"}
+    assert (run.src / "app.py").read_text() == EVAL
+    assert (run.src / "blob.bin").read_text().startswith("version https://git-lfs")
+    assert set(change.diff.files) == {".gitattributes", "app.py", "blob.bin", "link.py"}
 
 
-def test_symlinks_are_checked_out_as_plain_files(hostile_repo, tmp_path) -> None:
-    dest = tmp_path / "checkout"
-    git = fetch_checkout(str(hostile_repo.path), dest, [hostile_repo.head], None)
-    link = dest / "link.py"
-    assert not link.is_symlink()
-    assert link.is_file()
-    assert link.read_text() == "../../outside/secret.py"
-    diff, _ = compute_diff(git, hostile_repo.base, hostile_repo.head)
-    assert diff.get("link.py").kind is FileKind.SYMLINK  # type: ignore[union-attr]
-    assert "link.py" not in {f.path for f in diff.reviewable()}
+def test_symbolic_links_are_never_written_out(hostile_repo, tmp_path) -> None:
+    run, change = clone(hostile_repo, tmp_path)
+    assert not (run.src / "link.py").exists() and not (run.src / "link.py").is_symlink()
+    assert change.diff.get("link.py").kind is FileKind.SYMLINK  # type: ignore[union-attr]
+    assert "link.py" not in {f.path for f in change.diff.reviewable()}
+    assert "link.py: a symbolic link (never followed), not analysed" in change.notes
 
 
 def test_submodules_are_never_fetched(make_repo, tmp_path, monkeypatch) -> None:
@@ -134,14 +134,12 @@ def test_submodules_are_never_fetched(make_repo, tmp_path, monkeypatch) -> None:
     outer.commits.append(outer.git("rev-parse", "HEAD"))
     marker = hostile_environment(tmp_path, monkeypatch)
 
-    dest = tmp_path / "checkout"
-    git = fetch_checkout(str(outer.path), dest, [outer.head], None)
-    diff, _ = compute_diff(git, outer.base, outer.head)
+    run, change = clone(outer, tmp_path)
     assert not marker.exists() and not ext_marker.exists()
-    assert not (dest / ".git" / "modules").exists()
-    assert not (dest / "vendor" / "lib" / "inner.py").exists()
-    assert diff.get("vendor/lib").kind is FileKind.SUBMODULE  # type: ignore[union-attr]
-    assert {f.path for f in diff.reviewable()} == {".gitmodules"}
+    assert not (run.repo_dir / "modules").exists()
+    assert not (run.src / "vendor" / "lib" / "inner.py").exists()
+    assert change.diff.get("vendor/lib").kind is FileKind.SUBMODULE  # type: ignore[union-attr]
+    assert {f.path for f in change.diff.reviewable()} == {".gitmodules"}
 
 
 def test_git_children_get_no_secrets_from_our_environment(monkeypatch) -> None:

@@ -105,11 +105,11 @@ def test_killed_process_rerun_reuses_the_checkout_and_reports_once(
     assert killed.returncode == -9
     run = Workspace(workspace).run(vulnerable_change.run_id)
     assert run.diff_file.exists() and not run.report_file.exists()
-    cloned = (run.src / ".git").stat().st_ino, run.diff_file.stat().st_mtime_ns
+    cloned = run.repo_dir.stat().st_ino, run.diff_file.stat().st_mtime_ns
 
     report = run_review(vulnerable_change, workspace)
 
-    assert ((run.src / ".git").stat().st_ino, run.diff_file.stat().st_mtime_ns) == cloned
+    assert (run.repo_dir.stat().st_ino, run.diff_file.stat().st_mtime_ns) == cloned
     assert [(f.line, f.category) for f in report.findings] == [(6, "code-injection")]
     assert sorted(p.name for p in run.path.iterdir() if p.name.startswith("report")) == [
         "report.json"

@@ -98,16 +98,21 @@ def test_review_and_workspace_gc_keep_the_workspace_under_a_tiny_cap(
     make_repo, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Several `reviewbot review` runs with a 1 MB cap: each removes the finished runs
-    before it, so the workspace holds only the latest; `workspace gc` then frees that."""
-    big = os.urandom(1100 * KB).hex()[: 1100 * KB]  # incompressible text, 1.1 MB
-    repo = make_repo([{"data.txt": big, "app.py": "x = 1\n"}, {"app.py": "x = 2\n"}])
-    heads = [repo.head] + [repo.commit({"app.py": f"x = {n}\n"}) for n in (3, 4)]
+    before it, so the workspace holds only the latest; `workspace gc` then frees that.
+    Each change edits a 600 KB file, so a run writes its head and base versions (1.2 MB)."""
+
+    def data(n: int) -> str:  # incompressible text, 600 KB
+        return os.urandom(600 * KB).hex()[: 600 * KB - 2] + f"{n}\n"
+
+    repo = make_repo([{"data.txt": data(1)}, {"data.txt": data(2)}])
+    base = repo.base
+    heads = [repo.head] + [repo.commit({"data.txt": data(n)}) for n in (3, 4)]
     workspace = tmp_path / "ws"
     monkeypatch.setenv("REVIEWBOT_WORKSPACE_MAX_MB", "1")
     for head in heads:
         done = run_cli(
-            "review", str(repo.path), "--head", head, "--base", repo.base, "-q",
-            "--agents", "style", "--fail-on", "never", workspace=workspace,
+            "review", str(repo.path), "--head", head, "--base", base, "-q",
+            "--agents", "secrets", "--fail-on", "never", workspace=workspace,
         )  # fmt: skip
         assert done.code == 0, done.stderr
         assert len(remaining(workspace)) == 1  # only the run that just finished
