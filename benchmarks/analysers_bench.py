@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -91,7 +92,9 @@ def direct(analyser: Analyser, paths: list[Path]) -> float:
     """The analyser's command line once over `paths`, from an empty directory; SystemExit
     when it fails (a floor that did no work would flatter nothing)."""
     with tempfile.TemporaryDirectory() as scratch:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch, "LANG": "C.UTF-8"}
+        # the interpreter's directory first, as reviewbot's PATH: actionlint finds ShellCheck
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin')}"
+        env = {"PATH": path, "HOME": scratch, "LANG": "C.UTF-8"}
         argv = command_line(analyser, [str(p) for p in paths])
         started = time.perf_counter()
         done = subprocess.run(
