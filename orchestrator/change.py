@@ -10,10 +10,13 @@ bounded by the size of the reviewable change.
 
 from __future__ import annotations
 
-from review.diff import ChangedFile, Diff, FileKind, FileStatus, build_diff, parse_raw
+from review.diff import ChangedFile, Diff, FileKind, FileStatus, Hunk, build_diff, parse_raw
 from review.git import Git
 
 MAX_CHANGED_LINES_PER_FILE = 20_000
+# git's own test (xdiff's buffer_is_binary): a NUL byte in the first 8,000 bytes
+_BINARY_PROBE = 8000
+_MAX_TEXT_CHECK_BYTES = 1_000_000  # agents do not read larger files anyway
 _DIFF_OPTIONS = (
     "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3",
     "--full-index", "--no-abbrev",
@@ -46,10 +49,10 @@ def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]
         listing = git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", merge_base, head)
         for entry in build_diff(listing, "", allow_missing_patch=True).files.values():
             if entry.path in too_large:
+                entry.skipped = f"over {MAX_CHANGED_LINES_PER_FILE} changed lines"
                 diff.files[entry.path] = entry
-                notes.append(
-                    f"{entry.path}: over {MAX_CHANGED_LINES_PER_FILE} changed lines, not reviewed"
-                )
+    for changed in diff.files.values():
+        _text_at_head(git, changed)
     for path in [p for p in diff.files if not _is_utf8(p)]:
         # such a name cannot be written to diff.json, shown, or commented on
         del diff.files[path]
@@ -61,6 +64,26 @@ def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]
     return diff, notes
 
 
+def _text_at_head(git: Git, changed: ChangedFile) -> None:
+    """Undo git's "Binary files differ" for a file that is text at the head.
+
+    git calls a whole change binary when either side is, so a binary file replaced by a
+    text one would never be read. Its head version is all new: every line is added.
+    """
+    if not changed.binary or not changed.blob or changed.kind is not FileKind.FILE:
+        return
+    if int(git.run("cat-file", "-s", changed.blob)) > _MAX_TEXT_CHECK_BYTES:
+        return
+    content = git.run("cat-file", "blob", changed.blob)
+    if b"\0" in content[:_BINARY_PROBE]:
+        return
+    count = content.count(b"\n") + (0 if content.endswith(b"\n") or not content else 1)
+    changed.binary = False
+    changed.hunks = [Hunk(1, count, tuple(range(1, count + 1)), ())] if count else []
+    if count > MAX_CHANGED_LINES_PER_FILE:
+        changed.skipped = f"over {MAX_CHANGED_LINES_PER_FILE} changed lines"
+
+
 def _unread(changed: ChangedFile) -> str | None:
     """Why no agent reads this changed file, if none does (a deleted file has nothing)."""
     if changed.status == FileStatus.DELETED:
@@ -69,6 +92,8 @@ def _unread(changed: ChangedFile) -> str | None:
         return "a symbolic link (never followed)"
     if changed.kind is FileKind.SUBMODULE:
         return "a submodule (never fetched)"
+    if changed.skipped:
+        return changed.skipped
     return "a binary file" if changed.binary else None
 
 

@@ -24,6 +24,21 @@ from review.git import EMPTY_TREE, Git, GitError
 
 DEEPEN_STEPS = (1, 50, 500, 5_000)  # commits fetched per round before unshallowing
 FETCH_MORE = "fetch more history (e.g. `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
+FETCH_BLOBS = (
+    "check that the remote answers (`git fetch`), or fetch every file's content at once "
+    "(`git fetch --refetch`, or drop `filter:` in CI)"
+)
+
+
+# origin's default branch when the clone recorded it; else a local main or master; else
+# origin's (a remote added by hand, or `git clone --no-checkout`, has no origin/HEAD)
+_DEFAULT_BRANCHES = (
+    "refs/remotes/origin/HEAD",
+    "refs/heads/main",
+    "refs/heads/master",
+    "refs/remotes/origin/main",
+    "refs/remotes/origin/master",
+)
 
 
 class LocalRepository:
@@ -58,6 +73,11 @@ class LocalRepository:
         try:
             return resolve_commit(self.path, ref)
         except GitError:
+            if self.is_empty():
+                raise GitError(
+                    f"{self.path} has no commits yet: reviewbot reviews commits, so commit "
+                    "the change (or pass --head)"
+                ) from None
             anchor = re.split(r"[~^]", ref, maxsplit=1)[0] or "HEAD"
             if anchor == ref or not self.boundary():
                 raise  # a name that is not there: no history would make it appear
@@ -73,14 +93,19 @@ class LocalRepository:
         self._deepen_until(resolves, repr(ref))
         return resolve_commit(self.path, ref)
 
+    def is_empty(self) -> bool:
+        """Whether the repository has no commit at all (a fresh `git init`)."""
+        return not self.git.text("for-each-ref", "--count=1", "refs/heads", "refs/remotes")
+
     def default_base(self, head: str) -> tuple[str, str]:
         """The base a local review compares with, and a phrase saying why.
 
-        The merge base with the default branch when the head is off it; otherwise the
+        The merge base with the default branch (the first of `_DEFAULT_BRANCHES` that
+        exists and is not the head itself) when the head is off it; otherwise the
         head's parent (reviewing the last commit); for a root commit, the empty tree. A
         shallow clone's boundary is not a root commit: its parent is fetched.
         """
-        for candidate in ("refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"):
+        for candidate in _DEFAULT_BRANCHES:
             try:
                 branch = self.git.text("rev-parse", "--verify", "--quiet", candidate)
             except GitError:
@@ -154,7 +179,7 @@ class LocalRepository:
         promisor = self._promisor()
         if promisor is None:
             raise GitError(
-                f"{self.path} lacks {len(missing)} objects and has no promisor "
+                f"{self.path} lacks {_objects(len(missing))} and has no promisor "
                 "remote to fetch them from: run `git fetch --refetch`"
             )
         request = ("\n".join(missing) + "\n").encode()
@@ -162,7 +187,8 @@ class LocalRepository:
             promisor,
             "--filter=blob:none",
             "--stdin",
-            what=f"{len(missing)} objects",
+            what=_objects(len(missing)),
+            advice=FETCH_BLOBS,
             input_bytes=request,
         )
 
@@ -178,7 +204,12 @@ class LocalRepository:
         return None
 
     def _fetch(
-        self, remote: str, *options: str, what: str, input_bytes: bytes | None = None
+        self,
+        remote: str,
+        *options: str,
+        what: str,
+        advice: str = FETCH_MORE,
+        input_bytes: bytes | None = None,
     ) -> None:
         try:
             self.user.run(
@@ -192,7 +223,11 @@ class LocalRepository:
                 input_bytes=input_bytes,
             )
         except GitError as exc:
-            raise GitError(f"could not fetch {what} from {remote} ({exc}): {FETCH_MORE}") from None
+            raise GitError(f"could not fetch {what} from {remote} ({exc}): {advice}") from None
+
+
+def _objects(count: int) -> str:
+    return f"{count} object{'s' if count != 1 else ''}"
 
 
 def borrow(repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE) -> Git:

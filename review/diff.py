@@ -73,11 +73,17 @@ class ChangedFile:
     hunks: list[Hunk] = field(default_factory=list)
     blob: str | None = None  # git's object id of the new version (None: deleted)
     old_blob: str | None = None  # and of the old version (None: added)
+    skipped: str | None = None  # why no agent reads it though it is a text file
 
     @property
     def reviewable(self) -> bool:
-        """Whether the new version exists and is a text file an agent can read."""
-        return self.status != FileStatus.DELETED and self.kind is FileKind.FILE and not self.binary
+        """Whether the new version exists and is a text file an agent is to read."""
+        return (
+            self.status != FileStatus.DELETED
+            and self.kind is FileKind.FILE
+            and not self.binary
+            and self.skipped is None
+        )
 
     @property
     def added_lines(self) -> frozenset[int]:
@@ -103,6 +109,7 @@ class ChangedFile:
             ],
             "blob": self.blob,
             "old_blob": self.old_blob,
+            "skipped": self.skipped,
         }
 
     @classmethod
@@ -119,6 +126,7 @@ class ChangedFile:
             ],
             blob=data.get("blob"),
             old_blob=data.get("old_blob"),
+            skipped=data.get("skipped"),
         )
 
 

@@ -55,6 +55,9 @@ class Finding:
     # the lines `suggestion` replaces, when they are not the finding's own (a fix that
     # removes a whole multi-line statement flagged on its first line)
     suggestion_lines: tuple[int, int] | None = None
+    # SARIF's baselineState against the base version of the file: "new" (the change
+    # introduced it) or "unchanged" (it was already there); None when not compared
+    baseline_state: str | None = None
 
     @property
     def last_line(self) -> int:
@@ -81,7 +84,7 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
-        for optional in ("confidence", "snippet", "suggestion_lines"):  # absent, not null
+        for optional in ("confidence", "snippet", "suggestion_lines", "baseline_state"):  # absent
             if data[optional] is None:
                 del data[optional]
         return data
@@ -127,7 +130,15 @@ class Finding:
             suggestion_lines=_line_range(data.get("suggestion_lines"))
             if suggestion is not None
             else None,
+            baseline_state=_baseline_state(data.get("baseline_state")),
         )
+
+
+BASELINE_STATES = ("new", "unchanged")
+
+
+def _baseline_state(value: Any) -> str | None:
+    return value if value in BASELINE_STATES else None
 
 
 def make_fingerprint(problem: str, path: str, line_text: str, occurrence: int = 0) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from review.diff import Diff, FilterMode
-from review.findings import Finding
+from review.findings import Finding, make_fingerprint
 
 LineReader = Callable[[str], list[str] | None]
 
@@ -30,7 +30,7 @@ def merge_findings(
     """Validate, fingerprint, dedupe and filter; the result is sorted by file and line."""
     result = MergeResult()
     lines_cache: dict[str, list[str] | None] = {}
-    by_key: dict[tuple[str, int, str], Finding] = {}
+    by_key: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
         if finding.path not in lines_cache:
             lines_cache[finding.path] = read_lines(finding.path)
@@ -47,23 +47,61 @@ def merge_findings(
         if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
             finding = replace(finding, suggestion=None, suggestion_lines=None)  # cannot apply
         finding = finding.placed(*_line_and_occurrence(lines, finding.line))
-        key = (finding.path, finding.line, finding.problem)  # same place, same problem
-        by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
-    result.findings = sorted(
-        by_key.values(), key=lambda f: (f.path, f.line, -f.severity.rank, f.rule)
-    )
+        _add(by_key.setdefault((finding.path, finding.line, finding.problem), []), finding)
+    merged = [f for slots in by_key.values() for f in _told_apart(slots)]
+    result.findings = sorted(merged, key=lambda f: (f.path, f.line, -f.severity.rank, f.rule))
     return result
 
 
-def combine_same(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per problem and line, in the order they first appear: for an agent whose
-    analysers find the same problem (bandit's B602 and ruff's S602, named alike), before
-    its model pass sees them and before the review merges every agent's findings."""
-    by_key: dict[tuple[str, int, str], Finding] = {}
-    for finding in findings:
-        key = (finding.path, finding.line, finding.problem)
-        by_key[key] = _combine(by_key[key], finding) if key in by_key else finding
-    return list(by_key.values())
+def combine_tools(found: Iterable[Iterable[Finding]]) -> list[Finding]:
+    """One agent's findings, tool by tool (bandit's, then ruff's `S` rules'): a later
+    tool's finding of a problem an earlier tool found on the same line is combined with it
+    (named alike: ruff's S602 is reported as B602), so the agent's model pass and the
+    review see one finding; one tool's own findings are never combined with each other
+    (two secrets on one line stay two)."""
+    kept: list[Finding] = []
+    for tool in found:
+        earlier = {}
+        for index, finding in enumerate(kept):
+            earlier.setdefault((finding.path, finding.line, finding.problem), []).append(index)
+        for finding in tool:
+            same = earlier.get((finding.path, finding.line, finding.problem))
+            if same:
+                index = same.pop(0)
+                kept[index] = _combine(kept[index], finding)
+            else:
+                kept.append(finding)
+    return kept
+
+
+def _add(slots: list[Finding], finding: Finding) -> None:
+    """Add `finding` to the findings already on its line about its problem.
+
+    Another agent's finding of the same problem is the same finding (credited to both);
+    one agent's second finding of it on the line is another one (two secrets, two unused
+    names), unless it repeats the first word for word.
+    """
+    for index, slot in enumerate(slots):
+        if (slot.agent, slot.rule, slot.message) == (finding.agent, finding.rule, finding.message):
+            return
+        if finding.agent not in (slot.agent, *slot.also_reported_by):
+            slots[index] = _combine(slot, finding)
+            return
+    slots.append(finding)
+
+
+def _told_apart(slots: list[Finding]) -> list[Finding]:
+    """Several findings of one problem on one line: the first (by rule and message) keeps
+    the line's fingerprint; each other one's also covers its rule and message, so each is
+    commented, and recognised on later runs, on its own."""
+    if len(slots) == 1:
+        return slots
+    ordered = sorted(slots, key=lambda f: (f.rule, f.message))
+    first, *others = ordered
+    return [first] + [
+        replace(f, fingerprint=make_fingerprint(f"{f.rule}\x00{f.message}", f.path, f.fingerprint))
+        for f in others
+    ]  # fmt: skip
 
 
 def _check_lines(

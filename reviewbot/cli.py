@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -34,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        settings = load_settings()
+        # only the App's own commands read ./.env: `review` and the rest often run inside
+        # a repository under review, whose .env must not choose models or the workspace
+        settings = load_settings(env_file=".env" if args.reads_env_file else None)
     except ConfigError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -55,9 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
     parser.add_argument("--version", action="version", version=version("reviewbot"))
     parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
+    parser.set_defaults(reads_env_file=False)
+    # -v also after the command; SUPPRESS keeps the value given before it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    review = commands.add_parser("review", help="review a local git change and print the review")
+    review = commands.add_parser(
+        "review", help="review a local git change and print the review", parents=[common]
+    )
     review.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
     review.add_argument("--base", help="base ref (default: merge base with the default branch)")
     review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
@@ -93,28 +104,42 @@ def _parser() -> argparse.ArgumentParser:
     review.set_defaults(command=_review)
 
     doctor = commands.add_parser(
-        "doctor", help="list every analyser, its version, and whether it can run here"
+        "doctor",
+        help="list every analyser, its version, and whether it can run here",
+        parents=[common],
     )
     doctor.set_defaults(command=_doctor)
 
     replay = commands.add_parser(
-        "replay", help="route a saved webhook delivery without a signature check, as a dry run"
+        "replay",
+        help="route a saved webhook delivery without a signature check, as a dry run",
+        parents=[common],
     )
     replay.add_argument("event_json", type=Path, help="a saved delivery's JSON body")
     replay.add_argument("--event", help="the X-GitHub-Event name (default: inferred from the body)")
-    replay.set_defaults(command=_replay)
+    replay.set_defaults(command=_replay, reads_env_file=True)
 
     serve = commands.add_parser(
-        "serve", help="run the GitHub App webhook endpoint with the reviews in this process"
+        "serve",
+        help="run the GitHub App webhook endpoint with the reviews in this process "
+        "(settings from the environment over ./.env)",
+        parents=[common],
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
-    serve.set_defaults(command=_serve)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="TCP port to listen on (default: 8000)"
+    )
+    serve.set_defaults(command=_serve, reads_env_file=True)
 
-    workspace = commands.add_parser("workspace", help="manage the workspace")
+    workspace = commands.add_parser("workspace", help="manage the workspace", parents=[common])
     actions = workspace.add_subparsers(required=True, metavar="ACTION")
     gc = actions.add_parser(
         "gc",
+        parents=[common],
         help="remove finished run folders past REVIEWBOT_RUN_RETENTION_HOURS, then the oldest "
         "until the workspace is under REVIEWBOT_WORKSPACE_MAX_MB",
     )
@@ -147,10 +172,11 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     else:
         agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
     unknown = [a for a in agents if a not in names()]
-    if unknown or not agents:
-        raise UsageError(
-            f"unknown agent {', '.join(unknown) or '(none)'}; choose from {', '.join(names())}"
-        )
+    if unknown:
+        raise UsageError(f"unknown agent {', '.join(unknown)}; choose from {', '.join(names())}")
+    if not agents:
+        raise UsageError(f"--agents names no agent; choose from {', '.join(names())}")
+    output = _writable(args.output)
     path = Path(args.path)
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory: pass the path of a git repository")
@@ -162,7 +188,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         else:
             base, why = repo.default_base(head)
     except GitError as exc:
-        raise UsageError(f"{exc} (check the path and the --base/--head refs)") from None
+        hint = " (check the path and the --base/--head refs)" if "unknown" in str(exc) else ""
+        raise UsageError(f"{exc}{hint}") from None
     config = ReviewConfig(
         agents=agents,
         filter_mode=FilterMode(args.filter),
@@ -181,30 +208,52 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
     rendered = formats()[args.format].render(report)
-    if args.output:
-        args.output.write_text(rendered, encoding="utf-8")
-    else:
+    if output is None:
         sys.stdout.write(rendered)
+    else:
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as exc:  # lose nothing: the review goes to stdout instead
+            sys.stdout.write(rendered)
+            print(
+                f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
+            )
+            return USAGE_ERROR
     return 1 if report.fails(config.fail_on) else 0
+
+
+def _writable(output: Path | None) -> Path | None:
+    """`--output`, checked before the review runs: UsageError when it cannot be written."""
+    if output is None:
+        return None
+    if output.is_dir():
+        raise UsageError(f"--output {output} is a directory: name a file")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--output {output}: folder {folder} does not exist; create it first")
+    target = output if output.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise UsageError(f"--output {output}: no permission to write {target}")
+    return output
 
 
 def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str, str]]:
     """The review's model and per-agent models from --model options (or REVIEWBOT_MODEL)."""
     from agents.llm.config import ModelConfigError, parse_spec
 
-    model = settings.model
+    model, named = settings.model, "REVIEWBOT_MODEL"
     per_agent: dict[str, str] = {}
     for value in values or ():
         agent, sep, spec = value.partition("=")
         if sep and re.fullmatch(r"[a-z0-9_-]{1,40}", agent.strip()):
             per_agent[agent.strip()] = spec.strip() or "none"
         else:
-            model = value.strip() or "none"
-    for spec in (model, *per_agent.values()):
+            model, named = value.strip() or "none", "--model"
+    for where, spec in ((named, model), *(("--model", s) for s in per_agent.values())):
         try:
             parse_spec(spec)
         except ModelConfigError as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(f"{where}: {exc}") from None
     return model, per_agent
 
 

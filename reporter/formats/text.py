@@ -1,7 +1,14 @@
-"""The review for a person at a terminal: grouped by file, each finding with its code line."""
+"""The review for a person at a terminal: grouped by file, each finding with its code line.
+
+Everything from the repository or a model (paths, code, messages, notes) is printed with
+its control characters made visible (`\\x1b`, `\\r`, `\\u202e`): a change must not be able
+to clear the screen, retitle the window, overwrite a line of the review with a carriage
+return, or reorder what is shown with bidirectional overrides ("Trojan Source").
+"""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from reporter.formats import Format
@@ -9,34 +16,43 @@ from review.report import Report
 
 _MAX_NOTES = 20
 _MARK = {"error": "E", "warning": "W", "note": "N"}
+# C0 controls but tab, DEL, C1 controls, and the bidirectional and line/paragraph marks
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def render_text(report: Report) -> str:
     out: list[str] = []
     for path, group in groupby(report.findings, key=lambda f: f.path):
-        out.append(path)
+        out.append(visible(path))
         for finding in group:
             agents = ", ".join((finding.agent, *finding.also_reported_by))
             out.append(
-                f"  {finding.line}: {_MARK[finding.severity.value]} [{finding.rule}] "
-                f"{finding.message}  ({agents})"
+                f"  {finding.line}: {_MARK[finding.severity.value]} [{visible(finding.rule)}] "
+                f"{visible(finding.message)}  ({visible(agents)})"
             )
             if finding.snippet is not None:
-                out.append(f"    | {finding.snippet[:200]}")
+                out.append(f"    | {visible(finding.snippet[:200])}")
             if finding.suggestion is not None:
                 for suggested in finding.suggestion.split("\n") or [""]:
-                    out.append(f"    + {suggested[:200]}")
+                    out.append(f"    + {visible(suggested[:200])}")
         out.append("")
     out.append(summary_line(report))
     notes = report.all_notes()
-    out += [f"note: {note}" for note in notes[:_MAX_NOTES]]
+    out += [f"note: {visible(note)}" for note in notes[:_MAX_NOTES]]
     if len(notes) > _MAX_NOTES:
         out.append(f"note: … {len(notes) - _MAX_NOTES} more notes in --format json")
     for name, status in report.agents.items():
         if status.status == "failed":
-            out.append(f"agent {name} failed: {status.error}")
+            out.append(f"agent {name} failed: {visible(status.error or '')}")
         elif status.usage and status.usage.get("error"):
-            out.append(f"agent {name}: model review failed: {status.usage['error']}")
+            out.append(f"agent {name}: model review failed: {visible(str(status.usage['error']))}")
     return "\n".join(out) + "\n"
 
 
@@ -50,10 +66,14 @@ def summary_line(report: Report) -> str:
         for n, s in report.agents.items()
     )
     return (
-        f"{len(report.findings)} findings{f' ({counts})' if counts else ''} in "
-        f"{report.files_changed} changed files, {report.merge_base[:12]}..{report.head[:12]}; "
-        f"agents: {agents}"
+        f"{_count(len(report.findings), 'finding')}{f' ({counts})' if counts else ''} in "
+        f"{_count(report.files_changed, 'changed file')}, "
+        f"{report.merge_base[:12]}..{report.head[:12]}; agents: {agents}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 FORMAT = Format("text", "for a person: grouped by file, with the code line", render_text)

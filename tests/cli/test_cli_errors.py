@@ -107,3 +107,66 @@ def test_the_installed_command_reports_usage_errors_in_one_line(tmp_path: Path) 
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("reviewbot: ") and "not inside a git repository" in done.stderr
+
+
+@pytest.mark.parametrize("where", ["missing/review.txt", "."])
+def test_an_output_that_cannot_be_written_is_refused_before_the_review(
+    run_cli, repo, tmp_path: Path, where: str
+) -> None:
+    workspace = tmp_path / "workspace"
+    done = run_cli("review", str(repo.path), "--output", str(tmp_path / where), "-q",
+                   workspace=workspace)  # fmt: skip
+    assert_usage_error(done, "--output", "directory" if where == "." else "does not exist")
+    assert not (workspace / "runs").exists()  # nothing was reviewed
+
+
+def test_an_empty_agent_list_says_so(run_cli, repo) -> None:
+    assert_usage_error(run_cli("review", str(repo.path), "--agents", ",", "-q"), "names no agent")
+
+
+def test_a_bad_model_names_where_it_came_from(run_cli, repo, monkeypatch) -> None:
+    done = run_cli("review", str(repo.path), "--model", "nonsense:x", "-q")
+    assert_usage_error(done, "--model")
+    monkeypatch.setenv("REVIEWBOT_MODEL", "nonsense:x")
+    from reviewbot.cli import main
+
+    assert main(["review", str(repo.path), "-q", "--model", "style=none"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "verbose"),
+    [
+        (["review", "."], False),
+        (["-v", "review", "."], True),
+        (["review", ".", "-v"], True),
+        (["review", "--verbose", "."], True),
+        (["workspace", "gc", "-v"], True),
+        (["doctor", "-v"], True),
+    ],
+)
+def test_verbose_is_accepted_before_or_after_the_command(argv: list[str], verbose: bool) -> None:
+    from reviewbot.cli import _parser
+
+    assert _parser().parse_args(argv).verbose is verbose
+
+
+def test_review_never_reads_a_dotenv_in_the_reviewed_repository(
+    run_cli, repo, tmp_path: Path, monkeypatch
+) -> None:
+    """A repository under review may carry a .env; it must not pick the model or anything."""
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    (folder / ".env").write_text("REVIEWBOT_WORKSPACE_MAX_MB=not-a-number\n")
+    monkeypatch.chdir(folder)
+    done = run_cli("review", str(repo.path), "--agents", "style", "-q", "--format", "json")
+    assert done.code == 0, done.stderr
+    assert json.loads(done.stdout)["agents"]["style"]["status"] == "ok"
+    replay = run_cli("replay", str(tmp_path / "missing.json"))
+    assert_usage_error(replay, "REVIEWBOT_WORKSPACE_MAX_MB")  # the App's commands read it
+
+
+def test_a_repository_without_commits_says_to_commit(run_cli, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path / "fresh")], check=True)
+    (tmp_path / "fresh" / "a.py").write_text("a = eval(input())\n")
+    done = run_cli("review", str(tmp_path / "fresh"), "-q")
+    assert_usage_error(done, "has no commits yet", "commit the change")

@@ -55,3 +55,12 @@ def test_finding_and_report_round_trip() -> None:
     assert again.agents["a"].error == "boom"
     assert again.fails(Severity.WARNING) and not again.fails(Severity.ERROR)
     assert not again.fails(None)
+
+
+@pytest.mark.parametrize(("given", "kept"), [("new", "new"), ("unchanged", "unchanged"),
+                                             ("absent", None), (None, None), (3, None)])  # fmt: skip
+def test_the_baseline_state_is_sarifs_new_or_unchanged(given: object, kept: str | None) -> None:
+    finding = Finding.from_dict(raw(baseline_state=given))
+    assert finding.baseline_state == kept
+    assert ("baseline_state" in finding.to_dict()) is (kept is not None)
+    assert Finding.from_dict(finding.to_dict()) == finding

@@ -6,7 +6,7 @@ import pytest
 
 from review.diff import ChangedFile, Diff, FileStatus, FilterMode, Hunk
 from review.findings import Finding, Severity, make_fingerprint
-from review.merge import merge_findings
+from review.merge import combine_tools, merge_findings
 
 SOURCE = [
     "import os",
@@ -153,3 +153,59 @@ def test_unreadable_paths_outside_the_change_pass_only_nofilter_and_never_escape
     assert len(nofilter.rejected) == 3
     in_file = merge_findings(found, diff, FilterMode.FILE, {"app.py": SOURCE}.get)
     assert (in_file.findings, len(in_file.rejected)) == ([], 4)
+
+
+def test_one_agents_different_findings_on_one_line_stay_apart() -> None:
+    """Two secrets on one line, two unused names: each is its own finding, fingerprinted
+    apart, while another agent's finding of the same problem still merges into one."""
+    line = 'AWS = "AKIA..."; GH = "ghp_..."'
+    found = [
+        Finding("secrets", "AWS Access Key", Severity.ERROR, "conf.py", 1, "AWS key",
+                category="hardcoded-secret"),
+        Finding("secrets", "GitHub Token", Severity.ERROR, "conf.py", 1, "GitHub token",
+                category="hardcoded-secret"),
+        Finding("security", "B105", Severity.WARNING, "conf.py", 1, "Possible hardcoded password",
+                category="hardcoded-secret"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`os` imported but unused"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`sys` imported but unused"),
+        Finding("style", "F401", Severity.WARNING, "conf.py", 1, "`sys` imported but unused"),
+    ]  # fmt: skip
+    diff = Diff({"conf.py": ChangedFile("conf.py", FileStatus.ADDED, hunks=[Hunk(1, 1, (1,), ())])})
+    merged = merge_findings(found, diff, FilterMode.ADDED, lambda _: [line]).findings
+    rules = sorted((f.rule, f.message) for f in merged)
+    assert rules == [
+        ("AWS Access Key", "AWS key"),
+        ("F401", "`os` imported but unused"),
+        ("F401", "`sys` imported but unused"),  # the repeat is dropped, not the other name
+        ("GitHub Token", "GitHub token"),
+    ]
+    credited = [f for f in merged if "security" in f.also_reported_by]
+    assert len(credited) == 1  # bandit's password finding merged into one secret finding
+    assert len({f.fingerprint for f in merged}) == 4
+
+
+def test_one_agents_tools_finding_one_problem_on_one_line_give_one_finding() -> None:
+    bandit = [
+        finding("security", "B602", 2, message="shell=True (bandit)", category="shell"),
+        finding("security", "B105", 3, message="password one", category="secret"),
+        finding("security", "B105", 3, message="password two", category="secret"),
+    ]
+    ruff = [
+        finding(
+            "security", "B602", 2, message="shell=True, a longer word (ruff)", category="shell"
+        ),
+        finding("security", "B105", 3, message="password (ruff)", category="secret"),
+        finding("security", "B105", 3, message="password again (ruff)", category="secret"),
+        finding("security", "B608", 4, message="SQL (ruff only)"),
+    ]
+    combined = combine_tools([bandit, ruff])
+    # each ruff finding joins one bandit finding of its problem and line, at most once;
+    # bandit's own two findings on line 3 stay two
+    assert [(f.rule, f.line) for f in combined] == [
+        ("B602", 2),
+        ("B105", 3),
+        ("B105", 3),
+        ("B608", 4),
+    ]
+    assert combined[0].message == "shell=True, a longer word (ruff)"  # the better-worded
+    assert all(f.also_reported_by == () for f in combined)  # one agent: no one to credit

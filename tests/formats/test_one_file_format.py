@@ -20,7 +20,7 @@ MODULE = textwrap.dedent(
         return "".join(f"{f.path}:{f.line}:{f.rule}\\n" for f in report.findings)
 
 
-    FORMAT = Format("lines", "path:line:rule per finding", render)
+    FORMAT = Format("test_probe_lines", "path:line:rule per finding", render)
     '''
 )
 
@@ -29,7 +29,7 @@ MODULE = textwrap.dedent(
 def one_more_format(tmp_path, monkeypatch):
     folder = tmp_path / "extra_formats"
     folder.mkdir()
-    (folder / "lines.py").write_text(MODULE)
+    (folder / "test_probe_lines.py").write_text(MODULE)
     monkeypatch.setattr(formats_package, "__path__", [*formats_package.__path__, str(folder)])
     formats.cache_clear()
     yield
@@ -37,8 +37,8 @@ def one_more_format(tmp_path, monkeypatch):
 
 
 def test_a_format_module_is_offered_and_used(one_more_format, run_cli, vulnerable_repo) -> None:
-    assert "lines" in formats()
-    done = run_cli("review", str(vulnerable_repo.repo.path), "--format", "lines", "-q")
+    assert "test_probe_lines" in formats()
+    done = run_cli("review", str(vulnerable_repo.repo.path), "--format", "test_probe_lines", "-q")
     assert done.code == 1, done.stderr  # the change has errors
     rows = done.stdout.splitlines()
     line = vulnerable_repo.line("app.py", "result = eval(")
@@ -48,5 +48,5 @@ def test_a_format_module_is_offered_and_used(one_more_format, run_cli, vulnerabl
 
 def test_without_the_module_the_format_is_refused(run_cli, vulnerable_repo) -> None:
     formats.cache_clear()
-    done = run_cli("review", str(vulnerable_repo.repo.path), "--format", "lines", "-q")
-    assert done.code == 2 and "invalid choice: 'lines'" in done.stderr
+    done = run_cli("review", str(vulnerable_repo.repo.path), "--format", "test_probe_lines", "-q")
+    assert done.code == 2 and "invalid choice: 'test_probe_lines'" in done.stderr

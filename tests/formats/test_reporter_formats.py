@@ -138,7 +138,7 @@ def test_text_groups_by_file_and_shows_each_code_line() -> None:
             ),
             f("gone.py", 7, rule="X"),
         ],
-        notes=["big.py: over 20000 changed lines, not reviewed"],
+        notes=["big.py: over 20000 changed lines, not analysed"],
         agents={"security": AgentStatus("ok"), "style": AgentStatus("failed", error="boom")},
     )
     out = render_text(report).splitlines()
@@ -158,7 +158,7 @@ def test_text_groups_by_file_and_shows_each_code_line() -> None:
     assert out[11:13] == ["gone.py", "  7: W [X] Use of eval  (security)"]  # no code to show
     assert out[-3].startswith("4 findings (1 error, 2 warnings, 1 note) in 2 changed files")
     assert out[-2:] == [
-        "note: big.py: over 20000 changed lines, not reviewed",
+        "note: big.py: over 20000 changed lines, not analysed",
         "agent style failed: boom",
     ]
 
@@ -222,9 +222,22 @@ def test_sarif_locations_levels_and_rules() -> None:
 
 def test_every_format_renders_a_report_to_text() -> None:
     report = make_report([f("a.py", 2, snippet="x = eval(input())")])
-    assert list(formats()) == ["text", "json", "markdown", "sarif"]
+    assert list(formats())[0] == "text"  # the default, listed first in --help
+    assert {"text", "json", "markdown", "sarif"} <= set(formats())
     for name, declared in formats().items():
         assert declared.name == name and declared.description
         rendered = declared.render(report)
         assert isinstance(rendered, str) and rendered.endswith("\n")
         assert "a.py" in rendered
+
+
+def test_text_shows_terminal_controls_from_the_change_as_escapes() -> None:
+    hostile = "evil\x1b]0;pwned\x07\rsafe \u202eexe.py"
+    report = make_report(
+        [f(f"src/{hostile}", 3, message=hostile, snippet=hostile, suggestion=hostile)],
+        notes=[hostile],
+    )
+    text = render_text(report)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert text.count("\\x1b]0;pwned\\x07\\rsafe \\u202eexe.py") == 5
+    assert "tab\there" in render_text(make_report([f("a.py", 1, message="tab\there")]))

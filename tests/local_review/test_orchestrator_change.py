@@ -107,14 +107,32 @@ def test_files_with_too_many_changed_lines_are_listed_without_hunks(make_repo, m
     assert diff.get("small.py").added_lines == {1}  # type: ignore[union-attr]
     for path in ("big.py", "huge name [1].py", "renamed.py"):
         assert diff.get(path).hunks == []  # type: ignore[union-attr]
+        assert not diff.get(path).reviewable  # type: ignore[union-attr]
+    assert [c.path for c in diff.reviewable()] == ["small.py"]
     # the renamed file keeps its rename, and its old name does not show up as deleted
     renamed = diff.get("renamed.py")
     assert (renamed.status, renamed.old_path) == (FileStatus.RENAMED, "moved.py")  # type: ignore[union-attr]
     assert sorted(notes) == [
-        "big.py: over 5 changed lines, not reviewed",
-        "huge name [1].py: over 5 changed lines, not reviewed",
-        "renamed.py: over 5 changed lines, not reviewed",
+        "big.py: over 5 changed lines, not analysed",
+        "huge name [1].py: over 5 changed lines, not analysed",
+        "renamed.py: over 5 changed lines, not analysed",
     ]
+
+
+def test_a_binary_file_that_became_text_is_read_as_all_new(make_repo) -> None:
+    repo = make_repo([{"data.py": "x\0y\n"}, {"data.py": "a = 1\nb = eval(a)\n"}])
+    diff, notes = diff_of(repo)
+    data = diff.get("data.py")
+    assert data is not None and data.reviewable and not data.binary
+    assert data.added_lines == {1, 2}
+    assert notes == []
+
+
+def test_a_text_file_that_became_binary_is_not_read(make_repo) -> None:
+    repo = make_repo([{"data.py": "a = 1\n"}, {"data.py": "x\0y\n"}])
+    diff, notes = diff_of(repo)
+    assert not diff.get("data.py").reviewable  # type: ignore[union-attr]
+    assert notes == ["data.py: a binary file, not analysed"]
 
 
 def test_names_that_are_not_utf8_are_left_out_with_a_note(make_repo) -> None:

@@ -213,6 +213,10 @@ def test_default_base(make_repo) -> None:
     base, why = default_base(repo.head)
     assert (base, why) == (repo.commits[1], "merge base with heads/main")
     assert feature_head != base
+    # no local main, no origin/HEAD (a remote added by hand): origin's main is the base
+    repo.git("update-ref", "refs/remotes/origin/main", repo.commits[1])
+    repo.git("branch", "-q", "-D", "main")
+    assert default_base(repo.head) == (repo.commits[1], "merge base with remotes/origin/main")
 
 
 def test_unrelated_histories_have_no_merge_base(make_repo, tmp_path) -> None:

@@ -219,7 +219,8 @@ def test_files_with_too_many_changed_lines_are_not_reviewed(
     big = EVAL + "".join(f"value_{n} = {n}\n" for n in range(40))
     repo = make_repo([{"a.py": "a = 1\n"}, {"big.py": big, "small.py": EVAL}])
     done = review_repo(repo)
-    assert done.report.notes == ["big.py: over 10 changed lines, not reviewed"]
+    assert done.report.notes == ["big.py: over 10 changed lines, not analysed"]
+    assert not (done.run.src / "big.py").exists()  # no agent reads it
     assert {f.path for f in done.report.findings} == {"small.py"}
     assert done.report.files_changed == 2
 
