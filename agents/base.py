@@ -50,6 +50,7 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
         result.status = analysis.status or result.status
         result.usage = analysis.usage
         result.dismissed = analysis.dismissed
+        result.cache = analysis.cache
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
         result = AgentResult.failed(agent.name, _describe(exc))
@@ -70,6 +71,9 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         by_tool.append(found.findings)
         analysis.notes += found.notes
         ran = ran or found.status is None
+        if found.cache is not None:
+            counts = analysis.cache or {"hits": 0, "misses": 0}
+            analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
     analysis.findings = combine_tools(by_tool)  # one problem two tools found: one finding
     if agent.analysers and not ran:
         analysis.status = "skipped"  # none of its tools is installed

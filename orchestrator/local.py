@@ -22,6 +22,7 @@ from aws_durable_execution_sdk_python_testing.runner import (
 )
 from aws_durable_execution_sdk_python_testing.stores.sqlite import SQLiteExecutionStore
 
+from orchestrator.review_queue import is_damaged
 from orchestrator.sources.local import LocalSource, local_event
 from orchestrator.workflow import make_handler
 from orchestrator.workspace_gc import hold_run
@@ -39,14 +40,40 @@ class WorkflowFailed(RuntimeError):
     """The workflow ended without a report; the message says which step and why."""
 
 
+class DamagedStore(WorkflowFailed):
+    """The workspace's execution store is not a usable database; the message says what to do."""
+
+
 def _store_path(root: Path) -> Path:
     return root / "state" / "executions.sqlite"
 
 
-def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
-    """A local runner whose executions are stored on disk under the workspace."""
+def _open_store(root: Path) -> SQLiteExecutionStore:
+    """The workspace's execution store (created if missing); DamagedStore when its file is
+    not a usable database."""
     (root / "state").mkdir(parents=True, exist_ok=True)
-    store = SQLiteExecutionStore.create_and_initialize(_store_path(root))
+    path = _store_path(root)
+    try:
+        return SQLiteExecutionStore.create_and_initialize(path)
+    except RuntimeError as exc:  # the SDK wraps sqlite3 errors in RuntimeError
+        cause = exc.__cause__
+        if cause is None or not is_damaged(cause):
+            raise
+        raise DamagedStore(
+            f"{path} is damaged ({' '.join(str(cause).split())}): remove it and its -wal and "
+            "-shm files; it only holds the history of past runs"
+        ) from None
+
+
+def check_store(root: Path) -> None:
+    """Raise DamagedStore now if the workspace's execution store cannot be used."""
+    _open_store(root)
+
+
+def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
+    """A local runner whose executions are stored on disk under the workspace; raises
+    DamagedStore when the store's file is damaged."""
+    store = _open_store(root)
     return DurableFunctionTestRunner(handler=workflow, store=store, poll_interval=0.05)
 
 

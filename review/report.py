@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from review.agent_result import AgentResult, usage_of
+from review.agent_result import AgentResult, cache_of, usage_of
 from review.findings import Finding, Severity
 
 REPORT_VERSION = 1
@@ -22,6 +22,7 @@ class AgentStatus:
     # the analyser findings it judged false positives (kept here, with the reason, not posted).
     usage: dict[str, Any] | None = None
     dismissed: tuple[dict[str, Any], ...] = ()
+    cache: dict[str, int] | None = None  # analysers' files from the findings cache, and not
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -35,6 +36,8 @@ class AgentStatus:
             data["usage"] = dict(self.usage)
         if self.dismissed:
             data["dismissed"] = [dict(d) for d in self.dismissed]
+        if self.cache is not None:
+            data["cache"] = dict(self.cache)
         return data
 
     @classmethod
@@ -47,6 +50,7 @@ class AgentStatus:
             notes=tuple(data.get("notes", ())),
             usage=usage_of(data.get("usage")),
             dismissed=tuple(d for d in data.get("dismissed") or () if isinstance(d, dict)),
+            cache=cache_of(data.get("cache")),
         )
 
     @classmethod
@@ -60,6 +64,7 @@ class AgentStatus:
             notes=tuple(result.notes),
             usage=result.usage,
             dismissed=tuple(result.dismissed),
+            cache=result.cache,
         )
 
     def usage_text(self) -> str:

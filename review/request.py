@@ -31,6 +31,7 @@ class ReviewConfig:
     max_files: int = 1_000
     max_checkout_bytes: int = 200 * 2**20  # changed files written per run, head and base
     agent_timeout_seconds: float = 300.0
+    cache: bool = True  # analysers' results reused by file content (`agents.cache`)
     # AI reviewers (agents/llm): "none" runs the analysers only; else "<provider>:<model id>".
     model: str = "none"
     agent_models: dict[str, str] = field(default_factory=dict, hash=False)  # per agent: `model`
@@ -72,6 +73,7 @@ class ReviewConfig:
             agent_timeout_seconds=float(
                 data.get("agent_timeout_seconds", cls.agent_timeout_seconds)
             ),
+            cache=bool(data.get("cache", True)),
             model=str(data.get("model") or "none"),
             agent_models={str(k): str(v) for k, v in (data.get("agent_models") or {}).items()},
             **{

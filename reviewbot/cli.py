@@ -259,14 +259,18 @@ def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve `POST /webhook`, `GET /healthz` and `GET /readyz`; reviews run on the local
-    durable runner. A setting GitHub refuses stops it at once, with one line."""
+    durable runner. A setting GitHub refuses, a damaged workspace store, or another server
+    keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it, with one line."""
+    from orchestrator.local import DamagedStore
+    from orchestrator.review_queue import DamagedQueue
+    from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
     from reviewbot.serve import build_serve_app, serve
 
     model, agent_models = _models(None, settings)
     config = ReviewConfig(model=model, agent_models=agent_models)
     try:
         app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
-    except ConfigError as exc:
+    except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
     check = app.state.app_check.check_now()
     if check.refused:
@@ -276,12 +280,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     if not check.ok:
         print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
-    serve(app, settings, args.host, args.port)
+    root = settings.workspace_root()
+    wait = settings.workspace_wait_seconds
+
+    def waiting(holder: str) -> None:
+        print(
+            f"reviewbot: waiting up to {wait:g} s for the reviewbot serve using {root} "
+            f"({holder}) to stop (a rolling deploy?)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        lock = lock_workspace(root, wait, waiting)  # held until the process ends
+    except WorkspaceBusy as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        serve(app, settings, args.host, args.port)
+    finally:
+        lock.release()
     return 0
 
 
 def _collect_garbage(settings: Settings) -> None:
     """Bound the workspace before a run (`review`); a failure to do so is only logged."""
+    from orchestrator.review_queue import DamagedQueue
     from orchestrator.workspace_gc import collect_garbage
 
     try:
@@ -291,8 +314,8 @@ def _collect_garbage(settings: Settings) -> None:
             retention_seconds=settings.run_retention_seconds(),
             busy=_pending_elsewhere(settings),
         )
-    except OSError as exc:
-        logging.getLogger(__name__).warning("could not bound the workspace: %s", exc)
+    except (OSError, DamagedQueue) as exc:
+        print(f"reviewbot: the workspace was not swept: {exc}", file=sys.stderr)
 
 
 def _pending_elsewhere(settings: Settings) -> Callable[[RunDir], bool]:
@@ -313,20 +336,29 @@ def _pending_elsewhere(settings: Settings) -> Callable[[RunDir], bool]:
 
 def _workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
     """Bound the workspace now and print what was freed."""
+    from orchestrator.review_queue import DamagedQueue
     from orchestrator.workspace_gc import collect_garbage
 
     root = settings.workspace_root()
-    done = collect_garbage(
-        root,
-        max_bytes=settings.workspace_max_bytes(),
-        retention_seconds=settings.run_retention_seconds(),
-        busy=_pending_elsewhere(settings),
-    )
+    try:
+        done = collect_garbage(
+            root,
+            max_bytes=settings.workspace_max_bytes(),
+            retention_seconds=settings.run_retention_seconds(),
+            busy=_pending_elsewhere(settings),
+        )
+    except DamagedQueue as exc:
+        raise UsageError(str(exc)) from None
     mb = 1024 * 1024
     print(
         f"freed {done.freed_bytes / mb:.1f} MB: removed {len(done.removed)} finished run "
         f"folder{'s' if len(done.removed) != 1 else ''}"
         + (f", kept {done.kept_busy} in progress or pending" if done.kept_busy else "")
+        + (
+            f", removed {done.cache_entries_removed} findings cache entries"
+            if done.cache_entries_removed
+            else ""
+        )
         + f"; {root} now holds {done.total_bytes / mb:.1f} MB "
         f"(cap {settings.workspace_max_mb} MB, retention {settings.run_retention_hours:g} h)"
     )
@@ -353,18 +385,36 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    """Print what the edge would answer and which review it would start; start nothing."""
+    """Print what the edge would answer, which review it would start and what it would
+    send GitHub; start and send nothing. With the App configured, a command's look-ups
+    (the commenter's permission, the pull request's head) ask GitHub; without it, they
+    are assumed, and the output says so."""
     from agents.registry import names
-    from review.trigger import StartResult
-    from webhook.replay import replay
+    from orchestrator.review_queue import recorded_status
+    from review.trigger import ReviewStatus, StartResult
+    from webhook.app_auth import client_from_settings
+    from webhook.replay import DryRunGitHub, LookupFailed, replay
     from webhook.settings import WebhookSettings
 
+    key = None
+    if settings.app_id is not None:  # the App is configured: its key must be usable
+        try:
+            key = settings.key()
+        except ConfigError as exc:
+            raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
+        except Exception as exc:  # a Secrets Manager ARN that cannot be read here
+            raise UsageError(
+                f"cannot replay {args.event_json}: {settings.key_variable()} cannot be read ({exc})"
+            ) from None
     try:
+        if key:
+            settings.require_valid_app()
         payload = json.loads(args.event_json.read_text(encoding="utf-8"))
         edge = WebhookSettings(
             webhook_secret=_REPLAY_SECRET,
             known_agents=names(),
             app_id=settings.app_id,
+            private_key=key,
             github_api_url=settings.github_api_url,
             app_slug=settings.app_slug,
             review_drafts=settings.review_drafts,
@@ -373,23 +423,41 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
     if not isinstance(payload, dict):
         raise UsageError(f"{args.event_json} is not a JSON object: pass a delivery's body")
+    queue = settings.workspace_root() / "state" / "reviews.sqlite"
     would_start: list[dict] = []
 
     class DryRun:
+        """Answers as `reviewbot serve` on this workspace would: a duplicate while the
+        review is recorded there as pending or after it succeeded; starts nothing."""
+
         def start(self, trigger) -> StartResult:
+            name = trigger.execution_name()
+            status = recorded_status(queue, name)
+            if status is ReviewStatus.PENDING:
+                return StartResult(False, name, "review already pending")
+            if status is ReviewStatus.SUCCEEDED:
+                return StartResult(False, name, "review already done")
             would_start.append(trigger.to_dict())
-            return StartResult(
-                started=False, execution_name=trigger.execution_name(), reason="dry run"
-            )
+            return StartResult(True, name, "dry run: nothing was started")
 
-        def status(self, execution_name: str) -> None:
-            return None  # a dry run starts nothing
+        def status(self, execution_name: str) -> ReviewStatus | None:
+            return recorded_status(queue, execution_name)
 
+    github = DryRunGitHub(client_from_settings(edge))
     try:
-        outcome = replay(args.event, payload, edge, DryRun())
+        outcome = replay(args.event, payload, edge, DryRun(), github)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = {"status_code": outcome.status_code, "body": outcome.body, "would_start": would_start}
+    except LookupFailed as exc:
+        raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
+    result = {
+        "status_code": outcome.status_code,
+        "body": outcome.body,
+        "would_start": would_start,
+        "would_send": github.would_send,
+        "asked_github": github.asked,
+        "assumed": github.assumed,
+    }
     print(json.dumps(result, indent=2))
     return 0
 

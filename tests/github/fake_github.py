@@ -80,6 +80,7 @@ class FakeGitHub:
         self.app_id, self.slug, self.installation_id = 2, "reviewbot-test", 42
         self.base_url = ""  # set by `served`
         self.pulls: dict[int, Pull] = {}
+        self.permissions: dict[str, str] = {}  # login -> role on the repository
         self.requests: list[Recorded] = []
         self.tokens: dict[str, dict[str, Any]] = {}
         self.reviews: list[dict[str, Any]] = []

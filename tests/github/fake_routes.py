@@ -190,11 +190,21 @@ def update_issue_comment(gh: FakeGitHub, record: Recorded, comment_id: str) -> R
     return JSONResponse({"message": "Not Found"}, 404)
 
 
+def collaborator_permission(gh: FakeGitHub, record: Recorded, user: str) -> Response:
+    """A user's permission as GitHub answers it (404 for someone who is no collaborator)."""
+    level = gh.permissions.get(user)
+    if level is None:
+        return JSONResponse({"message": "Not Found"}, 404)
+    legacy = {"maintain": "write", "triage": "read"}.get(level, level)
+    return JSONResponse({"permission": legacy, "role_name": level, "user": {"login": user}})
+
+
 def react(gh: FakeGitHub, record: Recorded, comment_id: str) -> Response:
     return JSONResponse({"id": gh.next_id(), "content": (record.body or {}).get("content")}, 201)
 
 
 _ROUTES = [
+    ("GET", r"/collaborators/([^/]+)/permission", collaborator_permission),
     ("POST", r"/issues/comments/(\d+)/reactions", react),
     ("GET", r"/pulls/(\d+)", get_pull),
     ("GET", r"/pulls/(\d+)/files", list_files),

@@ -349,7 +349,7 @@ def test_analysers_alone_are_unchanged_without_a_model(tmp_path, scripts) -> Non
     data = run_agent(security.AGENT, run, ReviewConfig()).to_dict()
     # bandit's B307 and ruff's S307 (named B307 too): one finding
     assert [f["rule"] for f in data["findings"]] == ["B307"]
-    assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds"}
+    assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds", "cache"}
     assert scripts.agents == []  # no model was built
 
 
