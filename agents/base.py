@@ -112,12 +112,15 @@ def reviewable_files(
 ) -> tuple[list[ChangedFile], list[str]]:
     """The changed files this agent should read, and a note for each one it must skip.
 
-    Over the agent's limit of `max_files`, the most valuable files are read first (see
-    `value`) and the rest are listed as skipped.
+    Files the repository's configuration excludes are never read (the review counts
+    them). Over the agent's limit of `max_files`, the most valuable files are read first
+    (see `value`) and the rest are listed as skipped.
     """
     notes: list[str] = []
     candidates: list[ChangedFile] = []
     for changed in diff.reviewable():
+        if config.excludes(changed.path):
+            continue
         if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
         reason = _skip_reason(run, changed.path, config.max_file_bytes)

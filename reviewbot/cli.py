@@ -1,5 +1,5 @@
-"""`reviewbot`: review a local change, serve the GitHub webhook, replay a delivery, and
-bound the workspace."""
+"""`reviewbot`: review a local change, check a repository's configuration, serve the GitHub
+webhook, replay a delivery, and bound the workspace."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from review.diff import FilterMode
 from review.findings import Severity
 from review.request import ReviewConfig, ReviewRequest
 from review.settings import ConfigError, Settings, load_settings
+from reviewbot.config_cli import add_commands as add_config_commands
+from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
     from review.workspace import RunDir
@@ -95,13 +97,26 @@ def _parser() -> argparse.ArgumentParser:
         "(default: $REVIEWBOT_MODEL, else none)",
     )
     review.add_argument(
-        "--filter", choices=[m.value for m in FilterMode], default=FilterMode.ADDED.value
+        "--filter",
+        choices=[m.value for m in FilterMode],
+        help="which findings are kept (default: the repository's configuration, else added)",
     )
     review.add_argument(
-        "--fail-on", choices=[*(s.value for s in Severity), "never"], default="error"
+        "--fail-on",
+        choices=[*(s.value for s in Severity), "never"],
+        help="the severity that fails the review, exit status 1 (default: the repository's "
+        "configuration, else error)",
+    )
+    review.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     review.set_defaults(command=_review)
+
+    add_config_commands(commands, common)
 
     doctor = commands.add_parser(
         "doctor",
@@ -158,7 +173,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
-    from agents.registry import default_agents, names
+    from agents.registry import names
     from orchestrator.git import repository_root
     from orchestrator.local import WorkflowFailed, run_review
     from orchestrator.local_repo import LocalRepository
@@ -166,17 +181,21 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from review.git import GitError
 
     model, agent_models = _models(args.model, settings)
-    models = ReviewConfig(model=model, agent_models=agent_models)
-    if args.agents is None:
-        agents = default_agents(models.uses_model)
-    else:
+    agents: tuple[str, ...] = ()  # none named: the repository's configuration, or the defaults
+    if args.agents is not None:
         agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
-    unknown = [a for a in agents if a not in names()]
-    if unknown:
-        raise UsageError(f"unknown agent {', '.join(unknown)}; choose from {', '.join(names())}")
-    if not agents:
-        raise UsageError(f"--agents names no agent; choose from {', '.join(names())}")
+        unknown = [a for a in agents if a not in names()]
+        if unknown:
+            raise UsageError(
+                f"unknown agent {', '.join(unknown)}; choose from {', '.join(names())}"
+            )
+        if not agents:
+            raise UsageError(f"--agents names no agent; choose from {', '.join(names())}")
     output = _writable(args.output)
+    try:
+        options = review_options(args, settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     path = Path(args.path)
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory: pass the path of a git repository")
@@ -192,8 +211,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"{exc}{hint}") from None
     config = ReviewConfig(
         agents=agents,
-        filter_mode=FilterMode(args.filter),
-        fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
+        filter_mode=FilterMode(args.filter or FilterMode.ADDED.value),
+        fail_on=None if args.fail_on == "never" else Severity(args.fail_on or "error"),
         model=model,
         agent_models=agent_models,
     )
@@ -203,10 +222,11 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     progress = None if args.quiet else _progress(why, base, head)
     _collect_garbage(settings)
     try:
-        report = run_review(request, settings.workspace_root(), progress=progress)
+        report = run_review(request, settings.workspace_root(), progress=progress, options=options)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
+    warn_if_invalid(report)
     rendered = formats()[args.format].render(report)
     if output is None:
         sys.stdout.write(rendered)
@@ -219,7 +239,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
-    return 1 if report.fails(config.fail_on) else 0
+    return 1 if report.fails(report.config.fail_on) else 0
 
 
 def _writable(output: Path | None) -> Path | None:

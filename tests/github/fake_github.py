@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 # what each endpoint needs, as GitHub documents it (metadata:read is implicit)
 _NEEDS = [
+    ("GET", r"/contents/", "contents", "read"),
     ("GET", r"/pulls/\d+$", "pull_requests", "read"),
     ("GET", r"/pulls/\d+/(files|reviews|comments)$", "pull_requests", "read"),
     ("POST", r"/pulls/\d+/reviews$", "pull_requests", "write"),

@@ -44,7 +44,7 @@ def summary_text(report: Report, ctx: PublishContext, state: State) -> str:
     """The summary comment's Markdown, with notes on what is not inline and why."""
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
-    limit = ctx.app.settings.max_inline_comments
+    limit = ctx.inline_limit()
     if review.get("outside_diff"):
         lines.append(
             f"{review['outside_diff']} finding(s) are on lines GitHub does not show in this "
