@@ -150,7 +150,17 @@ def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspa
     repo = make_repo([{"README.md": "hi\n"}, {"app.py": EVAL}])
     first = review_repo(repo, root=workspace, agents=("security",))
     for entry in (workspace / "cache" / "findings").rglob("*.json"):
-        entry.write_text(json.dumps({"format": 1, "path": "app.py", "findings": [{"x": 1}]}))
+        damaged = {"findings": [{"x": 1}], "notes": []}  # a finding without its fields
+        entry.write_text(
+            json.dumps(
+                {
+                    "format": cache_module.FORMAT,
+                    "path": "app.py",
+                    "marked": [],
+                    "variants": {"": damaged, "2": damaged},
+                }
+            )
+        )
     again(first)
     done = review_repo(repo, root=workspace, agents=("security",))
     assert done.report.agents["security"].cache == {"hits": 0, "misses": 2}  # bandit, ruff
