@@ -53,6 +53,7 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
         result.usage = analysis.usage
         result.dismissed = analysis.dismissed
         result.cache = analysis.cache
+        result.cache_entries = analysis.cache_entries
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
         result = AgentResult.failed(agent.name, _describe(exc))
@@ -73,6 +74,7 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         by_tool.append(found.findings)
         analysis.notes += found.notes
         ran = ran or found.status is None
+        analysis.cache_entries |= found.cache_entries
         if found.cache is not None:
             counts = analysis.cache or {"hits": 0, "misses": 0}
             analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}

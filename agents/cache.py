@@ -20,10 +20,12 @@ change adds, so are neutralised in the copy: the same file read for a change tha
 `# nosec` on line 2 and for one that does not are two readings, while a base version and
 a head whose added lines carry no suppression are the same one.
 
-Entries are files, `cache/findings/<key[:2]>/<key>.json` in the workspace, written
+Entries are files, `runs/.findings-cache/<key[:2]>/<key>.json` in the workspace, written
 atomically (a temporary file renamed into place), so agents in separate processes can
 read and add entries at once (two adding readings of one file at the same moment may keep
-only one: the other is a miss later). A hit refreshes the entry's modification time; the
+only one: the other is a miss later). An agent function, whose mount of the run folders
+is read-only, returns the entries it could not write with its result (`unwritten`), and
+the workflow writes them (`write_returned`). A hit refreshes the entry's modification time; the
 workspace sweep (`orchestrator.workspace_gc`) removes the least recently used entries
 once finished runs are gone and the workspace is still over its cap. A file that could not
 be analysed (a timeout, a tool failure) is never stored.
@@ -31,6 +33,8 @@ be analysed (a timeout, a tool failure) is never stored.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -41,7 +45,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,6 +84,9 @@ class FindingsCache:
     identity: str
     hits: int = 0
     misses: int = 0
+    # entries a read-only workspace (an agent function's mount) could not take, by key:
+    # returned with the agent's result for the workflow to write
+    unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def key(self, path: str, data: bytes) -> str:
         """The entry key of repository path `path` read as `data` (its content, or a
@@ -165,15 +172,48 @@ class FindingsCache:
         return data
 
     def _write(self, key: str, entry: dict[str, Any]) -> None:
-        target = self._entry_path(key)
+        assert self.directory is not None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(entry, out, separators=(",", ":"))
-            os.replace(temporary, target)
+            write_entry(self.directory, key, entry)
         except OSError as exc:
-            log.warning("could not store a findings cache entry: %s", exc)
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                self.unwritten[key] = entry
+            else:
+                log.warning("could not store a findings cache entry: %s", exc)
+
+
+def write_entry(directory: Path, key: str, entry: dict[str, Any]) -> None:
+    """Write one entry atomically (a temporary file renamed into place); OSError as raised."""
+    target = directory / key[:2] / f"{key}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entry, out, separators=(",", ":"))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_returned(directory: Path | None, entries: Mapping[str, Any]) -> int:
+    """Write the entries an agent function returned (keys already checked to be hex
+    digests, so each stays in `directory`), over any of the same key; how many were
+    written. A failure is logged: the cache only saves work."""
+    if directory is None:
+        return 0
+    written = 0
+    for key, entry in entries.items():
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            continue
+        try:
+            write_entry(directory, key, entry)
+        except OSError as exc:
+            log.warning("could not store a returned findings cache entry: %s", exc)
+            break
+        written += 1
+    return written
 
 
 def _analysis(stored: Any, path: str) -> Analysis | None:

@@ -83,6 +83,7 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}
+    analysis.cache_entries = store.unwritten
     return analysis
 
 

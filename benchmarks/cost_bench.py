@@ -9,8 +9,9 @@ Prints, side by side:
 - fetch: the bytes git sent for a one-file pull request, GitHub mode (a partial shallow
   fetch over smart HTTP from a local `git http-backend`), in the 100,000-file repository
   against the 10-file one;
-- rereview: a 300-file change reviewed cold, then the identical change again with only the
-  findings cache kept (goal: at most 0.1 of the first), then after a one-line follow-up
+- rereview: a 300-file change reviewed cold, then again (`/review`: the same run folder,
+  its agents answered from the findings cache; goal: at most 0.1 of the first), the same
+  files in a new commit (a rebase: a new run folder, the cache), and a one-line follow-up
   commit (goal: at most 0.3);
 - parallel: the same 300-file review against the default agents' declared analyser command
   lines run directly, all at once, on the checkout (goal: at most 1.5).
@@ -286,7 +287,8 @@ def rereview(root: Path, tmp: Path) -> None:
         ("one-line follow-up", follow, follow_cache),
     ):
         print(f"  {name + ':':<26} {seconds:6.2f} s (ratio {seconds / first:4.2f}; {cache})")
-    print(f"  findings cache size:       {disk_bytes(workspace / 'cache') / 1024:.0f} KiB")
+    cached = disk_bytes(workspace / "runs" / ".findings-cache")
+    print(f"  findings cache size:       {cached / 1024:.0f} KiB")
 
 
 def parallel(root: Path, tmp: Path) -> None:
