@@ -281,6 +281,10 @@ def _tool_identity(program: str, command: tuple[str, ...]) -> str:
 def _module_version(module: str) -> str:
     """`module`'s distribution and version, or its file's identity when it has none."""
     top = module.split(".")[0]
+    try:  # most tools' distribution is named as their module: no scan of every package
+        return f"{top} {importlib.metadata.version(top)}"
+    except importlib.metadata.PackageNotFoundError:
+        pass
     for dist in importlib.metadata.packages_distributions().get(top, ()):
         try:
             return f"{dist} {importlib.metadata.version(dist)}"
