@@ -195,7 +195,13 @@ def _run_once(
             argv = command_line(analyser, call.arguments(missing))
             text = run_command(argv, call, timeout, analyser)
             output = ToolOutput(
-                text, agent, analyser.tool, analyser.severities, call.repo_path, tuple(missing)
+                text,
+                agent,
+                analyser.tool,
+                analyser.severities,
+                call.repo_path,
+                tuple(missing),
+                call.root,
             )
             analysis = analyser.parse(output)
             store.store({p: keys[p] for p in missing}, analysis)
