@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import pytest
 
-from agents.reviewers.security import is_test_file
+from agents.policy import Role, role
 
 
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("tests/test_app.py", True),
-        ("pkg/tests/helpers.py", True),
-        ("test_app.py", True),
-        ("app_test.py", True),
-        ("conftest.py", True),
-        ("app.py", False),
-        ("pkg/contest.py", False),
-        ("latest/app.py", False),
+        ("tests/test_app.py", Role.TEST),
+        ("pkg/tests/helpers.py", Role.TEST),
+        ("test_app.py", Role.TEST),
+        ("app_test.py", Role.TEST),
+        ("conftest.py", Role.TEST),
+        ("handler_test.go", Role.TEST),
+        ("web/src/app.test.ts", Role.TEST),
+        ("src/test/java/UsersTest.java", Role.TEST),
+        ("spec/models/user_spec.rb", Role.TEST),
+        ("testdata/key.pem", Role.TEST),
+        ("pkg/fixtures/server.key", Role.TEST),
+        ("examples/client.py", Role.EXAMPLE),
+        (".env.example", Role.EXAMPLE),
+        ("config.sample.yaml", Role.EXAMPLE),
+        ("settings.py.dist", Role.EXAMPLE),
+        ("example_settings.py", Role.EXAMPLE),
+        ("docs/conf.py", Role.DOC),
+        ("HISTORY.md", Role.DOC),
+        ("guide.rst", Role.DOC),
+        ("README", Role.DOC),
+        ("CHANGES.txt", Role.DOC),
+        ("app.py", None),
+        ("pkg/contest.py", None),
+        ("latest/app.py", None),
+        ("signal/down_sample.py", None),
+        ("src/readme_parser.py", None),
+        ("requirements.txt", None),
+        ("template.yaml", None),
+        ("dist/app.js", None),
     ],
 )
-def test_test_files_are_told_by_the_usual_conventions(path: str, expected: bool) -> None:
-    assert is_test_file(path) is expected
+def test_test_examples_and_docs_are_told_by_the_usual_conventions(path, expected) -> None:
+    assert role(path) == expected
 
 
 def test_assert_is_flagged_in_code_but_not_in_tests(make_repo, review_repo) -> None:
