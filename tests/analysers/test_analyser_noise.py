@@ -54,8 +54,17 @@ def test_assert_is_flagged_in_code_but_not_in_tests(make_repo, review_repo) -> N
 
 
 def test_a_keyword_guess_is_a_warning_and_a_known_key_format_an_error(make_repo, review_repo):
-    code = 'password = "correct-horse-battery-staple"\nAWS = "AKIAIOSFODNN7EXAMPLE"\n'
+    code = 'password = "correct-horse-battery-staple"\nAWS = "AKIAZ7Q3WVJ2K5LMNP4R"\n'
     repo = make_repo([{"README.md": "x\n"}, {"settings.py": code}])
     reviewed = review_repo(repo, agents=("secrets",))
     severities = {f.rule: f.severity.value for f in reviewed.report.findings}
     assert severities == {"Secret Keyword": "warning", "AWS Access Key": "error"}
+
+
+def test_a_documented_placeholder_key_is_a_note(make_repo, review_repo):
+    """AWS's documentation's example key ends in EXAMPLE; a password `pass` in a URL."""
+    code = 'AWS = "AKIAIOSFODNN7EXAMPLE"\nPROXY = "http://user:pass@proxy:8080"\n'
+    repo = make_repo([{"README.md": "x\n"}, {"settings.py": code}])
+    reviewed = review_repo(repo, agents=("secrets",))
+    severities = {f.rule: f.severity.value for f in reviewed.report.findings}
+    assert severities == {"AWS Access Key": "note", "Basic Auth Credentials": "note"}
