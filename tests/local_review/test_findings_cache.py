@@ -130,8 +130,8 @@ def test_the_same_file_read_with_and_without_a_neutralised_suppression_is_two_en
     make_repo, review_repo, workspace, monkeypatch
 ) -> None:
     """One blob, two changes: where `# nosec` is old it is obeyed, where the change adds it
-    it is not; neither review may be answered with the other's result. (bandit alone: ruff's
-    S rules do not know `# nosec`.)"""
+    it is not; neither review may be answered with the other's result. (bandit alone: one
+    tool's entries.)"""
     from agents.reviewers import security
 
     bandit = next(a for a in security.AGENT.analysers if a.tool == "bandit")
