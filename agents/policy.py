@@ -80,6 +80,7 @@ SECURITY_CATEGORIES = frozenset(
         "xss",
         "ssrf",
         "path-traversal",
+        "xxe",
     }
 )
 LEAKED_CREDENTIAL = "hardcoded-secret"  # the category of a secret in code

@@ -30,10 +30,11 @@ RULE_PACK = Path(__file__).resolve().parents[1] / "rules" / "sgconfig.yml"
 
 # Severity by the rule's category (our policy, README "Severities"), never graver than the
 # rule's own severity: a sink fed a run-time value is an error (injection of a command,
-# code, SQL or markup; unsafe deserialisation; disabled TLS verification; and, as the
-# rules only fire when request data reaches the sink, SSRF and path traversal). Weak
-# hashes and ciphers are warnings: no rule can tell a checksum or a legacy format from a
-# security use (and `usedforsecurity=False` already silences the hash rules).
+# code, SQL or markup; unsafe deserialisation; disabled TLS verification; an XML parser
+# told to resolve external entities, XXE; and, as the rules only fire when request data
+# reaches the sink, SSRF and path traversal). Weak hashes and ciphers are warnings: no
+# rule can tell a checksum or a legacy format from a security use (and
+# `usedforsecurity=False` already silences the hash rules).
 SEVERITIES = {
     **dict.fromkeys(
         (
@@ -45,6 +46,7 @@ SEVERITIES = {
             "insecure-tls",
             "ssrf",
             "path-traversal",
+            "xxe",
         ),
         Severity.ERROR,
     ),
