@@ -11,6 +11,7 @@ App credentials come from one `Settings` value and are never mixed with another'
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -96,7 +97,9 @@ def build_setup_app(
     one (see the module), then what `build_serve_app` builds for it (`workspace`,
     `config` and `policy` are passed on). `transport` carries the code exchange."""
     from reviewbot.serve import build_serve_app
-    from webhook.setup import SetupTarget, create_setup_app
+    from webhook.setup import RedactCallbackQuery, SetupTarget, create_setup_app
+
+    logging.getLogger("uvicorn.access").addFilter(RedactCallbackQuery())
 
     path = credentials_path(settings)
     switching: SwitchingApp

@@ -58,6 +58,19 @@ CODE = re.compile(r"[A-Za-z0-9_-]{1,200}")
 Adopt = Callable[[AppCredentials], Awaitable[str]]
 
 
+class RedactCallbackQuery(logging.Filter):
+    """Keeps the callback's one-time code and state out of uvicorn's access log (its
+    record's arguments are client, method, path with query, HTTP version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
+            path, sep, _ = args[2].partition("?")
+            if sep and path.startswith("/setup"):
+                record.args = (*args[:2], f"{path}?(redacted)", *args[3:])
+        return True
+
+
 class SetupError(Exception):
     """The code exchange failed; the message says why and what to do next."""
 

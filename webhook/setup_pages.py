@@ -76,10 +76,11 @@ an App manager in it.</p>"""
 
 def created_page(slug: str, html_url: str, install_url: str, stored_in: str) -> str:
     """What the callback shows once the App is created and this server uses it."""
-    body = f"""<p>GitHub created the App <a id="app" href="{escape(html_url)}"><code>{escape(slug)}
-</code></a>, and this server now acts as it: deliveries are checked with its webhook
-secret and reviews are posted with its key. They are stored in <code>{escape(stored_in)}
-</code> (readable by this user only), read again at the next start.</p>
+    app = f'<a id="app" href="{escape(html_url)}"><code>{escape(slug)}</code></a>'
+    body = f"""<p>GitHub created the App {app}, and this server now acts as it: deliveries
+are checked with its webhook secret and reviews are posted with its key. They are stored in
+<code>{escape(stored_in)}</code> (readable by this user only), read again at the next
+start.</p>
 <p><a id="install" href="{escape(install_url)}">Install the App</a> on the repositories it
 should review. Pull requests opened or updated there are then reviewed.</p>"""
     return _document("reviewbot is set up", body)
