@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
@@ -204,11 +205,14 @@ class SetupFlow:
         target: SetupTarget,
         adopt: Adopt,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.target = target
         self._adopt = adopt
         self._transport = transport
-        self._pending: ExpiringMap[str, bool] = ExpiringMap(STATE_TTL_SECONDS, MAX_PENDING_STATES)
+        self._pending: ExpiringMap[str, bool] = ExpiringMap(
+            STATE_TTL_SECONDS, MAX_PENDING_STATES, clock
+        )
         self._adopting = asyncio.Lock()
         self.adopted: AppCredentials | None = None
 
@@ -301,12 +305,14 @@ def create_setup_app(
     adopt: Adopt,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The app `reviewbot serve` runs until the App exists: `/setup`, `/setup/callback`,
-    `/healthz`; `/readyz` and `POST /webhook` answer 503 (no App yet). The flow is
+    `/healthz`; `/readyz` and `POST /webhook` answer 503 (no App yet). `transport` carries
+    the code exchange; `clock` (monotonic seconds) ages the states. The flow is
     `app.state.setup_flow`."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    flow = SetupFlow(target, adopt, transport)
+    flow = SetupFlow(target, adopt, transport, clock)
     app.state.setup_flow = flow
     app.add_api_route("/setup", flow.page, methods=["GET"])
     app.add_api_route("/setup/callback", flow.callback, methods=["GET"])
