@@ -56,6 +56,7 @@ class AppCredentials:
 
 
 def credentials_path(settings: Settings) -> Path:
+    """`<config dir>/github-app.json` (see `Settings.config_root`)."""
     return settings.config_root() / FILE_NAME
 
 
