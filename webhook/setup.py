@@ -175,8 +175,7 @@ def _text(value: object) -> str:
 
 def _page(html: str, status_code: int = 200, form_action: str = "'self'") -> HTMLResponse:
     policy = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-        f"form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
+        f"default-src 'none'; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
     )
     headers = {
         "Content-Security-Policy": policy,

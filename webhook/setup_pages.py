@@ -1,4 +1,5 @@
-"""The setup page's HTML: small server-rendered pages, no script, every value escaped.
+"""The setup page's HTML: small server-rendered pages, no script nor style sheet, every
+value escaped.
 
 Each function returns a whole document; `html.escape` (quotes included) is applied to every
 value that is not a literal of this module, the manifest JSON in its hidden field too.
@@ -10,19 +11,12 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;"
-    "line-height:1.5}code{background:#f3f3f3;padding:0 .2rem}"
-    "button{font-size:1rem;padding:.4rem 1rem}.error{color:#a00}"
-    "dt{font-weight:bold}dd{margin:0 0 .5rem 1rem}"
-)
-
 
 def _document(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(title)}</title></head>"
         f"<body><h1>{escape(title)}</h1>\n{body}\n</body></html>\n"
     )
 
@@ -52,7 +46,7 @@ def setup_page(
     """The form that registers the App from `manifest` on GitHub (POST to `action`, whose
     query carries the state), for the personal account or the organisation `owner`."""
     account = f"the organisation <code>{escape(owner)}</code>" if owner else "your own account"
-    error = f'<p class="error" id="problem">{escape(problem)}</p>' if problem else ""
+    error = f'<p id="problem"><strong>{escape(problem)}</strong></p>' if problem else ""
     body = f"""{error}
 <p>No GitHub App is configured for this server yet. This creates one on GitHub from the
 App manifest, owned by {account}. GitHub asks you to confirm and to name it, then sends you
@@ -89,4 +83,4 @@ should review. Pull requests opened or updated there are then reviewed.</p>"""
 def problem_page(title: str, problem: str, retry: bool = True) -> str:
     """An error: one sentence saying what went wrong and what to do next."""
     again = '<p><a id="again" href="/setup">Start again</a></p>' if retry else ""
-    return _document(title, f'<p class="error" id="problem">{escape(problem)}</p>{again}')
+    return _document(title, f'<p id="problem"><strong>{escape(problem)}</strong></p>{again}')
