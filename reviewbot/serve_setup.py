@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from review.app_credentials import AppCredentials, credentials_path, write_credentials
-from review.settings import Settings
+from review.settings import ConfigError, Settings
 
 if TYPE_CHECKING:
     import httpx
@@ -116,8 +116,14 @@ def build_setup_app(
         return app
 
     async def adopt(credentials: AppCredentials) -> str:
+        from orchestrator.local import DamagedStore
+        from orchestrator.review_queue import DamagedQueue
+
         await asyncio.to_thread(write_credentials, path, credentials)
-        app = await asyncio.to_thread(build, credentials)
+        try:
+            app = await asyncio.to_thread(build, credentials)
+        except (DamagedQueue, DamagedStore) as exc:  # the workspace's, said as at start-up
+            raise ConfigError(str(exc)) from None
         if app is None:
             return f"{path} (this server is stopping: it uses the App from its next start)"
         switching.switch(app)
