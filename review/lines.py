@@ -18,20 +18,21 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from enum import StrEnum
 
-_BREAKS = {
-    "git": re.compile(rb"\n"),
-    "universal": re.compile(rb"\r\n|\r|\n"),
-    # YAML 1.1, 5.4: CRLF, CR, LF, NEL, LS, PS (UTF-8 encoded)
-    "yaml": re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9"),
-}
-
 
 class LineModel(StrEnum):
     """How a tool numbers lines."""
 
     GIT = "git"  # LF only (git, GitHub, tree-sitter based tools)
     UNIVERSAL = "universal"  # LF, CRLF and lone CR (Python's tokenizer: bandit, ruff)
-    YAML = "yaml"  # also U+0085, U+2028, U+2029 (PyYAML's marks: yamllint)
+    YAML = "yaml-1.1"  # also U+0085, U+2028, U+2029 (PyYAML's marks: yamllint)
+
+
+_BREAKS = {
+    LineModel.GIT: re.compile(rb"\n"),
+    LineModel.UNIVERSAL: re.compile(rb"\r\n|\r|\n"),
+    # YAML 1.1, 5.4: CRLF, CR, LF, NEL, LS, PS (UTF-8 encoded)
+    LineModel.YAML: re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9"),
+}
 
 
 def split_lines(data: bytes) -> list[str]:
@@ -51,7 +52,7 @@ def split_lines(data: bytes) -> list[str]:
 
 def line_starts(data: bytes, model: LineModel = LineModel.GIT) -> list[int]:
     """The byte offset where each line begins under `model` (line n at index n - 1)."""
-    starts = [0] + [m.end() for m in _BREAKS[model.value].finditer(data)]
+    starts = [0] + [m.end() for m in _BREAKS[model].finditer(data)]
     if starts[-1] == len(data) and len(starts) > 1:
         starts.pop()  # a final terminator starts no line
     return starts if data else []
