@@ -49,7 +49,10 @@ def test_a_second_review_of_the_same_change_reads_every_file_from_the_cache(
     second = review_repo(repo, root=workspace)
     assert counts(second) == {n: {"hits": 6 * tools(n), "misses": 0} for n in counts(first)}
     assert second.report.findings == first.report.findings
-    assert "bandit: 6 files from the cache, 0 analysed" in second.report.agents["security"].notes
+    assert (
+        "bandit: 6 files from the cache, 0 analysed (head and base versions)"
+        in second.report.agents["security"].notes
+    )
 
 
 def test_a_follow_up_push_analyses_only_what_it_changed(make_repo, review_repo, workspace) -> None:
