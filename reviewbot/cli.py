@@ -289,7 +289,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from orchestrator.local import DamagedStore
     from orchestrator.review_queue import DamagedQueue
     from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
-    from review.app_credentials import credentials_path, with_stored_app
+    from review.app_credentials import with_stored_app
     from reviewbot.serve import serve
 
     model, agent_models = _models(None, settings)
@@ -299,20 +299,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if settings.names_an_app():
             app = _app_of(settings, config, stored is not None)
         else:
-            from reviewbot.serve_setup import build_setup_app
+            from reviewbot.serve_setup import build_setup_app, setup_token
 
-            app = build_setup_app(settings, config=config)
-            if settings.public_url:
-                how = f"open {settings.public_url}/setup to create one"
-            else:
-                how = "set REVIEWBOT_PUBLIC_URL to this server's URL, then open /setup"
-            print(
-                f"reviewbot: no GitHub App is configured: {how} (stored in "
-                f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
-                "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET",
-                file=sys.stderr,
-                flush=True,
-            )
+            token = setup_token(settings)
+            app = build_setup_app(settings, token, config=config)
+            print(_setup_notice(settings, token), file=sys.stderr, flush=True)
     except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
     root = settings.workspace_root()
@@ -335,6 +326,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         lock.release()
     return 0
+
+
+def _setup_notice(settings: Settings, token: str) -> str:
+    """The start line of `serve` without an App: the setup link with its token (printed to
+    the operator's terminal only, never logged; REVIEWBOT_SETUP_TOKEN's value is not
+    repeated), or what to set first."""
+    from review.app_credentials import credentials_path
+
+    if not settings.public_url:
+        how = (
+            "set REVIEWBOT_PUBLIC_URL to this server's URL and restart: the setup link is "
+            "printed then"
+        )
+    elif settings.setup_token is not None:
+        how = f"open {settings.public_url}/setup?token=<REVIEWBOT_SETUP_TOKEN> to create one"
+    else:
+        how = (
+            f"open {settings.public_url}/setup?token={token} to create one (the link works "
+            "until the App is created; a restart makes a new one)"
+        )
+    return (
+        f"reviewbot: no GitHub App is configured: {how} (stored in "
+        f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
+        "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET"
+    )
 
 
 def _app_of(settings: Settings, config: ReviewConfig, stored: bool) -> FastAPI:
