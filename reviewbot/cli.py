@@ -460,7 +460,8 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print what the edge would answer, which review it would start and what it would
-    send GitHub; start and send nothing. With the App configured, a command's look-ups
+    send GitHub; start and send nothing. With the App configured (its variables, or the
+    setup page's stored App as `serve` reads it), a command's look-ups
     (the commenter's permission, the pull request's head) ask GitHub; without it, they
     are assumed, and the output says so."""
     from agents.registry import names
@@ -470,16 +471,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from webhook.replay import DryRunGitHub, LookupFailed, replay
     from webhook.settings import WebhookSettings
 
-    key = None
-    if settings.app_id is not None:  # the App is configured: its key must be usable
-        try:
-            key = settings.key()
-        except ConfigError as exc:
-            raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
-        except Exception as exc:  # a Secrets Manager ARN that cannot be read here
-            raise UsageError(
-                f"cannot replay {args.event_json}: {settings.key_variable()} cannot be read ({exc})"
-            ) from None
+    settings, key = _replay_app(args.event_json, settings)
     try:
         if key:
             settings.require_valid_app()
@@ -534,6 +526,24 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     }
     print(json.dumps(result, indent=2))
     return 0
+
+
+def _replay_app(event_json: Path, settings: Settings) -> tuple[Settings, str | None]:
+    """`settings` as the App `serve` would act as (its variables, else the stored App), and
+    the App's key (None without an App). UsageError when they cannot be read."""
+    from review.app_credentials import with_stored_app
+
+    try:
+        settings, _ = with_stored_app(settings)
+        if settings.app_id is None:
+            return settings, None
+        return settings, settings.key()  # the App is configured: its key must be usable
+    except ConfigError as exc:
+        raise UsageError(f"cannot replay {event_json}: {exc}") from None
+    except Exception as exc:  # a Secrets Manager ARN that cannot be read here
+        raise UsageError(
+            f"cannot replay {event_json}: {settings.key_variable()} cannot be read ({exc})"
+        ) from None
 
 
 def _progress(why: str, base: str, head: str):
