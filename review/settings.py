@@ -99,7 +99,7 @@ class Settings(BaseModel):
         if value is not None and not SETUP_TOKEN.fullmatch(value.get_secret_value()):
             raise ValueError(
                 "must be at least 20 characters from A-Z, a-z, 0-9, _ and - (for example "
-                "from `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+                "from `openssl rand -hex 32`)"
             )
         return value
 

@@ -190,7 +190,7 @@ def test_a_setup_token_that_is_short_or_not_url_safe_is_refused_unechoed(token: 
     with pytest.raises(ConfigError) as info:
         load_settings({"REVIEWBOT_SETUP_TOKEN": token})
     message = str(info.value)
-    assert message.startswith("REVIEWBOT_SETUP_TOKEN: ") and "token_urlsafe" in message
+    assert message.startswith("REVIEWBOT_SETUP_TOKEN: ") and "openssl rand -hex 32" in message
     assert token not in message
 
 

@@ -95,6 +95,17 @@ def _by_id(driver, element_id: str):
     return wait.until(expected_conditions.presence_of_element_located((By.ID, element_id)))
 
 
+def _click_through(driver, element_id: str) -> None:
+    """Click the element and wait until its page is gone, so that what is looked up next
+    is on the page it leads to."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = _by_id(driver, element_id)
+    element.click()
+    WebDriverWait(driver, PAGE_SECONDS).until(expected_conditions.staleness_of(element))
+
+
 def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
     scenario, tmp_path: Path, browser, screenshot
 ) -> None:
@@ -127,14 +138,14 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
         screenshot(browser, "setup")
         assert f"{public}/webhook" in browser.page_source
         _by_id(browser, "organization").send_keys("acme")
-        _by_id(browser, "use-organization").click()
+        _click_through(browser, "use-organization")
         form = _by_id(browser, "create")
         action = form.get_attribute("action")
         assert action.startswith(f"{gh.base_url}/organizations/acme/settings/apps/new?state=")
         screenshot(browser, "setup-organization")
 
         # GitHub's page: name the App, create it; GitHub sends the browser back
-        _by_id(browser, "submit").click()
+        _click_through(browser, "submit")
         name = _by_id(browser, "name")
         screenshot(browser, "github-create-app")
         (posted,) = gh.manifest_posts
@@ -145,7 +156,7 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
         assert manifest["default_events"] == ["pull_request", "issue_comment", "check_run"]
         name.clear()
         name.send_keys("My Reviewbot")
-        _by_id(browser, "create").click()
+        _click_through(browser, "create")
         install = _by_id(browser, "install")
         screenshot(browser, "setup-done")
         assert browser.current_url.startswith(f"{public}/setup/callback?code=")
@@ -169,8 +180,8 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
         assert ready.status_code == 200 and "my-reviewbot" in ready.json()["detail"], ready.text
 
         # install it, as the link on the page says
-        install.click()
-        _by_id(browser, "install").click()
+        _click_through(browser, "install")
+        _click_through(browser, "install")
         installation_id = int(_by_id(browser, "installation").text)
         screenshot(browser, "github-installed")
         assert gh.installations[installation_id] == app.id
