@@ -34,11 +34,12 @@ RUN python -m venv /opt/checkov \
     && ln -s /opt/checkov/bin/checkov /opt/reviewbot/bin/checkov
 
 FROM ${PYTHON_IMAGE}
-# git: the review clones and diffs; nothing else from Debian. The version is Debian
-# stable's (security updates keep it moving, so it is not pinned).
+# git: the review clones and diffs (over HTTPS: ca-certificates, which git only
+# recommends); nothing else from Debian. The versions are Debian stable's (security
+# updates keep them moving, so they are not pinned).
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends git \
+    && apt-get install -y --no-install-recommends git ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/reviewbot /opt/reviewbot
 COPY --from=build /opt/checkov /opt/checkov

@@ -137,7 +137,7 @@ def test_the_workspace_and_configuration_are_on_the_volume() -> None:
 def test_git_and_every_analyser_are_installed() -> None:
     steps = instructions(ROOT / "Dockerfile")
     runs = " ".join(rest for k, rest in steps if k == "RUN")
-    assert "apt-get install -y --no-install-recommends git" in runs
+    assert "apt-get install -y --no-install-recommends git ca-certificates" in runs
     assert "--only-binary :all:" in runs  # no sdist: nothing downloads a binary at install
     assert "/opt/checkov/bin/pip install --only-binary :all: 'checkov>=" in runs
     assert "ln -s /opt/checkov/bin/checkov /opt/reviewbot/bin/checkov" in runs
