@@ -46,15 +46,16 @@ COPY --from=build /opt/checkov /opt/checkov
 
 # A user of its own, without a login shell. /var/lib/reviewbot is the volume: the
 # workspace (runs, state/reviews.sqlite, the findings cache) and the configuration
-# directory, created here so that a new named volume starts owned by that user.
+# directory (the App's credentials file from the setup page; serve creates it, mode
+# 0700), owned by that user here so that a new named volume starts owned by it.
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/reviewbot \
         --shell /usr/sbin/nologin reviewbot \
-    && mkdir -p /var/lib/reviewbot/workspace /var/lib/reviewbot/config \
+    && mkdir -p /var/lib/reviewbot \
     && chown -R reviewbot:reviewbot /var/lib/reviewbot
 ENV PATH=/opt/reviewbot/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     REVIEWBOT_WORKSPACE=/var/lib/reviewbot/workspace \
-    XDG_CONFIG_HOME=/var/lib/reviewbot/config
+    REVIEWBOT_CONFIG_DIR=/var/lib/reviewbot/config
 VOLUME ["/var/lib/reviewbot"]
 USER 10001:10001
 WORKDIR /home/reviewbot

@@ -13,6 +13,7 @@ import jsonschema
 from github_support import run_workflow
 
 from review.settings import load_settings
+from webhook.setup import SetupTarget, app_manifest
 
 SCHEMA = Path(__file__).parents[1] / "formats" / "schemas" / "sarif-2.1.0-rtm.5.json"
 
@@ -61,3 +62,11 @@ def test_a_refused_upload_is_reported_and_the_review_stands(scenario, workspace:
     (run,) = gh.check_runs.values()
     assert run["conclusion"] == "failure"  # the findings still decide the check
     assert "SARIF upload to code scanning failed" in json.dumps(run["output"])
+
+
+def test_the_setup_page_asks_for_security_events_only_when_enabled() -> None:
+    plain = app_manifest("https://bot.example")["default_permissions"]
+    assert "security_events" not in plain
+    target = SetupTarget.from_settings(load_settings({"REVIEWBOT_CODE_SCANNING": "1"}))
+    enabled = app_manifest("https://bot.example", code_scanning=target.code_scanning)
+    assert enabled["default_permissions"] == {**plain, "security_events": "write"}

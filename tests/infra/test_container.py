@@ -128,7 +128,7 @@ def test_the_workspace_and_configuration_are_on_the_volume() -> None:
     steps = final_stage(ROOT / "Dockerfile")
     (volume,) = json.loads(one(steps, "VOLUME"))
     env = environment(steps)
-    for variable in ("REVIEWBOT_WORKSPACE", "XDG_CONFIG_HOME"):
+    for variable in ("REVIEWBOT_WORKSPACE", "REVIEWBOT_CONFIG_DIR"):
         assert Path(env[variable]).is_relative_to(volume), variable
     created = " ".join(rest for k, rest in steps if k == "RUN")
     assert f"chown -R reviewbot:reviewbot {volume}" in created  # a new volume is the user's

@@ -1,7 +1,7 @@
 """SARIF to GitHub code scanning: the review's findings as alerts on the pull request.
 
 Opt-in (`REVIEWBOT_CODE_SCANNING=true`): the upload needs the App permission
-`security_events: write`, which `app-manifest.yml` does not ask for, and code scanning
+`security_events: write`, which `webhook/app-manifest.yml` does not ask for, and code scanning
 must be available on the repository (public, or GitHub Advanced Security / Code
 Security). The log is `reporter.formats.sarif`'s, one run per agent, gzipped and
 base64-encoded as the API wants, for the pull request's head commit and
