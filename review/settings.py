@@ -61,6 +61,7 @@ class Settings(BaseModel):
     review_drafts: bool = False
     max_inline_comments: int = Field(default=DEFAULT_MAX_INLINE_COMMENTS, ge=0)
     request_changes: bool = False
+    code_scanning: bool = False  # upload SARIF (the App needs security_events: write)
     model: str = "none"
     # where it runs
     workspace: Path | None = None

@@ -97,11 +97,16 @@ class SetupTarget:
     webhook_url: str | None
     github_url: str
     github_api_url: str
+    code_scanning: bool = False  # the App also gets security_events: write
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SetupTarget:
         return cls(
-            settings.public_url, settings.webhook_url, settings.github_url, settings.github_api_url
+            settings.public_url,
+            settings.webhook_url,
+            settings.github_url,
+            settings.github_api_url,
+            settings.code_scanning,
         )
 
     def new_app_url(self, owner: str | None) -> str:
@@ -119,9 +124,15 @@ def packaged_manifest() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def app_manifest(public_url: str, webhook_url: str | None = None) -> dict[str, Any]:
-    """The packaged manifest with this server's URLs filled in."""
+def app_manifest(
+    public_url: str, webhook_url: str | None = None, *, code_scanning: bool = False
+) -> dict[str, Any]:
+    """The packaged manifest with this server's URLs filled in; with `code_scanning`
+    (REVIEWBOT_CODE_SCANNING) it also asks for `security_events: write`, which the SARIF
+    upload needs and nothing else does."""
     manifest = json.loads(json.dumps(packaged_manifest()))  # a deep copy
+    if code_scanning:
+        manifest["default_permissions"]["security_events"] = "write"
     manifest["url"] = public_url
     manifest["hook_attributes"]["url"] = webhook_url or f"{public_url}/webhook"
     manifest["redirect_url"] = f"{public_url}/setup/callback"
@@ -270,7 +281,9 @@ class SetupFlow:
             owner = None
         state = secrets.token_urlsafe(32)
         self._pending.put(state, True)
-        manifest = app_manifest(target.public_url, target.webhook_url)
+        manifest = app_manifest(
+            target.public_url, target.webhook_url, code_scanning=target.code_scanning
+        )
         action = f"{target.new_app_url(owner)}?state={state}"
         html = setup_page(manifest, json.dumps(manifest), action, owner, problem)
         response = _page(html, 400 if problem else 200, f"'self' {_origin(target.github_url)}")

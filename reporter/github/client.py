@@ -265,3 +265,13 @@ class RepoClient:
                 self.owner, self.name, comment_id, data={"body": body}
             ).json(),
         )
+
+    def upload_sarif(self, commit_sha: str, ref: str, sarif: str) -> dict[str, Any]:
+        """POST /repos/{owner}/{repo}/code-scanning/sarifs: `sarif` is the log gzipped and
+        base64-encoded. Repeating it is harmless: code scanning keeps one analysis per
+        tool, commit and ref, and a new upload replaces it. Answers {"id", "url"}."""
+        body = {"commit_sha": commit_sha, "ref": ref, "sarif": sarif}
+        return self.caller.call(
+            f"uploading SARIF for {commit_sha[:12]}",
+            lambda: self._rest.code_scanning.upload_sarif(self.owner, self.name, data=body).json(),
+        )

@@ -40,6 +40,7 @@ _NEEDS = [
     ("GET", r"/issues/\d+/comments$", "issues", "read"),
     ("POST", r"/issues/\d+/comments$", "issues", "write"),
     ("PATCH", r"/issues/comments/\d+$", "issues", "write"),
+    ("POST", r"/code-scanning/sarifs$", "security_events", "write"),
 ]
 
 
@@ -104,6 +105,7 @@ class FakeGitHub:
         self.review_comments: list[dict[str, Any]] = []
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.issue_comments: list[dict[str, Any]] = []
+        self.sarifs: list[dict[str, Any]] = []  # code scanning uploads, as sent
         self.faults: list[Fault] = []
         self.holds: list[Any] = []  # github_support.Held: requests wait while one matches
         self.git_requests: list[str] = []

@@ -41,9 +41,8 @@ class CheckRunPublisher(Publisher):
         report = ctx.report()
         assert ctx.request is not None
         result = checks.conclusion(report, ctx.request.config.fail_on)
-        problems = [
-            p for p in (review.get("problem"), state.get("summary", {}).get("problem")) if p
-        ]
+        # what the outputs published before this one could not post (review, summary, …)
+        problems = [s["problem"] for s in state.values() if s and s.get("problem")]
         out = checks.output(
             checks.title(report),
             f"{summary_text(report, ctx, state)}\n{ctx.marker}\n",
