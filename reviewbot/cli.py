@@ -8,7 +8,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import traceback
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -22,6 +24,8 @@ from reviewbot.config_cli import add_commands as add_config_commands
 from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
+    from orchestrator.local_repo import LocalRepository
+    from review.report import Report
     from review.workspace import RunDir
 
 USAGE_ERROR = 2
@@ -44,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        if args.needs_git and shutil.which("git") is None:
+            raise UsageError(
+                "git is not installed or not on PATH: install git (e.g. apt-get install git) "
+                "and try again"
+            )
         return args.command(args, settings)
     except UsageError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
@@ -51,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reviewbot: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an unforeseen failure: one line, the details with -v
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        what = " ".join(str(exc).split())[:300] or "no message"
+        hint = "" if args.verbose else "; rerun with --verbose for the traceback"
+        print(f"reviewbot: unexpected error: {type(exc).__name__}: {what}{hint}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
     parser.add_argument("--version", action="version", version=version("reviewbot"))
     parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
-    parser.set_defaults(reads_env_file=False)
+    parser.set_defaults(reads_env_file=False, needs_git=False)
     # -v also after the command; SUPPRESS keeps the value given before it
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -114,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    review.set_defaults(command=_review)
+    review.set_defaults(command=_review, needs_git=True)
 
     add_config_commands(commands, common)
 
@@ -219,6 +235,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     request = ReviewRequest(
         repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
+    if args.head == "HEAD":
+        _note_uncommitted(repo, base, head)
     progress = None if args.quiet else _progress(why, base, head)
     _collect_garbage(settings)
     try:
@@ -239,7 +257,44 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
+    if _nothing_ran(report):
+        return USAGE_ERROR
     return 1 if report.fails(report.config.fail_on) else 0
+
+
+def _nothing_ran(report: Report) -> bool:
+    """Whether every agent that had work failed (then the review could not run): say so."""
+    failed = {n: s for n, s in report.agents.items() if s.status == "failed"}
+    if not failed or any(s.status == "ok" for s in report.agents.values()):
+        return False
+    reasons = "; ".join(
+        f"{n}: {' '.join((s.error or 'failed').split())[:200]}" for n, s in failed.items()
+    )
+    print(
+        f"reviewbot: every agent failed, so nothing was reviewed ({reasons}); "
+        "check `reviewbot doctor` and rerun with --verbose",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _note_uncommitted(repo: LocalRepository, base: str, head: str) -> None:
+    """A note on stderr when the working tree holds changes the review does not see."""
+    from review.git import GitError
+
+    try:
+        changed, untracked = repo.uncommitted()
+    except GitError:  # a tree git cannot read is not a reason to stop the review
+        return
+    if not changed and not untracked:
+        return
+    parts = [f"{changed} changed file{'s' if changed != 1 else ''}"] if changed else []
+    parts += [f"{untracked} untracked file{'s' if untracked != 1 else ''}"] if untracked else []
+    print(
+        f"reviewbot: note: uncommitted changes ({', '.join(parts)}) are not reviewed: this "
+        f"review covers the commits {base[:12]}..{head[:12]}; commit them to include them",
+        file=sys.stderr,
+    )
 
 
 def _writable(output: Path | None) -> Path | None:

@@ -58,7 +58,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     show.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
     show.add_argument("--base", help="base ref (default: as `reviewbot review` picks it)")
-    show.set_defaults(command=_show)
+    show.set_defaults(command=_show, needs_git=True)
 
 
 def context(settings: Settings) -> ConfigContext:
