@@ -46,7 +46,8 @@ class CheckRunPublisher(Publisher):
         ]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state)}\n{ctx.marker}\n",
+            f"{summary_text(report, ctx, state, checks.OUTPUT_LIMIT - len(ctx.marker) - 2)}"
+            f"\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )
         shown_inline = set(review.get("inline") or ())
