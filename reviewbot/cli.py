@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from orchestrator.local_repo import LocalRepository
     from review.report import Report
     from review.workspace import RunDir
+    from reviewbot.progress_view import LiveProgress
 
 USAGE_ERROR = 2
 _REPLAY_SECRET = "replay checks no signature"  # noqa: S105 - a placeholder, never a real secret
@@ -129,7 +130,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
-    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    review.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (there is none when stderr is not a terminal)",
+    )
     review.set_defaults(command=_review, needs_git=True)
 
     add_config_commands(commands, common)
@@ -237,13 +243,16 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.head == "HEAD":
         _note_uncommitted(repo, base, head)
-    progress = None if args.quiet else _progress(why, base, head)
+    progress = None if args.quiet else _live_progress(why, base, head)
     _collect_garbage(settings)
     try:
         report = run_review(request, settings.workspace_root(), progress=progress, options=options)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
+    finally:
+        if progress is not None:
+            progress.close()
     warn_if_invalid(report)
     rendered = formats()[args.format].render(report)
     if output is None:
@@ -537,30 +546,12 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _progress(why: str, base: str, head: str):
-    from review.agent_result import AgentResult
+def _live_progress(why: str, base: str, head: str) -> LiveProgress | None:
+    """A live line per agent on stderr when it is a terminal; None (quiet) otherwise."""
+    from reviewbot import progress_view
 
-    def show(kind: str, data: object) -> None:
-        if kind == "started":
-            agents = ", ".join(data)  # type: ignore[arg-type]
-            line = f"reviewing {head[:12]} against {base[:12]} ({why}) with {agents}"
-            print(line, file=sys.stderr)
-            return
-        assert isinstance(data, AgentResult)
-        detail = data.error or f"{len(data.findings)} raw findings"
-        usage = data.usage or {}
-        if usage.get("error"):
-            detail += f"; model review: {usage['error']}"
-        elif usage.get("model"):
-            detail += (
-                f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
-                f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
-            )
-            if usage.get("stopped"):
-                detail += f", budget reached: {usage['stopped']}"
-        print(
-            f"  {data.agent}: {data.status} in {data.seconds:.1f} s, {detail}",
-            file=sys.stderr,
-        )
-
-    return show
+    console = progress_view.stderr_console()
+    if not console.is_terminal:
+        return None
+    headline = f"reviewing {head[:12]} against {base[:12]} ({why})"
+    return progress_view.LiveProgress(console, headline)
