@@ -24,10 +24,7 @@ from reviewbot.config_cli import add_commands as add_config_commands
 from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
-    from orchestrator.local_repo import LocalRepository
-    from review.report import Report
     from review.workspace import RunDir
-    from reviewbot.progress_view import LiveProgress
 
 USAGE_ERROR = 2
 _REPLAY_SECRET = "replay checks no signature"  # noqa: S105 - a placeholder, never a real secret
@@ -201,6 +198,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from orchestrator.local_repo import LocalRepository
     from reporter.formats import formats
     from review.git import GitError
+    from reviewbot.review_notes import live_progress, note_uncommitted, nothing_ran
 
     model, agent_models = _models(args.model, settings)
     agents: tuple[str, ...] = ()  # none named: the repository's configuration, or the defaults
@@ -242,8 +240,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
     if args.head == "HEAD":
-        _note_uncommitted(repo, base, head)
-    progress = None if args.quiet else _live_progress(why, base, head)
+        note_uncommitted(repo, base, head)
+    progress = None if args.quiet else live_progress(why, base, head)
     _collect_garbage(settings)
     try:
         report = run_review(request, settings.workspace_root(), progress=progress, options=options)
@@ -266,44 +264,9 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
-    if _nothing_ran(report):
+    if nothing_ran(report):
         return USAGE_ERROR
     return 1 if report.fails(report.config.fail_on) else 0
-
-
-def _nothing_ran(report: Report) -> bool:
-    """Whether every agent that had work failed (then the review could not run): say so."""
-    failed = {n: s for n, s in report.agents.items() if s.status == "failed"}
-    if not failed or any(s.status == "ok" for s in report.agents.values()):
-        return False
-    reasons = "; ".join(
-        f"{n}: {' '.join((s.error or 'failed').split())[:200]}" for n, s in failed.items()
-    )
-    print(
-        f"reviewbot: every agent failed, so nothing was reviewed ({reasons}); "
-        "check `reviewbot doctor` and rerun with --verbose",
-        file=sys.stderr,
-    )
-    return True
-
-
-def _note_uncommitted(repo: LocalRepository, base: str, head: str) -> None:
-    """A note on stderr when the working tree holds changes the review does not see."""
-    from review.git import GitError
-
-    try:
-        changed, untracked = repo.uncommitted()
-    except GitError:  # a tree git cannot read is not a reason to stop the review
-        return
-    if not changed and not untracked:
-        return
-    parts = [f"{changed} changed file{'s' if changed != 1 else ''}"] if changed else []
-    parts += [f"{untracked} untracked file{'s' if untracked != 1 else ''}"] if untracked else []
-    print(
-        f"reviewbot: note: uncommitted changes ({', '.join(parts)}) are not reviewed: this "
-        f"review covers the commits {base[:12]}..{head[:12]}; commit them to include them",
-        file=sys.stderr,
-    )
 
 
 def _writable(output: Path | None) -> Path | None:
@@ -544,14 +507,3 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     }
     print(json.dumps(result, indent=2))
     return 0
-
-
-def _live_progress(why: str, base: str, head: str) -> LiveProgress | None:
-    """A live line per agent on stderr when it is a terminal; None (quiet) otherwise."""
-    from reviewbot import progress_view
-
-    console = progress_view.stderr_console()
-    if not console.is_terminal:
-        return None
-    headline = f"reviewing {head[:12]} against {base[:12]} ({why})"
-    return progress_view.LiveProgress(console, headline)
