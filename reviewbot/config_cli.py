@@ -35,7 +35,9 @@ INVALID = 2
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Register `config check|schema|show` on the `reviewbot` subcommands."""
     config = commands.add_parser(
-        "config", help="check, describe or show a repository's .github/reviewbot.yml"
+        "config",
+        help="check, describe or show a repository's .github/reviewbot.yml",
+        parents=[common],
     )
     actions = config.add_subparsers(required=True, metavar="ACTION")
     check = actions.add_parser(

@@ -54,7 +54,7 @@ def progress(
     found = sum(int(entry.get("findings") or 0) for entry in done)
     rows = []
     for entry in done:
-        status = str(entry.get("status"))
+        status = inline(str(entry.get("status")), 40)  # read from an agent's file
         if status == "failed":
             status = f"failed: {inline(str(entry.get('error') or ''), 200)}"
         rows.append(
