@@ -41,10 +41,10 @@ class SummaryPublisher(Publisher):
 
 
 def summary_text(
-    report: Report, ctx: PublishContext, state: State, limit: int = GITHUB_BODY_LIMIT
+    report: Report, ctx: PublishContext, state: State, max_chars: int = GITHUB_BODY_LIMIT
 ) -> str:
-    """The summary comment's Markdown, at most `limit` characters, with notes on what is
-    not inline and why."""
+    """The summary comment's Markdown, at most `max_chars` characters, with notes on what
+    is not inline and why."""
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
     limit = ctx.inline_limit()
@@ -63,7 +63,7 @@ def summary_text(
     if review.get("problem"):
         lines.append(inline(review["problem"], 1_000))
     notes = "\n".join(f"- {line}" for line in lines) if lines else None
-    return render_markdown(report, notes, limit)
+    return render_markdown(report, notes, max_chars)
 
 
 def _upsert(client: RepoClient, bot_login: str, number: int, body: str) -> int:
