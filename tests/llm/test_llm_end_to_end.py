@@ -147,8 +147,17 @@ def assert_harmless(text: str) -> None:
 
 
 def test_ai_reviewers_run_in_parallel_and_their_grounded_findings_are_in_the_json(
-    run_cli, repo, scripts, tmp_path, hostile_env
+    run_cli, repo, scripts, tmp_path, hostile_env, monkeypatch
 ) -> None:
+    import sys
+
+    from rich.console import Console
+
+    from reviewbot import progress_view
+
+    # stderr as a terminal (run_cli captures it), so that the progress lines are drawn
+    terminal = lambda: Console(file=sys.stderr, force_terminal=True, width=250)  # noqa: E731
+    monkeypatch.setattr(progress_view, "stderr_console", terminal)
     done = review(run_cli, repo, scripts, tmp_path, "json")
     report = json.loads(done.stdout)
     statuses = {name: s["status"] for name, s in report["agents"].items()}
@@ -164,7 +173,7 @@ def test_ai_reviewers_run_in_parallel_and_their_grounded_findings_are_in_the_jso
     assert (off["agent"], off["severity"], off["confidence"]) == ("correctness", "error", 0.9)
     assert "[redacted]" in off["message"] and "[redacted]" in off["suggestion"]
     # usage, per agent, in the findings files and in the progress lines
-    run = next((tmp_path / "runs").iterdir())
+    run = next(p for p in (tmp_path / "runs").iterdir() if not p.name.startswith("."))
     for agent, calls in (("security", 3), ("style", 2), ("correctness", 3)):
         usage = read_json(run / "findings" / f"{agent}.json")["usage"]
         assert usage["model"] == f"scripted:{MODEL_IDS[agent]}"
