@@ -38,11 +38,13 @@ class Analyser:
     exit status 0 and the `findings_exit_codes` mean the tool ran, anything else is a
     failed agent. `parse` turns its standard output into findings (`agents.parsers.sarif`
     for SARIF, else an adapter of the tool's own format); `severities` maps the tool's
-    rule ids or levels to ours, for the parser to use. `config` is a file of ours the
-    command names with `CONFIG` (never the reviewed repository's). `name` names the tool
-    in errors; by default the module or executable. `line_model` says how the tool counts
-    lines: `LineModel.UNIVERSAL` for tools built on Python's tokenizer or universal
-    newlines (a lone CR ends a line), whose numbers are then mapped onto git's.
+    rule ids or levels (or, for SARIF, `rule@level`) to ours, for the parser to use; a
+    parser that needs the text the tool read gets it from `ToolOutput.read`. `config` is
+    a file of ours the command names with `CONFIG` (never the reviewed repository's).
+    `name` names the tool in errors; by default the module or executable. `line_model`
+    says how the tool counts lines: `LineModel.UNIVERSAL` for tools built on Python's
+    tokenizer or universal newlines (a lone CR ends a line), whose numbers are then mapped
+    onto git's.
 
     `suppressions` are regular expressions of the in-code suppression comments the tool
     honours (`# nosec`, `# noqa`, `// eslint-disable-next-line`): on the lines the change
@@ -58,7 +60,9 @@ class Analyser:
     for tools that ignore files outside their working directory (detect-secrets).
     `rule_ids` is a regular expression every rule id the tool reports matches in full
     (bandit's `B[0-9]{3}`): a repository's configuration naming a rule no agent's pattern
-    matches is an error.
+    matches is an error. `neighbours` maps a glob of a changed file's name to globs of the
+    names of the unchanged files beside it the tool must read with it (`{"*.tf": ("*.tf",)}`:
+    a Terraform module's variables); see `agents.neighbours`.
     """
 
     command: tuple[str, ...]
@@ -75,6 +79,7 @@ class Analyser:
     new_only: bool = False
     relative: bool = False
     rule_ids: str = ""
+    neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:

@@ -24,6 +24,9 @@ from reviewbot.config_cli import add_commands as add_config_commands
 from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from review.request import ReviewConfig
     from review.workspace import RunDir
 
 USAGE_ERROR = 2
@@ -306,27 +309,30 @@ def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve `POST /webhook`, `GET /healthz` and `GET /readyz`; reviews run on the local
-    durable runner. A setting GitHub refuses, a damaged workspace store, or another server
-    keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it, with one line."""
+    durable runner. Without any App setting nor a stored App, serve the setup page instead
+    (`reviewbot.serve_setup`). A setting GitHub refuses, a damaged workspace store, or
+    another server keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it,
+    with one line."""
     from orchestrator.local import DamagedStore
     from orchestrator.review_queue import DamagedQueue
     from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
-    from reviewbot.serve import build_serve_app, serve
+    from review.app_credentials import with_stored_app
+    from reviewbot.serve import serve
 
     model, agent_models = _models(None, settings)
     config = settings.review_config(model=model, agent_models=agent_models)
     try:
-        app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
+        settings, stored = with_stored_app(settings)
+        if settings.names_an_app():
+            app = _app_of(settings, config, stored is not None)
+        else:
+            from reviewbot.serve_setup import build_setup_app, setup_token
+
+            token = setup_token(settings)
+            app = build_setup_app(settings, token, config=config)
+            print(_setup_notice(settings, token), file=sys.stderr, flush=True)
     except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
-    check = app.state.app_check.check_now()
-    if check.refused:
-        raise UsageError(
-            f"{settings.key_variable()} or REVIEWBOT_APP_ID is wrong: {check.detail}; "
-            f"check that the key is the one GitHub generated for App {settings.app_id}"
-        )
-    if not check.ok:
-        print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
     root = settings.workspace_root()
     wait = settings.workspace_wait_seconds
 
@@ -347,6 +353,54 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         lock.release()
     return 0
+
+
+def _setup_notice(settings: Settings, token: str) -> str:
+    """The start line of `serve` without an App: the setup link with its token (printed to
+    the operator's terminal only, never logged; REVIEWBOT_SETUP_TOKEN's value is not
+    repeated), or what to set first."""
+    from review.app_credentials import credentials_path
+
+    if not settings.public_url:
+        how = (
+            "set REVIEWBOT_PUBLIC_URL to this server's URL and restart: the setup link is "
+            "printed then"
+        )
+    elif settings.setup_token is not None:
+        how = f"open {settings.public_url}/setup?token=<REVIEWBOT_SETUP_TOKEN> to create one"
+    else:
+        how = (
+            f"open {settings.public_url}/setup?token={token} to create one (the link works "
+            "until the App is created; a restart makes a new one)"
+        )
+    return (
+        f"reviewbot: no GitHub App is configured: {how} (stored in "
+        f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
+        "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET"
+    )
+
+
+def _app_of(settings: Settings, config: ReviewConfig, stored: bool) -> FastAPI:
+    """The reviewing app for the configured App, whose credentials GitHub must not refuse
+    (`stored`: they come from the setup page's credentials file)."""
+    from review.app_credentials import credentials_path
+    from reviewbot.serve import build_serve_app
+
+    app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
+    check = app.state.app_check.check_now()
+    if check.refused and stored:
+        raise UsageError(
+            f"GitHub refuses the App stored in {credentials_path(settings)}: {check.detail}; "
+            "was it deleted? Move the file aside and create the App again at /setup"
+        )
+    if check.refused:
+        raise UsageError(
+            f"{settings.key_variable()} or REVIEWBOT_APP_ID is wrong: {check.detail}; "
+            f"check that the key is the one GitHub generated for App {settings.app_id}"
+        )
+    if not check.ok:
+        print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
+    return app
 
 
 def _collect_garbage(settings: Settings) -> None:
@@ -433,7 +487,8 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print what the edge would answer, which review it would start and what it would
-    send GitHub; start and send nothing. With the App configured, a command's look-ups
+    send GitHub; start and send nothing. With the App configured (its variables, or the
+    setup page's stored App as `serve` reads it), a command's look-ups
     (the commenter's permission, the pull request's head) ask GitHub; without it, they
     are assumed, and the output says so."""
     from agents.registry import names
@@ -443,16 +498,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from webhook.replay import DryRunGitHub, LookupFailed, replay
     from webhook.settings import WebhookSettings
 
-    key = None
-    if settings.app_id is not None:  # the App is configured: its key must be usable
-        try:
-            key = settings.key()
-        except ConfigError as exc:
-            raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
-        except Exception as exc:  # a Secrets Manager ARN that cannot be read here
-            raise UsageError(
-                f"cannot replay {args.event_json}: {settings.key_variable()} cannot be read ({exc})"
-            ) from None
+    settings, key = _replay_app(args.event_json, settings)
     try:
         if key:
             settings.require_valid_app()
@@ -507,3 +553,21 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     }
     print(json.dumps(result, indent=2))
     return 0
+
+
+def _replay_app(event_json: Path, settings: Settings) -> tuple[Settings, str | None]:
+    """`settings` as the App `serve` would act as (its variables, else the stored App), and
+    the App's key (None without an App). UsageError when they cannot be read."""
+    from review.app_credentials import with_stored_app
+
+    try:
+        settings, _ = with_stored_app(settings)
+        if settings.app_id is None:
+            return settings, None
+        return settings, settings.key()  # the App is configured: its key must be usable
+    except ConfigError as exc:
+        raise UsageError(f"cannot replay {event_json}: {exc}") from None
+    except Exception as exc:  # a Secrets Manager ARN that cannot be read here
+        raise UsageError(
+            f"cannot replay {event_json}: {settings.key_variable()} cannot be read ({exc})"
+        ) from None
