@@ -8,7 +8,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import traceback
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -47,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        if args.needs_git and shutil.which("git") is None:
+            raise UsageError(
+                "git is not installed or not on PATH: install git (e.g. apt-get install git) "
+                "and try again"
+            )
         return args.command(args, settings)
     except UsageError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
@@ -54,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reviewbot: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an unforeseen failure: one line, the details with -v
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        what = " ".join(str(exc).split())[:300] or "no message"
+        hint = "" if args.verbose else "; rerun with --verbose for the traceback"
+        print(f"reviewbot: unexpected error: {type(exc).__name__}: {what}{hint}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
     parser.add_argument("--version", action="version", version=version("reviewbot"))
     parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
-    parser.set_defaults(reads_env_file=False)
+    parser.set_defaults(reads_env_file=False, needs_git=False)
     # -v also after the command; SUPPRESS keeps the value given before it
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -116,8 +130,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
-    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    review.set_defaults(command=_review)
+    review.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (there is none when stderr is not a terminal)",
+    )
+    review.set_defaults(command=_review, needs_git=True)
 
     add_config_commands(commands, common)
 
@@ -182,6 +201,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from orchestrator.local_repo import LocalRepository
     from reporter.formats import formats
     from review.git import GitError
+    from reviewbot.review_notes import live_progress, note_uncommitted, nothing_ran
 
     model, agent_models = _models(args.model, settings)
     agents: tuple[str, ...] = ()  # none named: the repository's configuration, or the defaults
@@ -222,13 +242,18 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     request = ReviewRequest(
         repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
-    progress = None if args.quiet else _progress(why, base, head)
+    if args.head == "HEAD":
+        note_uncommitted(repo, base, head)
+    progress = None if args.quiet else live_progress(why, base, head)
     _collect_garbage(settings)
     try:
         report = run_review(request, settings.workspace_root(), progress=progress, options=options)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
+    finally:
+        if progress is not None:
+            progress.close()
     warn_if_invalid(report)
     rendered = formats()[args.format].render(report)
     if output is None:
@@ -242,6 +267,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
+    if nothing_ran(report):
+        return USAGE_ERROR
     return 1 if report.fails(report.config.fail_on) else 0
 
 
@@ -544,32 +571,3 @@ def _replay_app(event_json: Path, settings: Settings) -> tuple[Settings, str | N
         raise UsageError(
             f"cannot replay {event_json}: {settings.key_variable()} cannot be read ({exc})"
         ) from None
-
-
-def _progress(why: str, base: str, head: str):
-    from review.agent_result import AgentResult
-
-    def show(kind: str, data: object) -> None:
-        if kind == "started":
-            agents = ", ".join(data)  # type: ignore[arg-type]
-            line = f"reviewing {head[:12]} against {base[:12]} ({why}) with {agents}"
-            print(line, file=sys.stderr)
-            return
-        assert isinstance(data, AgentResult)
-        detail = data.error or f"{len(data.findings)} raw findings"
-        usage = data.usage or {}
-        if usage.get("error"):
-            detail += f"; model review: {usage['error']}"
-        elif usage.get("model"):
-            detail += (
-                f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
-                f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
-            )
-            if usage.get("stopped"):
-                detail += f", budget reached: {usage['stopped']}"
-        print(
-            f"  {data.agent}: {data.status} in {data.seconds:.1f} s, {detail}",
-            file=sys.stderr,
-        )
-
-    return show

@@ -80,8 +80,15 @@ class GitHubApp:
         """Forget a token GitHub refused: the next `token` call for its key mints another."""
         self._tokens.drop(token)
 
-    def repo(self, installation_id: int, repository: str, permissions: Permissions) -> RepoClient:
-        """A client for one repository, acting as the installation; one per step.
+    def repo(
+        self,
+        installation_id: int,
+        repository: str,
+        permissions: Permissions,
+        policy: RetryPolicy | None = None,
+    ) -> RepoClient:
+        """A client for one repository, acting as the installation; one per step. Its
+        calls retry by `policy` (default: the App's).
 
         If GitHub answers 401 to a call (the cached token was revoked), the token is
         dropped, a new one minted and the call repeated, once per client.
@@ -93,7 +100,8 @@ class GitHubApp:
             self.drop_token(client.token)
             client.connect(self.token(installation_id, repository, permissions))
 
-        client = RepoClient(owner, name, Caller(self.policy, reauthenticate), self._options())
+        caller = Caller(policy or self.policy, reauthenticate)
+        client = RepoClient(owner, name, caller, self._options())
         client.connect(token)
         return client
 

@@ -8,6 +8,7 @@ are in its text, and a review that stops for good closes it as failed so it neve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reporter.escape import inline
@@ -30,6 +31,18 @@ class CheckRunPublisher(Publisher):
             )
         }
 
+    def progress(
+        self, ctx: PublishContext, state: State, done: list[dict[str, Any]], running: list[str]
+    ) -> None:
+        """Update the in-progress check run's output: which agents are done, with what."""
+        check_run_id = state.get(self.name, {}).get("check_run_id")
+        if check_run_id is None:
+            return
+        body = checks.progress(ctx.head, ctx.marker, done, running)
+        once = replace(ctx.app.policy, max_attempts=1)  # never hold up the agents
+        client = ctx.app.repo(ctx.installation_id, ctx.repository, self.permissions, once)
+        client.update_check_run(int(check_run_id), body)
+
     def publish(self, ctx: PublishContext, state: State) -> dict[str, Any]:
         client = self.client(ctx)
         check_run_id = int(state[self.name]["check_run_id"])
@@ -45,7 +58,8 @@ class CheckRunPublisher(Publisher):
         problems = [s["problem"] for s in state.values() if s and s.get("problem")]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state)}\n{ctx.marker}\n",
+            f"{summary_text(report, ctx, state, checks.OUTPUT_LIMIT - len(ctx.marker) - 2)}"
+            f"\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )
         shown_inline = set(review.get("inline") or ())

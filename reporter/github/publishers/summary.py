@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from reporter.escape import inline
+from reporter.escape import GITHUB_BODY_LIMIT, inline
 from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
 from reporter.github.publishing import PublishContext, Publisher, State
@@ -40,8 +40,11 @@ class SummaryPublisher(Publisher):
             }
 
 
-def summary_text(report: Report, ctx: PublishContext, state: State) -> str:
-    """The summary comment's Markdown, with notes on what is not inline and why."""
+def summary_text(
+    report: Report, ctx: PublishContext, state: State, max_chars: int = GITHUB_BODY_LIMIT
+) -> str:
+    """The summary comment's Markdown, at most `max_chars` characters, with notes on what
+    is not inline and why."""
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
     limit = ctx.inline_limit()
@@ -60,7 +63,7 @@ def summary_text(report: Report, ctx: PublishContext, state: State) -> str:
     if review.get("problem"):
         lines.append(inline(review["problem"], 1_000))
     notes = "\n".join(f"- {line}" for line in lines) if lines else None
-    return render_markdown(report, notes)
+    return render_markdown(report, notes, max_chars)
 
 
 def _upsert(client: RepoClient, bot_login: str, number: int, body: str) -> int:
