@@ -5,7 +5,8 @@ file reads the analyser's earlier result instead of running it again; only the l
 filter and the merge run anew. An entry's key is the SHA-256 of
 
 - the analyser's identity (`analyser_identity`): the agent, its declared command line,
-  environment, severities, suppressions and line model; the bytes of its configuration
+  environment, severities, suppressions, line model and how it reads a YAML alias bomb
+  (`agents.yaml_bombs`); the bytes of its configuration
   file and of the YAML files in its folder (a rule pack's rules); the installed tool (the
   distribution's version for `python -m` tools, else the program's path, size and
   modification time); the source of its parser's module and of every module of ours
@@ -55,6 +56,7 @@ from typing import Any
 from agents.analysis import Analysis
 from agents.declaration import PYTHON, Analyser
 from agents.parsers import sarif
+from agents.yaml_bombs import MAX_ALIAS_NODES
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
@@ -264,6 +266,7 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"suppressions={json.dumps(analyser.suppressions)}",
         f"lines={analyser.line_model.value}",
         f"relative={analyser.relative}",
+        f"aliases={analyser.expands_aliases!r}, over {MAX_ALIAS_NODES}",  # a bomb as text
         f"tool={_tool_identity(program, analyser.command)}",
     ]
     sources = dict(_sources(analyser.parse)) | dict(_sources(sarif))  # sarif: shared helpers

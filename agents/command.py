@@ -18,7 +18,8 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,23 +35,30 @@ class ToolMissing(AgentError):
     """The analyser's program is not installed."""
 
 
+class ToolTimeout(AgentError):
+    """The analyser's program ran out of time and was killed."""
+
+
 @dataclass(frozen=True)
 class Invocation:
     """Where an analyser runs (`cwd`, `env`), the repository paths of the files copied
     (`present`), and the `root` of the copies, whose names it reports are mapped back to
-    repository paths."""
+    repository paths. A copy is at its repository path under `root`, or at the name
+    `names` gives it (`agents.scratch.text_names`)."""
 
     cwd: Path
     env: dict[str, str]
     present: list[str]
     root: Path
     relative: bool = False
+    names: Mapping[str, str] = field(default_factory=dict)
 
     def arguments(self, paths: list[str]) -> list[str]:
         """The command-line arguments naming these copied files."""
+        named = [self.names.get(p, p) for p in paths]
         if self.relative:
-            return [f"./{p}" for p in paths]
-        return [str(self.root / p) for p in paths]
+            return [f"./{n}" for n in named]
+        return [str(self.root / n) for n in named]
 
     def repo_path(self, reported: str) -> str | None:
         """The repository path of a file name the tool reports (relative to `cwd`, or
@@ -59,7 +67,11 @@ class Invocation:
         path = Path(os.path.normpath(path if path.is_absolute() else self.cwd / path))
         for root in {Path(os.path.normpath(self.root.absolute())), self.root.resolve()}:
             if path.is_relative_to(root) and path != root:
-                return path.relative_to(root).as_posix()
+                name = path.relative_to(root).as_posix()
+                renamed = {copy: repo for repo, copy in self.names.items()}
+                if name in self.names and name not in renamed:
+                    return None  # not a copy: that one has another name
+                return renamed.get(name, name)
         return None
 
 
@@ -94,9 +106,9 @@ def program(analyser: Analyser) -> str:
 
 
 def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Analyser) -> str:
-    """Run `argv` as `call` says and return its standard output; AgentError when it times
-    out, prints more than MAX_OUTPUT_BYTES or exits outside the analyser's `ok_codes`
-    (with its last line of error output)."""
+    """Run `argv` as `call` says and return its standard output; ToolTimeout when it times
+    out; AgentError when it prints more than MAX_OUTPUT_BYTES or exits outside the
+    analyser's `ok_codes` (with its last line of error output)."""
     out_path, err_path = call.root.parent / "stdout", call.root.parent / "stderr"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen(  # noqa: S603 - an argument list of ours, no shell
@@ -123,7 +135,7 @@ def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Ana
         finally:
             timer.cancel()
         if timed_out.is_set():
-            raise AgentError(f"{analyser.tool} timed out after {timeout:.0f} s")
+            raise ToolTimeout(f"{analyser.tool} timed out after {timeout:.0f} s")
     if out_path.stat().st_size > MAX_OUTPUT_BYTES:
         raise AgentError(f"{analyser.tool} printed more than {MAX_OUTPUT_BYTES // 2**20} MB")
     if code not in analyser.ok_codes:

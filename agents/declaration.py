@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from agents.analysis import Analysis
 from agents.files import Files
 from agents.parsers import ToolOutput
+from agents.yaml_bombs import ExpandsAliases
 from review.findings import Severity
 from review.lines import LineModel
 
@@ -62,7 +63,9 @@ class Analyser:
     (bandit's `B[0-9]{3}`): a repository's configuration naming a rule no agent's pattern
     matches is an error. `neighbours` maps a glob of a changed file's name to globs of the
     names of the unchanged files beside it the tool must read with it (`{"*.tf": ("*.tf",)}`:
-    a Terraform module's variables); see `agents.neighbours`.
+    a Terraform module's variables); see `agents.neighbours`. `expands_aliases` says the
+    tool builds the data of YAML files, expanding their aliases: a YAML alias bomb
+    (`agents.yaml_bombs`) is then not given to it as YAML.
     """
 
     command: tuple[str, ...]
@@ -80,6 +83,7 @@ class Analyser:
     relative: bool = False
     rule_ids: str = ""
     neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    expands_aliases: ExpandsAliases | None = None
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:

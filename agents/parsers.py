@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -43,7 +43,8 @@ class ToolOutput:
     absolute) to the repository path, or to None when it is outside the checkout.
     `severities` is the agent's declared map (rule id or level -> severity); `files` the
     repository paths the tool was asked to read, and `copies` the root of the private
-    copies it read them from (see `read`).
+    copies it read them from (see `read`), each at its repository path or at the name
+    `names` gives it.
     """
 
     text: str
@@ -53,6 +54,7 @@ class ToolOutput:
     repo_path: Callable[[str], str | None]
     files: tuple[str, ...] = ()  # the repository paths the tool was given
     copies: Path | None = None  # where the tool's private copies of them are
+    names: Mapping[str, str] = field(default_factory=dict)  # copies not at their path
 
     def read(self, path: str) -> bytes | None:
         """The bytes the tool read for repository path `path`: its private copy, with the
@@ -61,7 +63,7 @@ class ToolOutput:
         if self.copies is None or path not in self.files:
             return None
         try:
-            return read_regular_file(self.copies, path, MAX_COPY_BYTES)
+            return read_regular_file(self.copies, self.names.get(path, path), MAX_COPY_BYTES)
         except PathEscape:
             return None
 

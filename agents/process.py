@@ -8,17 +8,19 @@ a time limit, a bound on its output); files the findings cache (`agents.cache`) 
 result for are not read again; a missing tool skips the analyser with its install hint.
 
 A run that fails (a crash, a timeout, output its parser cannot read) is repeated on each
-half of the files, down to the file that breaks the tool: one bad file costs that file
-only, with a note. The files with findings are then read at the base (`RunDir.base_src`)
-and each finding is told apart as new or already there (`agents.baseline`); a `new_only`
-analyser keeps only the new ones.
+half of the files, down to the file that breaks the tool (after a timeout, on each file
+alone, so files that hang the tool cannot use up its time: `_run_isolating`): one bad
+file costs that file only, with a note. A YAML alias bomb never reaches a tool that
+would expand it (`agents.yaml_bombs`). The files with findings are then read at the
+base (`RunDir.base_src`) and each finding is told apart as new or already there
+(`agents.baseline`); a `new_only` analyser keeps only the new ones.
 """
 
 from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from agents.cache import FindingsCache, Lookup, analyser_identity
 from agents.command import (
     Invocation,
     ToolMissing,
+    ToolTimeout,
     analyser_env,
     command_line,
     program,
@@ -37,28 +40,33 @@ from agents.declaration import Analyser
 from agents.lines import to_git_lines
 from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
-from agents.scratch import read_copies, write_copies
+from agents.scratch import read_copies, text_names, write_copies
 from review.diff import FileStatus
 from review.lines import split_lines
 from review.workspace import PathEscape, read_regular_file
 
-MIN_ATTEMPT_SECONDS = 5.0  # an attempt gets half the time left, but at least this much
+MIN_ATTEMPT_SECONDS = 5.0  # an attempt gets its share of the time left, but at least this
 
 
 @contextmanager
-def invocation(analyser: Analyser, copies: Mapping[str, bytes]) -> Iterator[Invocation]:
+def invocation(
+    analyser: Analyser, copies: Mapping[str, bytes], as_text: Iterable[str] = ()
+) -> Iterator[Invocation]:
     """A scratch directory holding `copies` (repository path -> the bytes to read) for one
-    run, removed afterwards."""
+    run, removed afterwards; the copies of `as_text` are named for the tool to read them
+    as plain text (`ExpandsAliases.as_text`)."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
         for folder in (cwd, home, files, root / "tmp"):
             folder.mkdir()
-        write_copies(files, copies)
+        aliases = analyser.expands_aliases
+        names = text_names(copies, as_text, aliases.as_text) if aliases else {}
+        write_copies(files, copies, names)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
             cwd = files
-        yield Invocation(cwd, env, list(copies), files, analyser.relative)
+        yield Invocation(cwd, env, list(copies), files, analyser.relative, names)
 
 
 def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
@@ -96,17 +104,32 @@ def _run_isolating(
     deadline: float,
     store: FindingsCache,
     source: Path | None = None,
+    share: int = 2,
 ) -> Analysis:
-    """One run over `paths`; when it fails, a run over each half, down to the files that
-    break the tool (noted and left out). Each attempt gets half the time that is left (at
-    least MIN_ATTEMPT_SECONDS, when there is that much), so a file that hangs the tool
-    cannot use up the agent's whole budget."""
+    """One run over `paths`, given 1/`share` of the time left (at least
+    MIN_ATTEMPT_SECONDS, when there is that much); when it fails, the files that break
+    the tool are found and left out, each with a note, and the others analysed:
+
+    - a run that fails quickly (a crash, output its parser cannot read) is repeated on each
+      half of its files, each half given half the time left, down to the files that
+      break the tool: k bad files among n cost about 2k·log2(n) short runs;
+    - a run that times out is repeated on each of its files alone, each given an equal
+      share of the time left (recomputed after each run, so a file that finishes early
+      leaves its time to the others). Halving would spend a whole time limit at every
+      level of the search for each file that hangs the tool, every limit half the time
+      then left, so a few such files use up the agent's time before the other files are
+      read, and the agent fails; one by one, a file that hangs costs its own share only,
+      at the price of one start-up of the tool per file.
+
+    Files there is no time left for are noted as such. Only when no file could be
+    analysed is the tool itself broken: AgentError.
+    """
     left = deadline - time.monotonic()
     if left <= 0:
         late = f"not analysed, {analyser.tool} ran out of time"
         return Analysis(notes=[f"{path}: {late}" for path in paths])
     try:
-        timeout = max(left / 2, min(left, MIN_ATTEMPT_SECONDS))
+        timeout = max(left / share, min(left, MIN_ATTEMPT_SECONDS))
         return _run_once(agent, analyser, work, paths, timeout, store, source)
     except ToolMissing:
         raise
@@ -115,17 +138,21 @@ def _run_isolating(
             return Analysis(
                 notes=[f"{paths[0]}: not analysed, {analyser.tool} failed on it: {exc}"]
             )
-        first, second = paths[: len(paths) // 2], paths[len(paths) // 2 :]
-        halves = [
-            _run_isolating(agent, analyser, work, part, deadline, store, source)
-            for part in (first, second)
+        if isinstance(exc, ToolTimeout):
+            parts = [([path], len(paths) - n) for n, path in enumerate(paths)]
+        else:
+            half = len(paths) // 2
+            parts = [(paths[:half], 2), (paths[half:], 2)]
+        done = [
+            _run_isolating(agent, analyser, work, part, deadline, store, source, share)
+            for part, share in parts
         ]
-        failed = [n for half in halves for n in half.notes if ": not analysed, " in n]
+        failed = [n for part in done for n in part.notes if ": not analysed, " in n]
         if len(failed) == len(paths):  # the tool itself is broken, not a file
             raise AgentError(str(exc)) from None
         return Analysis(
-            findings=[f for half in halves for f in half.findings],
-            notes=[n for half in halves for n in half.notes],
+            findings=[f for part in done for f in part.findings],
+            notes=[n for part in done for n in part.notes],
         )
 
 
@@ -156,8 +183,9 @@ def _run_once(
             key = store.key(path, f"git blob {blob}".encode() + _context_key(beside[path]))
             lookups[path] = Lookup(key, added.get(path) if neutralised else None)
     cached = store.load(lookups)
+    unread = [path for path in paths if path not in cached]
     copies = read_copies(
-        root, [path for path in paths if path not in cached], limit, added, analyser.suppressions
+        root, unread, limit, added, analyser.suppressions, analyser.expands_aliases
     )
     unknown = {
         p: Lookup(store.key(p, data + _context_key(beside[p])))
@@ -170,7 +198,7 @@ def _run_once(
     analysis = Analysis(notes=copies.notes)  # the neutralised suppressions: kept per file
     if missing:
         read = {n: d for p in missing for n, d in beside[p].items() if n not in missing}
-        with invocation(analyser, {**missing, **read}) as call:
+        with invocation(analyser, {**missing, **read}, copies.as_text) as call:
             argv = command_line(analyser, call.arguments(call.present))
             text = run_command(argv, call, timeout, analyser)
             output = ToolOutput(
@@ -181,6 +209,7 @@ def _run_once(
                 call.repo_path,
                 tuple(missing),
                 call.root,
+                call.names,
             )
             found = analyser.parse(output)
         kept = [f for f in found.findings if f.path not in read]  # neighbours: context

@@ -10,7 +10,10 @@ copies of exactly the files it is asked about, at their repository paths:
   and line numbers stay true: a change cannot hide its own findings, while suppressions
   already in the code keep working;
 - links are never followed: a file is copied only when it is a regular file inside the
-  checkout (`review.workspace.read_regular_file`).
+  checkout (`review.workspace.read_regular_file`);
+- a YAML alias bomb (`agents.yaml_bombs`) is never given as YAML to a tool that would
+  expand it (`Analyser.expands_aliases`): it is left out with a note, or, for a tool that
+  reads a file named otherwise as plain lines, its copy is named so (`Copies.as_text`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agents.yaml_bombs import MAX_ALIAS_NODES, ExpandsAliases, alias_bomb
 from review.workspace import PathEscape, read_regular_file
 
 _LETTER = re.compile(rb"[A-Za-z]")
@@ -30,11 +34,13 @@ class Copies:
     """What an analyser is to read: each file's bytes by repository path (in the order
     asked), a note per suppression neutralised, and, per file, the lines of the original
     that carry a suppression comment (`marked`: what the findings cache needs to know
-    whether another change would read the same file differently)."""
+    whether another change would read the same file differently), and the files whose
+    copy is to be named for the tool to read as plain text (`as_text`: alias bombs)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     marked: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    as_text: set[str] = field(default_factory=set)
 
 
 def read_copies(
@@ -43,10 +49,13 @@ def read_copies(
     limit: int,
     added: Mapping[str, frozenset[int]] | None = None,
     suppressions: Iterable[str] = (),
+    aliases: ExpandsAliases | None = None,
 ) -> Copies:
     """The copies of `paths` under `source` (regular files only, each cut at `limit` bytes,
     with `suppressions` (regular expressions) neutralised on the `added` lines of each
-    file). Nothing is written: the findings cache is asked first."""
+    file). For a tool that expands YAML aliases (`aliases`), the alias bombs among the
+    files it parses as YAML are left out, each with a note, or marked `as_text`. Nothing
+    is written: the findings cache is asked first."""
     patterns = [re.compile(p.encode()) for p in suppressions]
     copies = Copies()
     for path in paths:
@@ -56,6 +65,13 @@ def read_copies(
             data = None
         if data is None:
             continue
+        if aliases and aliases.parses(path) and alias_bomb(data):
+            bomb = f"its YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb)"
+            if not aliases.as_text:
+                copies.notes.append(f"{path}: not analysed: {bomb}")
+                continue
+            copies.notes.append(f"{path}: read as plain text: {bomb}")
+            copies.as_text.add(path)
         if patterns:
             copies.marked[path] = marked_lines(data, patterns)
         if patterns and added and added.get(path):
@@ -76,12 +92,27 @@ def marked_lines(data: bytes, patterns: list[re.Pattern[bytes]]) -> tuple[int, .
     )
 
 
-def write_copies(dest: Path, copies: Mapping[str, bytes]) -> None:
-    """Write each copy at its repository path under `dest` (a fresh scratch directory)."""
+def write_copies(dest: Path, copies: Mapping[str, bytes], names: Mapping[str, str]) -> None:
+    """Write each copy at its repository path under `dest` (a fresh scratch directory), or
+    under the name `names` gives it."""
     for path, data in copies.items():
-        target = dest / path
+        target = dest / names.get(path, path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+
+
+def text_names(paths: Iterable[str], as_text: Iterable[str], suffix: str) -> dict[str, str]:
+    """The names of the copies of `as_text`: each path with `suffix` added (as often as
+    it takes to name none of `paths`, the other copies)."""
+    taken = set(paths)
+    names: dict[str, str] = {}
+    for path in as_text:
+        name = path + suffix
+        while name in taken:
+            name += suffix
+        taken.add(name)
+        names[path] = name
+    return names
 
 
 def neutralise(

@@ -26,6 +26,7 @@ from agents.configs import config
 from agents.declaration import CONFIG, FILES, Agent, Analyser
 from agents.files import Files
 from agents.parsers import ToolOutput
+from agents.yaml_bombs import ExpandsAliases
 from review.findings import Finding, Severity
 
 # Credentials written into the code are errors; every other curated check (something
@@ -133,6 +134,9 @@ AGENT = Agent(
             rule_ids=r"CKV2?_[A-Z0-9]+_[0-9]+",
             # a module's variables, locals and providers decide its resources' values
             neighbours={"*.tf": ("*.tf",)},
+            # it loads YAML expanding aliases (a bomb hangs it), and tries YAML first on
+            # CloudFormation's .json and .template files too
+            expands_aliases=ExpandsAliases(),
             install="checkov runs from an environment of its own: pipx install checkov, or "
             "see README, 'Installing the analysers'",
         ),

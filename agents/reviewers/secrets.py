@@ -16,6 +16,7 @@ from agents.analysis import Analysis
 from agents.declaration import FILES, PYTHON, Agent, Analyser
 from agents.files import EVERY_FILE
 from agents.parsers import ToolOutput
+from agents.yaml_bombs import ExpandsAliases
 from review.findings import Finding, Severity
 from review.lines import LineModel
 
@@ -165,6 +166,9 @@ AGENT = Agent(
             relative=True,  # it skips files outside its working directory
             # `# pragma: allowlist secret` and `# pragma: allowlist nextline secret`
             suppressions=(r"(?i)pragma\s*:\s*allowlist",),
+            # its YAML transformer loads the files named so, expanding aliases (a bomb
+            # hangs it); a `.conf` file it reads as lines, with the same keyword patterns
+            expands_aliases=ExpandsAliases((".yaml", ".yml", ".eyaml"), as_text=".conf"),
         ),
     ),
 )

@@ -19,6 +19,7 @@ from agents.declaration import CONFIG, FILES, Agent, Analyser
 from agents.files import Files
 from agents.parsers import ToolOutput, sarif
 from agents.reviewers.shell import SEVERITIES, SHELLCHECK_DISABLE, shellcheck_severity
+from agents.yaml_bombs import ExpandsAliases
 from review.findings import Finding, Severity
 
 # zizmor's SARIF levels follow its own severities (High: error, Medium: warning, Low and
@@ -91,6 +92,8 @@ AGENT = Agent(
             severities=ZIZMOR_SEVERITIES,
             suppressions=(ZIZMOR_IGNORE,),
             rule_ids=r"zizmor/[a-z0-9-]+",
+            # it refuses a bomb itself ("repetition limit exceeded"), failing the whole run
+            expands_aliases=ExpandsAliases(),
             install="pip install 'zizmor>=1.32' (a reviewbot dependency)",
         ),
         Analyser(

@@ -1,5 +1,6 @@
 """YAML reviewer: yamllint over the changed YAML files, for syntax errors and duplicate
-keys only (a duplicated key silently drops the first value).
+keys only (a duplicated key silently drops the first value), and alias bombs: aliases
+that expand to more nodes than a program loading the file can build (`agents.yaml_bombs`).
 
 yamllint reads our configuration (`-c`), never the repository's `.yamllint`; the
 `# yamllint disable...` comments the change adds are neutralised.
@@ -14,11 +15,16 @@ from agents.configs import config
 from agents.declaration import CONFIG, FILES, PYTHON, Agent, Analyser
 from agents.files import Files
 from agents.parsers import ToolOutput
+from agents.yaml_bombs import MAX_ALIAS_NODES, alias_bomb
 from review.findings import Finding, Severity
 from review.lines import LineModel
 
-# a file that does not parse is an error; a duplicate key a warning
-SEVERITIES = {"syntax": Severity.ERROR, "key-duplicates": Severity.WARNING}
+# a file that does not parse is an error; a duplicate key a warning, and an alias bomb
+SEVERITIES = {
+    "syntax": Severity.ERROR,
+    "key-duplicates": Severity.WARNING,
+    "alias-bomb": Severity.WARNING,
+}
 
 # `parsable` format: "path:line:column: [level] message (rule)"; syntax errors name the
 # rule "syntax" the same way
@@ -27,8 +33,9 @@ _RULE = re.compile(r"^(?P<message>.*) \((?P<rule>[\w-]+)\)$")
 
 
 def parse_yamllint(output: ToolOutput) -> Analysis:
-    """yamllint's `parsable` lines: a finding each."""
-    analysis = Analysis()
+    """yamllint's `parsable` lines: a finding each; and one for each file it read that
+    is an alias bomb (yamllint does not expand aliases, so it read it as any other)."""
+    analysis = Analysis(findings=[bomb for path in output.files if (bomb := _bomb(output, path))])
     for text in output.text.split("\n"):
         line = _LINE.match(text)
         path = output.repo_path(line["path"]) if line else None
@@ -49,9 +56,25 @@ def parse_yamllint(output: ToolOutput) -> Analysis:
     return analysis
 
 
+def _bomb(output: ToolOutput, path: str) -> Finding | None:
+    found = alias_bomb(output.read(path) or b"")
+    if found is None:
+        return None
+    return Finding(
+        agent=output.agent,
+        rule="alias-bomb",
+        severity=output.severities.get("alias-bomb", Severity.WARNING),
+        path=path,
+        line=found.line,
+        message=f"YAML aliases that add {found.added:,} nodes once expanded (an alias bomb, "
+        f"over {MAX_ALIAS_NODES:,}): a program that loads this file hangs or runs out of "
+        "memory, and the analysers that would expand it did not load it",
+    )
+
+
 AGENT = Agent(
     name="yaml",
-    description="yamllint on YAML files: syntax errors and duplicate keys",
+    description="yamllint on YAML files: syntax errors and duplicate keys; alias bombs",
     files=Files.of(suffixes=["yaml", "yml"], exclude=["*/templates/*"]),  # Helm: not YAML yet
     order=60,
     analysers=(
@@ -64,7 +87,8 @@ AGENT = Agent(
             severities=SEVERITIES,
             # `# yamllint disable`, `disable-line`, `disable-file`
             suppressions=(r"yamllint\s+disable",),
-            rule_ids=r"syntax|key-duplicates",  # the only rules our configuration enables
+            # the only rules our configuration enables, and ours
+            rule_ids=r"syntax|key-duplicates|alias-bomb",
             # both rules report PyYAML's marks, which also end a line at NEL, LS and PS
             line_model=LineModel.YAML,
             install="pip install 'yamllint>=1.38' (a reviewbot dependency)",
