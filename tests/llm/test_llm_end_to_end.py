@@ -244,7 +244,8 @@ def test_the_model_option_is_checked_and_falls_back_to_the_environment(
     run_cli, repo, monkeypatch
 ) -> None:
     from review.settings import load_settings
-    from reviewbot.cli import UsageError, _models
+    from reviewbot.errors import UsageError
+    from reviewbot.review_cli import models as _models
 
     done = run_cli("review", str(repo.path), "--model", "gpt-4o")
     assert done.code == 2 and "is not <provider>:<model id>" in done.stderr
