@@ -80,46 +80,12 @@ def create_app(
     @app.post("/webhook")
     async def webhook(request: Request) -> JSONResponse:
         started = time.perf_counter()
-        headers = request.headers
-
-        def refuse(status_code: int, status: str, reason: str) -> JSONResponse:
-            # Logged without the body: refused deliveries are untrusted input.
-            fields = {
-                "status_code": status_code,
-                "reason": reason,
-                "delivery": headers.get("x-github-delivery"),
-                "event": headers.get("x-github-event"),
-            }
-            log_event(logger, "refused delivery", logging.WARNING, **fields)
-            return _answer(status_code, status, reason)
-
-        declared = headers.get("content-length")
-        if declared is not None and not (declared.isascii() and declared.isdigit()):
-            return refuse(400, "rejected", "invalid Content-Length")
-        if declared is not None and int(declared) > settings.max_body_bytes:
-            return refuse(413, "rejected", "body too large")
-        try:
-            async with asyncio.timeout(settings.body_timeout_seconds):
-                body = await _read_body(request, settings.max_body_bytes)
-        except TimeoutError:
-            return refuse(408, "rejected", "body not received in time")
-        except ClientDisconnect:
-            return refuse(400, "rejected", "client disconnected before sending the body")
-        if body is None:
-            return refuse(413, "rejected", "body too large")
-        if not verify_signature(settings.webhook_secret, body, headers.get("x-hub-signature-256")):
-            return refuse(401, "unauthorized", "missing or invalid X-Hub-Signature-256")
-        event = headers.get("x-github-event", "")
-        if not event:
-            return refuse(400, "rejected", "missing X-GitHub-Event header")
-        try:
-            payload: Any = json.loads(body)
-        except (ValueError, RecursionError):  # ValueError includes UnicodeDecodeError
-            return refuse(400, "rejected", "body is not JSON")
-        if not isinstance(payload, dict):
-            return refuse(400, "rejected", "body is not a JSON object")
+        received = await _receive(request, settings)
+        if isinstance(received, JSONResponse):
+            return received
+        body, event, payload = received
         # Redeliveries keep their id; without one, the body identifies the delivery.
-        delivery = headers.get("x-github-delivery") or hashlib.sha256(body).hexdigest()[:36]
+        delivery = request.headers.get("x-github-delivery") or hashlib.sha256(body).hexdigest()[:36]
         outcome = await dispatch(decide(event, payload, settings, delivery), starter, github)
         fields = {
             **outcome.body,
@@ -133,3 +99,49 @@ def create_app(
         return JSONResponse(outcome.body, status_code=outcome.status_code)
 
     return app
+
+
+async def _receive(
+    request: Request, settings: WebhookSettings
+) -> tuple[bytes, str, dict[str, Any]] | JSONResponse:
+    """(body, event, payload) of a delivery whose size, timing and signature pass, the
+    signature checked before the body is parsed; else the refusal to answer."""
+    headers = request.headers
+
+    def refuse(status_code: int, status: str, reason: str) -> JSONResponse:
+        # Logged without the body: refused deliveries are untrusted input.
+        fields = {
+            "status_code": status_code,
+            "reason": reason,
+            "delivery": headers.get("x-github-delivery"),
+            "event": headers.get("x-github-event"),
+        }
+        log_event(logger, "refused delivery", logging.WARNING, **fields)
+        return _answer(status_code, status, reason)
+
+    declared = headers.get("content-length")
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        return refuse(400, "rejected", "invalid Content-Length")
+    if declared is not None and int(declared) > settings.max_body_bytes:
+        return refuse(413, "rejected", "body too large")
+    try:
+        async with asyncio.timeout(settings.body_timeout_seconds):
+            body = await _read_body(request, settings.max_body_bytes)
+    except TimeoutError:
+        return refuse(408, "rejected", "body not received in time")
+    except ClientDisconnect:
+        return refuse(400, "rejected", "client disconnected before sending the body")
+    if body is None:
+        return refuse(413, "rejected", "body too large")
+    if not verify_signature(settings.webhook_secret, body, headers.get("x-hub-signature-256")):
+        return refuse(401, "unauthorized", "missing or invalid X-Hub-Signature-256")
+    event = headers.get("x-github-event", "")
+    if not event:
+        return refuse(400, "rejected", "missing X-GitHub-Event header")
+    try:
+        payload: Any = json.loads(body)
+    except (ValueError, RecursionError):  # ValueError includes UnicodeDecodeError
+        return refuse(400, "rejected", "body is not JSON")
+    if not isinstance(payload, dict):
+        return refuse(400, "rejected", "body is not a JSON object")
+    return body, event, payload
