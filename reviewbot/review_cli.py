@@ -26,27 +26,27 @@ def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentP
     from agents.registry import declarations, default_agents
     from reporter.formats import formats
 
-    review = commands.add_parser(
+    parser = commands.add_parser(
         "review", help="review a local git change and print the review", parents=[common]
     )
-    review.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
-    review.add_argument("--base", help="base ref (default: merge base with the default branch)")
-    review.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
-    review.add_argument(
+    parser.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
+    parser.add_argument("--base", help="base ref (default: merge base with the default branch)")
+    parser.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
+    parser.add_argument(
         "--format",
         choices=list(formats()),
         default="text",
         help="; ".join(f"{f.name}: {f.description}" for f in formats().values()),
     )
-    review.add_argument("--output", type=Path, help="write the review to this file")
-    review.add_argument(
+    parser.add_argument("--output", type=Path, help="write the review to this file")
+    parser.add_argument(
         "--agents",
         help="comma-separated agents to run, of: "
         + "; ".join(f"{a.name} ({a.description})" for a in declarations())
         + f" (default: {','.join(default_agents(False))}; "
         f"with a model: {','.join(default_agents(True))})",
     )
-    review.add_argument(
+    parser.add_argument(
         "--model",
         action="append",
         metavar="[AGENT=]SPEC",
@@ -54,30 +54,30 @@ def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentP
         "openai:<model>; AGENT=SPEC sets one agent's model; repeatable "
         "(default: $REVIEWBOT_MODEL, else none)",
     )
-    review.add_argument(
+    parser.add_argument(
         "--filter",
         choices=[m.value for m in FilterMode],
         help="which findings are kept (default: the repository's configuration, else added)",
     )
-    review.add_argument(
+    parser.add_argument(
         "--fail-on",
         choices=[*(s.value for s in Severity), "never"],
         help="the severity that fails the review, exit status 1 (default: the repository's "
         "configuration, else error)",
     )
-    review.add_argument(
+    parser.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
         help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
-    review.add_argument(
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
         help="no progress on stderr (there is none when stderr is not a terminal)",
     )
-    review.set_defaults(command=review, needs_git=True)
+    parser.set_defaults(command=review, needs_git=True)
 
 
 def review(args: argparse.Namespace, settings: Settings) -> int:
