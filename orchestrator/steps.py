@@ -103,7 +103,10 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
             return None
         return split_lines(data)
 
-    merged = merge_findings(found, change.diff, request.config.filter_mode, read_lines)
+    config = request.config
+    merged = merge_findings(
+        found, change.diff, config.filter_mode, read_lines, config.report_pre_existing
+    )
     agents: dict[str, AgentStatus] = {}
     for result in results:  # count what each agent contributed to the review
         name = result.agent
@@ -120,12 +123,14 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         files_changed=len(change.diff),
         filtered_out=merged.filtered_out,
         rejected=[r for result in results for r in result.rejected] + merged.rejected,
+        pre_existing=merged.pre_existing,
     )
     run.write_report(report)
     failed = sorted(n for n, s in agents.items() if s.status == "failed")
     worst = report.worst()
     return {
         "findings": len(report.findings),
+        "pre_existing": len(report.pre_existing),
         "worst": worst.value if worst else None,
         "failed_agents": failed,
     }

@@ -25,7 +25,10 @@ class ReviewConfig:
     """
 
     agents: tuple[str, ...] = ()
-    filter_mode: FilterMode = FilterMode.ADDED
+    filter_mode: FilterMode = FilterMode.INTRODUCED
+    # with `introduced`: also report findings already at the base on the lines the change
+    # adds or modifies (marked pre-existing); the others are only counted
+    report_pre_existing: bool = False
     fail_on: Severity | None = Severity.ERROR
     max_file_bytes: int = 1_000_000
     max_files: int = 1_000
@@ -64,7 +67,8 @@ class ReviewConfig:
         fail_on = data.get("fail_on", Severity.ERROR.value)
         return cls(
             agents=tuple(data.get("agents") or ()),
-            filter_mode=FilterMode(data.get("filter_mode", FilterMode.ADDED.value)),
+            filter_mode=FilterMode(data.get("filter_mode", FilterMode.INTRODUCED.value)),
+            report_pre_existing=bool(data.get("report_pre_existing", False)),
             fail_on=Severity(fail_on) if fail_on else None,
             max_file_bytes=int(data.get("max_file_bytes", cls.max_file_bytes)),
             max_checkout_bytes=int(data.get("max_checkout_bytes", cls.max_checkout_bytes)),

@@ -95,7 +95,18 @@ def _parser() -> argparse.ArgumentParser:
         "(default: $REVIEWBOT_MODEL, else none)",
     )
     review.add_argument(
-        "--filter", choices=[m.value for m in FilterMode], default=FilterMode.ADDED.value
+        "--filter",
+        choices=[m.value for m in FilterMode],
+        default=FilterMode.INTRODUCED.value,
+        help="which findings are kept: introduced (default: what the change introduces, "
+        "anywhere in a changed file when the agent compared it with the base, else on added "
+        "lines), added, diff_context, file, nofilter (reviewdog's modes)",
+    )
+    review.add_argument(
+        "--pre-existing",
+        action="store_true",
+        help="with --filter introduced, also report findings already at the base on the "
+        "lines the change adds or modifies (otherwise only counted)",
     )
     review.add_argument(
         "--fail-on", choices=[*(s.value for s in Severity), "never"], default="error"
@@ -193,6 +204,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     config = ReviewConfig(
         agents=agents,
         filter_mode=FilterMode(args.filter),
+        report_pre_existing=args.pre_existing,
         fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
         model=model,
         agent_models=agent_models,

@@ -1,4 +1,8 @@
-"""The review as SARIF 2.1.0, the format GitHub code scanning accepts, built with sarif-om."""
+"""The review as SARIF 2.1.0, the format GitHub code scanning accepts, built with sarif-om.
+
+Each result carries SARIF's `baselineState` when its agent compared it with the base
+version of the file: `new` (the change introduced it) or `unchanged` (already there).
+"""
 
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ def render_sarif(report: Report) -> str:
                     )
                 ],
                 partial_fingerprints={"reviewbot/v1": f.fingerprint},
+                baseline_state=f.baseline_state,  # "new" or "unchanged"; absent if not compared
             )
             for f in mine
         ]
