@@ -33,6 +33,7 @@ def prepare(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     run.write_request(request)
     shutil.rmtree(run.findings_dir, ignore_errors=True)
     run.report_file.unlink(missing_ok=True)
+    run.lifecycle_file.unlink(missing_ok=True)
     return {"run_id": run.run_id}
 
 

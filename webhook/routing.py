@@ -193,6 +193,7 @@ def _comment(event: IssueCommentEvent, settings: WebhookSettings, delivery_id: s
         agents=command.args,
         reason="command",
         requested_by=user,
+        full=command.full,
     )
     return replace(base, review=review)
 
