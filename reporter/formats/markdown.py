@@ -1,22 +1,44 @@
-"""The review as a pull-request summary comment would say it, safe to post."""
+"""The review as a pull-request summary comment would say it, safe to post.
+
+For a pull request (`pull`: the findings reconciled with the earlier reviews, see
+`review.lifecycle`) the summary is the state of the pull request: how many findings are
+open, fixed, dismissed and pre-existing; each open finding with where it is (file, line,
+and whether it has an inline comment or an annotation); what was fixed in which commit
+and who dismissed what. Everything from the repository, a model or a person is escaped
+(`reporter.escape`).
+"""
 
 from __future__ import annotations
 
 from reporter.escape import code_block, inline, truncate_body
 from reporter.formats import Format
+from review.findings import Finding, marker_fingerprint
+from review.lifecycle import Reconciled
+from review.pull_state import Closed
 from review.report import Report
 
 SUMMARY_MARKER = "<!-- reviewbot:summary -->"
 _ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
+MAX_LISTED = 50  # fixed, dismissed and pre-existing findings listed by name
+_HOW = {"resolved": "resolved its thread", "thumbs_down": "reacted 👎"}
 
 
-def render_markdown(report: Report, extra_findings_note: str | None = None) -> str:
+def render_markdown(
+    report: Report,
+    extra_findings_note: str | None = None,
+    *,
+    pull: Reconciled | None = None,
+    inline_fingerprints: frozenset[str] = frozenset(),
+) -> str:
+    """The summary's Markdown. With `pull`, its open findings (not the report's) are
+    listed, each saying whether it is commented inline (`inline_fingerprints`)."""
+    findings = report.findings if pull is None else pull.open
     lines = [
         SUMMARY_MARKER,
         "## reviewbot review",
         "",
         f"Reviewed `{report.head[:12]}` against `{report.merge_base[:12]}`: "
-        f"{report.files_changed} changed files, {len(report.findings)} findings.",
+        f"{report.files_changed} changed files, {_counts(report, pull)}.",
         "",
         "| agent | status | findings | time |",
         "| --- | --- | --- | --- |",
@@ -31,13 +53,10 @@ def render_markdown(report: Report, extra_findings_note: str | None = None) -> s
     usage = [f"{name}: {s.usage_text()}" for name, s in report.agents.items() if s.usage_text()]
     if usage:
         lines += ["", f"AI reviewers used {inline('; '.join(usage), 1_000)}."]
-    if report.findings:
-        lines += ["", "| | file | line | rule | message |", "| --- | --- | --- | --- | --- |"]
-        for f in report.findings:
-            lines.append(
-                f"| {_ICON[f.severity.value]} | {inline(f.path, 200)} | {f.line} | "
-                f"{inline(f.rule, 80)} | {inline(f.message, 500)} |"
-            )
+    if findings:
+        lines += ["", *_table(findings, pull is not None, inline_fingerprints)]
+    if pull is not None:
+        lines += _lifecycle(report, pull)
     if extra_findings_note:
         lines += ["", extra_findings_note]
     notes = report.all_notes()[:100]
@@ -50,6 +69,75 @@ def render_markdown(report: Report, extra_findings_note: str | None = None) -> s
             "</details>",
         ]
     return truncate_body("\n".join(lines) + "\n")
+
+
+def _counts(report: Report, pull: Reconciled | None) -> str:
+    aside = len(report.pre_existing)
+    if pull is None:
+        text = f"{len(report.findings)} findings"
+        return text + (f" ({aside} pre-existing, not shown)" if aside else "")
+    state = pull.state
+    return (
+        f"**{len(pull.open)} open**, {len(state.fixed)} fixed, {len(state.dismissed)} "
+        f"dismissed, {aside} pre-existing (not posted)"
+    )
+
+
+def _table(findings: list[Finding], pull: bool, commented: frozenset[str]) -> list[str]:
+    header = "| | file | line | rule | message |" + (" where |" if pull else "")
+    rows = [header, "| --- | --- | --- | --- | --- |" + (" --- |" if pull else "")]
+    for f in findings:
+        tag = " (pre-existing)" if f.baseline_state == "unchanged" else ""
+        row = (
+            f"| {_ICON[f.severity.value]} | {inline(f.path, 200)} | {f.line} | "
+            f"{inline(f.rule, 80)} | {inline(f.message, 500)}{tag} |"
+        )
+        if pull:
+            where = "inline comment" if marker_fingerprint(f) in commented else "check run"
+            row += f" {where} |"
+        rows.append(row)
+    return rows
+
+
+def _lifecycle(report: Report, pull: Reconciled) -> list[str]:
+    """Fixed, dismissed and pre-existing findings, and open ones not re-checked."""
+    lines: list[str] = []
+    if pull.carried:
+        lines += [
+            "",
+            f"{pull.carried} finding(s) of an earlier review could not be checked again "
+            "(their agent did not finish): still counted open.",
+        ]
+    if pull.state.fixed:
+        lines += ["", "<details><summary>Fixed</summary>", ""]
+        lines += [_closed(c, f"fixed in `{c.commit[:12]}`") for c in _last(pull.state.fixed)]
+        lines += ["", "</details>"]
+    if pull.state.dismissed:
+        lines += ["", "<details><summary>Dismissed (never posted again)</summary>", ""]
+        lines += [
+            _closed(c, f"dismissed by {inline(c.by, 60)}, who {_HOW.get(c.how, c.how)}")
+            for c in _last(pull.state.dismissed)
+        ]
+        lines += ["", "</details>"]
+    if report.pre_existing:
+        lines += ["", "<details><summary>Pre-existing (already at the base)</summary>", ""]
+        lines += [
+            f"- {inline(f.path, 200)}:{f.line} {inline(f.rule, 80)}"
+            for f in report.pre_existing[:MAX_LISTED]
+        ]
+        if len(report.pre_existing) > MAX_LISTED:
+            lines.append(f"- … and {len(report.pre_existing) - MAX_LISTED} more")
+        lines += ["", "</details>"]
+    return lines
+
+
+def _last(entries: dict[str, Closed]) -> list[Closed]:
+    """The latest `MAX_LISTED` entries, newest first."""
+    return list(entries.values())[::-1][:MAX_LISTED]
+
+
+def _closed(closed: Closed, what: str) -> str:
+    return f"- {inline(closed.rule, 80)} in {inline(closed.path, 200)}: {what}"
 
 
 FORMAT = Format(

@@ -203,8 +203,9 @@ class Held:
     `limit` seconds, so a failing test cannot hang the fake.
     """
 
-    def __init__(self, method: str, pattern: str, limit: float = 120) -> None:
+    def __init__(self, method: str, pattern: str, limit: float = 120, after: int = 0) -> None:
         self.method, self.pattern, self.limit = method, pattern, limit
+        self.after = after  # matching requests let through before the hold starts
         self.reached = threading.Event()
         self._released = threading.Event()
 
@@ -217,18 +218,22 @@ class Held:
 
         if method != self.method or not re.search(self.pattern, path):
             return
+        if self.after > 0:
+            self.after -= 1
+            return
         self.reached.set()
         deadline = time.monotonic() + self.limit
         while not self._released.is_set() and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
 
 
-def hold(fake: Any, method: str, pattern: str, limit: float = 120) -> Held:
-    """Hold `fake`'s matching API requests (e.g. the review's POST) until released.
+def hold(fake: Any, method: str, pattern: str, limit: float = 120, after: int = 0) -> Held:
+    """Hold `fake`'s matching API requests (e.g. the review's POST) until released; the
+    first `after` of them go through.
 
     Works on a fake already being served, and several holds apply together: each
     request waits while any hold matching it is held, then goes on unchanged.
     """
-    held = Held(method, pattern, limit)
+    held = Held(method, pattern, limit, after)
     fake.holds.append(held)
     return held

@@ -59,7 +59,7 @@ def one_more_publisher(tmp_path: Path, monkeypatch):
 def test_a_publisher_module_runs_in_every_review_once(
     one_more_publisher, scenario, workspace: Path
 ) -> None:
-    assert [p.name for p in discover()] == ["review", "summary", "digest", "check_run"]
+    assert [p.name for p in discover()] == ["threads", "review", "summary", "digest", "check_run"]
     gh, app = scenario.github, scenario.app()
     first = run_workflow(app, scenario.trigger(), workspace)
     again = run_workflow(app, scenario.trigger(delivery_id="redelivered"), workspace)

@@ -1,13 +1,15 @@
 """The `reviewbot` check run: in progress while the review runs, then its conclusion.
 
-It is where a review's outcome is always visible: findings that are not inline become
-annotations (50 per request, each batch sent once), problems posting the other outputs
-are in its text, and a review that stops for good closes it as failed so it never stays
-"in progress". It is created at most once per review, found by the run marker.
+It is where a review's outcome is always visible: open findings that are not inline
+become annotations (50 per request, each batch sent once; a finding a person dismissed
+is neither annotated nor counted), problems posting the other outputs are in its text,
+and a review that stops for good closes it as failed so it never stays "in progress".
+It is created at most once per review, found by the run marker.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reporter.escape import inline
@@ -38,7 +40,8 @@ class CheckRunPublisher(Publisher):
             body = _stale(ctx, review)
             client.update_check_run(check_run_id, body)
             return {"conclusion": "neutral"}
-        report = ctx.report()
+        pull = ctx.reconciled()
+        report = replace(ctx.report(), findings=pull.open)  # a dismissed finding is not one
         assert ctx.request is not None
         result = checks.conclusion(report, ctx.request.config.fail_on)
         problems = [
@@ -46,7 +49,7 @@ class CheckRunPublisher(Publisher):
         ]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state)}\n{ctx.marker}\n",
+            f"{summary_text(report, ctx, state, pull)}\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )
         shown_inline = set(review.get("inline") or ())
