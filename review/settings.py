@@ -49,6 +49,7 @@ class Settings(BaseModel):
     review_drafts: bool = False
     max_inline_comments: int = Field(default=DEFAULT_MAX_INLINE_COMMENTS, ge=0)
     request_changes: bool = False
+    report_pre_existing: bool = False
     model: str = "none"
     # where it runs
     workspace: Path | None = None

@@ -62,7 +62,11 @@ def build_serve_app(
     assert edge.app_id is not None and edge.private_key is not None
     github = GitHubApp(GitHubSettings.from_settings(settings), policy=policy, transport=transport)
     root = workspace or settings.workspace_root()
-    source = PullRequestSource(github, config or ReviewConfig(model=settings.model))
+    source = PullRequestSource(
+        github,
+        config
+        or ReviewConfig(model=settings.model, report_pre_existing=settings.report_pre_existing),
+    )
     starter = LocalStarter(
         make_handler(root, {source.name: source}),
         root,

@@ -55,10 +55,10 @@ def render_markdown(
         lines += ["", f"AI reviewers used {inline('; '.join(usage), 1_000)}."]
     if findings:
         lines += ["", *_table(findings, pull is not None, inline_fingerprints)]
-    if pull is not None:
-        lines += _lifecycle(report, pull)
     if extra_findings_note:
         lines += ["", extra_findings_note]
+    if pull is not None:
+        lines += _lifecycle(report, pull)
     notes = report.all_notes()[:100]
     if notes:
         lines += [

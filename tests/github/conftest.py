@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_github import FakeGitHub, Pull
-from github_support import files_of, rsa_pair, served
+from github_support import fake_pull_request, files_of, follow_comments, rsa_pair, served
 
 from reporter.github.client import GitHubApp
 from reporter.github.retry import RetryPolicy
@@ -82,6 +82,7 @@ class Scenario:
             head,
             without_patch=without_patch,  # type: ignore[attr-defined]
         )
+        follow_comments(self.github, self.repo.path, head)  # type: ignore[attr-defined]
         return head
 
 
@@ -104,6 +105,24 @@ def scenario(make_repo, app_key: tuple[str, str]) -> Iterator[Scenario]:
     )
     with served(fake.app) as url:
         fake.base_url = url
+        settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
+        yield Scenario(fake, repo, settings)
+
+
+@pytest.fixture
+def converging(
+    make_repo, app_key: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Scenario]:
+    """Pull request #1 of `converge_support` at its first push, reviewed by the agent that
+    compares with the base (every review names the `security` agent, which it replaces)."""
+    from converge_support import BASE, PUSHES, compare_agent
+
+    from orchestrator import workflow
+
+    monkeypatch.setattr(workflow, "run_local_agent", compare_agent)
+    repo = make_repo([BASE, PUSHES[0]], name="demo")
+    private, public = app_key
+    with fake_pull_request(repo, public) as fake:
         settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
         yield Scenario(fake, repo, settings)
 

@@ -87,6 +87,7 @@ class ReviewPublisher(Publisher):
             "since": pull.previous_head if incremental else None,
             "resolved": settled,
             "inline": inline[:MAX_LISTED_INLINE],
+            "unposted": problem is not None,  # the next review is then a full one
             "problem": " ".join(p for p in (problem, unsettled) if p) or None,
             "notes": shown.notes,
         }

@@ -12,6 +12,7 @@ same text without the state.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from reporter.escape import inline, truncate_body
@@ -35,7 +36,10 @@ class SummaryPublisher(Publisher):
             return {"comment_id": None}
         client = ctx.client(self.permissions)
         pull = ctx.reconciled()
-        marker = pull.state.marker()
+        kept = pull.state
+        if state.get("review", {}).get("unposted"):  # nothing was said inline at this head
+            kept = replace(kept, head=None)
+        marker = kept.marker()
         text = summary_text(ctx.report(), ctx, state, pull)
         body = f"{truncate_body(text, 65_536 - len(marker) - 1)}{marker}\n"
         try:
