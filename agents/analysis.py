@@ -39,3 +39,4 @@ class Analysis:
     usage: dict[str, Any] | None = None  # what a model pass spent (AI reviewers)
     dismissed: list[dict[str, Any]] = field(default_factory=list)  # analyser findings a model
     # judged false positives, with its reason
+    cache: dict[str, int] | None = None  # findings cache {"hits": files, "misses": files}

@@ -49,6 +49,7 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
         result.status = analysis.status or result.status
         result.usage = analysis.usage
         result.dismissed = analysis.dismissed
+        result.cache = analysis.cache
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
         result = AgentResult.failed(agent.name, _describe(exc))
@@ -68,6 +69,9 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         analysis.findings += found.findings
         analysis.notes += found.notes
         ran = ran or found.status is None
+        if found.cache is not None:
+            counts = analysis.cache or {"hits": 0, "misses": 0}
+            analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
     if agent.analysers and not ran:
         analysis.status = "skipped"  # none of its tools is installed
     if agent.brief is None:
@@ -105,12 +109,15 @@ def reviewable_files(
 ) -> tuple[list[ChangedFile], list[str]]:
     """The changed files this agent should read, and a note for each one it must skip.
 
-    Over the agent's limit of `max_files`, the most valuable files are read first (see
-    `value`) and the rest are listed as skipped.
+    Files the repository's configuration excludes are never read (the review counts
+    them). Over the agent's limit of `max_files`, the most valuable files are read first
+    (see `value`) and the rest are listed as skipped.
     """
     notes: list[str] = []
     candidates: list[ChangedFile] = []
     for changed in diff.reviewable():
+        if config.excludes(changed.path):
+            continue
         if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
         reason = _skip_reason(run, changed.path, config.max_file_bytes)

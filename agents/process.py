@@ -24,17 +24,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from agents.analysis import AgentError, AgentInput, Analysis
+from agents.baseline import UNCHANGED, classify
+from agents.cache import FindingsCache, analyser_identity
 from agents.declaration import CONFIG, FILES, PYTHON, Analyser
 from agents.lines import to_git_lines
 from agents.parsers import ToolOutput
 from agents.scratch import copy_files
+from review.diff import FileStatus
+from review.lines import split_lines
+from review.workspace import PathEscape, read_regular_file
 
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # what a tool may print on standard output
 MIN_ATTEMPT_SECONDS = 5.0  # an attempt gets half the time left, but at least this much
@@ -48,13 +53,21 @@ class ToolMissing(AgentError):
 
 @dataclass(frozen=True)
 class Invocation:
-    """Where an analyser runs (`cwd`, `env`), the arguments naming its files, and the
-    `root` of the copies, whose names it reports are mapped back to repository paths."""
+    """Where an analyser runs (`cwd`, `env`), the repository paths of the files copied
+    (`present`), and the `root` of the copies, whose names it reports are mapped back to
+    repository paths."""
 
     cwd: Path
     env: dict[str, str]
-    files: list[str]
+    present: list[str]
     root: Path
+    relative: bool = False
+
+    def arguments(self, paths: list[str]) -> list[str]:
+        """The command-line arguments naming these copied files."""
+        if self.relative:
+            return [f"./{p}" for p in paths]
+        return [str(self.root / p) for p in paths]
 
     def repo_path(self, reported: str) -> str | None:
         """The repository path of a file name the tool reports (relative to `cwd`, or
@@ -92,32 +105,44 @@ def invocation(
         present = [p for p in paths if (files / p).is_file()]
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
-            arguments, cwd = [f"./{p}" for p in present], files
-        else:
-            arguments = [str(files / p) for p in present]
-        yield Invocation(cwd=cwd, env=env, files=arguments, root=files), notes
+            cwd = files
+        yield Invocation(cwd, env, present, files, analyser.relative), notes
 
 
 def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
-    """Run `analyser` over the agent's files; findings in git's line numbers.
+    """Run `analyser` over the agent's files; findings in git's line numbers, each with
+    its `baseline_state` against the base versions of the files (`agents.baseline`).
 
-    A missing tool gives a skipped analysis saying how to install it; a tool failing on
-    every file raises AgentError with its reason.
+    Files the findings cache has a result for are not read again. A missing tool gives a
+    skipped analysis saying how to install it; a tool failing on every file raises
+    AgentError with its reason.
     """
     try:
-        program(analyser)
+        executable = program(analyser)
     except ToolMissing as exc:
         return Analysis(notes=[str(exc)], status="skipped")
     deadline = time.monotonic() + work.config.agent_timeout_seconds
+    identity = analyser_identity(agent, analyser, executable)
+    store = FindingsCache(work.run.findings_cache_dir if work.config.cache else None, identity)
     paths = [f.path for f in work.files]
-    analysis = _run_isolating(agent, analyser, work, paths, deadline)
-    if analyser.new_only and work.run.base_src.is_dir():
-        analysis = _new_only(agent, analyser, work, analysis, deadline)
-    return to_git_lines(analysis, work.run.src, analyser.line_model, work.config.max_file_bytes)
+    analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
+    limit = work.config.max_file_bytes
+    analysis = to_git_lines(analysis, work.run.src, analyser.line_model, limit)
+    analysis = _against_base(agent, analyser, work, analysis, deadline, store)
+    if note := store.note(analyser.tool):
+        analysis.notes.append(note)
+    analysis.cache = {"hits": store.hits, "misses": store.misses}
+    return analysis
 
 
 def _run_isolating(
-    agent: str, analyser: Analyser, work: AgentInput, paths: list[str], deadline: float
+    agent: str,
+    analyser: Analyser,
+    work: AgentInput,
+    paths: list[str],
+    deadline: float,
+    store: FindingsCache,
+    source: Path | None = None,
 ) -> Analysis:
     """One run over `paths`; when it fails, a run over each half, down to the files that
     break the tool (noted and left out). Each attempt gets half the time that is left (at
@@ -129,7 +154,7 @@ def _run_isolating(
         return Analysis(notes=[f"{path}: {late}" for path in paths])
     try:
         timeout = max(left / 2, min(left, MIN_ATTEMPT_SECONDS))
-        return _run_once(agent, analyser, work, paths, timeout)
+        return _run_once(agent, analyser, work, paths, timeout, store, source)
     except ToolMissing:
         raise
     except AgentError as exc:
@@ -138,7 +163,10 @@ def _run_isolating(
                 notes=[f"{paths[0]}: not analysed, {analyser.tool} failed on it: {exc}"]
             )
         first, second = paths[: len(paths) // 2], paths[len(paths) // 2 :]
-        halves = [_run_isolating(agent, analyser, work, part, deadline) for part in (first, second)]
+        halves = [
+            _run_isolating(agent, analyser, work, part, deadline, store, source)
+            for part in (first, second)
+        ]
         failed = [n for half in halves for n in half.notes if ": not analysed, " in n]
         if len(failed) == len(paths):  # the tool itself is broken, not a file
             raise AgentError(str(exc)) from None
@@ -154,47 +182,97 @@ def _run_once(
     work: AgentInput,
     paths: list[str],
     timeout: float,
+    store: FindingsCache,
     source: Path | None = None,
 ) -> Analysis:
+    """One run of the tool over the files of `paths` the cache has no result for."""
     with invocation(work, analyser, paths, source) as (call, notes):
-        if not call.files:
-            return Analysis(notes=notes)
-        text = run_command(command_line(analyser, call.files), call, timeout, analyser)
-        output = ToolOutput(
-            text, agent, analyser.tool, analyser.severities, call.repo_path, files=tuple(paths)
-        )
-        analysis = analyser.parse(output)
+        keys = {p: store.key(p, (call.root / p).read_bytes()) for p in call.present}
+        cached = store.load(keys)
+        missing = [p for p in call.present if p not in cached]
+        analysis = Analysis()
+        if missing:
+            argv = command_line(analyser, call.arguments(missing))
+            text = run_command(argv, call, timeout, analyser)
+            output = ToolOutput(
+                text, agent, analyser.tool, analyser.severities, call.repo_path, tuple(missing)
+            )
+            analysis = analyser.parse(output)
+            store.store({p: keys[p] for p in missing}, analysis)
+    for path in call.present:
+        if path in cached:
+            analysis.findings += cached[path].findings
+            analysis.notes += cached[path].notes
     analysis.notes[:0] = notes
     return analysis
 
 
-def _new_only(
-    agent: str, analyser: Analyser, work: AgentInput, head: Analysis, deadline: float
+def _against_base(
+    agent: str,
+    analyser: Analyser,
+    work: AgentInput,
+    head: Analysis,
+    deadline: float,
+    store: FindingsCache,
 ) -> Analysis:
-    """`head` without the findings the base versions of the same files already had (same
-    file, rule and message: a resource-level check that was failing before the change)."""
+    """`head` with each finding's `baseline_state`: the same analyser's findings on the
+    base versions of the files (`RunDir.base_src`) are what was already there. A
+    `new_only` analyser keeps only the findings the change introduced."""
     base = work.run.base_src
-    paths = [f.path for f in work.files if (base / f.path).is_file()]
-    if not paths:
-        return head
-    left = max(1.0, deadline - time.monotonic())
-    try:
-        before = _run_once(agent, analyser, work, paths, left, source=base)
-    except AgentError as exc:
+    created = frozenset(f.path for f in work.files if f.status is FileStatus.ADDED)
+    paths = [f.path for f in work.files if f.path not in created and _plain_file(base, f.path)]
+    before, unread = Analysis(), set(paths)
+    if paths:
+        try:
+            before = _run_isolating(agent, analyser, work, paths, deadline, store, base)
+        except AgentError as exc:
+            head.notes.append(f"{analyser.tool} could not read the base versions: {exc}")
+        else:
+            unread = {
+                p for p in paths if any(n.startswith(f"{p}: not analysed") for n in before.notes)
+            }
+            limit = work.config.max_file_bytes
+            before = to_git_lines(before, base, analyser.line_model, limit)
+    if unread:
         head.notes.append(
-            f"{analyser.tool} could not read the base versions ({exc}): "
-            "its findings may include ones the change did not introduce"
+            f"{analyser.tool} could not read the base version of {len(unread)} files: "
+            "their findings are not told apart as new or already there"
         )
-        return head
-    old = {(f.path, f.rule, " ".join(f.message.split())) for f in before.findings}
-    kept = [f for f in head.findings if (f.path, f.rule, " ".join(f.message.split())) not in old]
-    if len(kept) < len(head.findings):
-        head.notes.append(
-            f"{len(head.findings) - len(kept)} {analyser.tool} findings were already there "
-            "before the change, not reported"
-        )
-    head.findings = kept
+    head.findings = classify(
+        head.findings,
+        before.findings,
+        (_lines_of(work.run.src, work), _lines_of(base, work)),
+        {f.path: f.added_lines for f in work.files},
+        frozenset(paths) - unread,
+        created,
+    )
+    if analyser.new_only:
+        kept = [f for f in head.findings if f.baseline_state != UNCHANGED]
+        if len(kept) < len(head.findings):
+            head.notes.append(
+                f"{len(head.findings) - len(kept)} {analyser.tool} findings were already "
+                "there before the change, not reported"
+            )
+        head.findings = kept
     return head
+
+
+def _plain_file(root: Path, path: str) -> bool:
+    try:
+        return read_regular_file(root, path, 0) is not None
+    except PathEscape:
+        return False
+
+
+def _lines_of(root: Path, work: AgentInput) -> Callable[[str], list[str] | None]:
+    def read(path: str) -> list[str] | None:
+        try:
+            data = read_regular_file(root, path, work.config.max_file_bytes)
+        except PathEscape:
+            return None
+        return None if data is None else split_lines(data)
+
+    return read
 
 
 def command_line(analyser: Analyser, files: list[str]) -> list[str]:

@@ -54,6 +54,13 @@ def default_agents(uses_model: bool) -> tuple[str, ...]:
     return tuple(a.name for a in declarations() if a.default and (uses_model or not a.needs_model))
 
 
+def rule_id_patterns() -> tuple[str, ...]:
+    """The patterns of every analyser's rule ids (`Analyser.rule_ids`), of every agent."""
+    return tuple(
+        dict.fromkeys(a.rule_ids for agent in declarations() for a in agent.analysers if a.rule_ids)
+    )
+
+
 def reset() -> None:
     """Forget the discovered names (after a test adds or removes an agent module)."""
     names.cache_clear()

@@ -22,7 +22,8 @@ from aws_durable_execution_sdk_python_testing.runner import (
 )
 from aws_durable_execution_sdk_python_testing.stores.sqlite import SQLiteExecutionStore
 
-from orchestrator.sources.local import LocalSource, local_event
+from orchestrator.review_queue import is_damaged
+from orchestrator.sources.local import LocalSource, RepoOptions, local_event
 from orchestrator.workflow import make_handler
 from orchestrator.workspace_gc import hold_run
 from review.agent_result import AgentResult
@@ -39,14 +40,40 @@ class WorkflowFailed(RuntimeError):
     """The workflow ended without a report; the message says which step and why."""
 
 
+class DamagedStore(WorkflowFailed):
+    """The workspace's execution store is not a usable database; the message says what to do."""
+
+
 def _store_path(root: Path) -> Path:
     return root / "state" / "executions.sqlite"
 
 
-def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
-    """A local runner whose executions are stored on disk under the workspace."""
+def _open_store(root: Path) -> SQLiteExecutionStore:
+    """The workspace's execution store (created if missing); DamagedStore when its file is
+    not a usable database."""
     (root / "state").mkdir(parents=True, exist_ok=True)
-    store = SQLiteExecutionStore.create_and_initialize(_store_path(root))
+    path = _store_path(root)
+    try:
+        return SQLiteExecutionStore.create_and_initialize(path)
+    except RuntimeError as exc:  # the SDK wraps sqlite3 errors in RuntimeError
+        cause = exc.__cause__
+        if cause is None or not is_damaged(cause):
+            raise
+        raise DamagedStore(
+            f"{path} is damaged ({' '.join(str(cause).split())}): remove it and its -wal and "
+            "-shm files; it only holds the history of past runs"
+        ) from None
+
+
+def check_store(root: Path) -> None:
+    """Raise DamagedStore now if the workspace's execution store cannot be used."""
+    _open_store(root)
+
+
+def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
+    """A local runner whose executions are stored on disk under the workspace; raises
+    DamagedStore when the store's file is damaged."""
+    store = _open_store(root)
     return DurableFunctionTestRunner(handler=workflow, store=store, poll_interval=0.05)
 
 
@@ -69,23 +96,27 @@ def run_review(
     root: Path,
     progress: Progress | None = None,
     timeout: int = DEFAULT_TIMEOUT_SECONDS,
+    options: RepoOptions | None = None,
 ) -> Report:
-    """Run one local review to its end and return the report it wrote.
+    """Run one local review to its end and return the report it wrote; `options` say how
+    the repository's configuration applies.
 
     The run folder is held for the whole run: a workspace sweep never removes it.
     """
     run = Workspace(root).run(request.run_id)
     handler = make_handler(root, {LocalSource.name: LocalSource()})
     with hold_run(root, request.run_id), open_runner(root, handler) as runner:
+        run.request_file.unlink(missing_ok=True)  # prepare writes it with the agents to run
+        started = time.time()
         arn = runner.run_async(
-            input=json.dumps(local_event(request)),
+            input=json.dumps(local_event(request, options)),
             execution_name=f"{request.run_id}-{uuid.uuid4().hex[:8]}",
             execution_timeout=timeout,
         )
         with ThreadPoolExecutor(max_workers=1) as pool:
             waiting = pool.submit(runner.wait_for_result, arn, timeout)
             if progress:
-                _follow(waiting, run, request.config.agents, progress)
+                _follow(waiting, run, started, progress)
             result = waiting.result()
     if result.error is not None or not run.report_file.exists():
         error = result.error
@@ -94,10 +125,15 @@ def run_review(
     return run.read_report()
 
 
-def _follow(waiting: Future, run: RunDir, agents: tuple[str, ...], progress: Progress) -> None:
-    """Report each agent as its findings file appears, until the run ends."""
+def _follow(waiting: Future, run: RunDir, started: float, progress: Progress) -> None:
+    """Report the agents once the request is prepared, then each agent as its findings
+    file (written since `started`) appears, until the run ends."""
+    while not run.request_file.exists():
+        if waiting.done():
+            return
+        wait([waiting], timeout=0.05)
+    agents = run.read_request().config.agents
     seen: set[str] = set()
-    started = time.time()
     progress("started", list(agents))
     while len(seen) < len(agents):
         finished = waiting.done()  # read before the sweep, so the last files are not missed

@@ -163,6 +163,27 @@ class LocalRepository:
 
     # -- objects ---------------------------------------------------------------------------
 
+    def read_file(self, commit: str, path: str, limit: int) -> bytes | None:
+        """The content of the regular file `path` in `commit`'s tree (fetched first in a
+        partial clone), or None when there is none. ValueError says why it cannot be read
+        as a file: a directory, a symbolic link, a submodule, or more than `limit` bytes."""
+        listing = self.git.run("ls-tree", "-z", "--full-tree", commit, "--", path)
+        entry = next((e for e in listing.split(b"\0") if e), None)
+        if entry is None:
+            return None
+        mode, kind, oid = entry.split(b"\t", 1)[0].decode().split()
+        if kind != "blob" or mode == "120000":
+            what = {"tree": "a directory", "commit": "a submodule"}.get(kind, "a symbolic link")
+            raise ValueError(f"is {what}, not a file")
+        try:
+            size = int(self.git.text("cat-file", "-s", oid))
+        except GitError:  # a partial clone without the blob, and git could not fetch it
+            self._fetch_objects([oid])
+            size = int(self.git.text("cat-file", "-s", oid))
+        if size > limit:
+            raise ValueError(f"is over {limit // 1024} KB")
+        return self.git.run("cat-file", "blob", oid)
+
     def missing_objects(self, commits: Sequence[str]) -> list[str]:
         """Objects of these commits' trees a partial clone does not have (fetches nothing)."""
         trees = [f"{c}^{{tree}}" for c in dict.fromkeys(commits) if c != EMPTY_TREE]
@@ -174,8 +195,11 @@ class LocalRepository:
     def fetch_missing(self, commits: Sequence[str]) -> None:
         """Fetch, in one request, every object of these commits' trees the clone lacks."""
         missing = self.missing_objects(commits)
-        if not missing:
-            return
+        if missing:
+            self._fetch_objects(missing)
+
+    def _fetch_objects(self, missing: list[str]) -> None:
+        """Fetch these objects from the promisor remote, in one request."""
         promisor = self._promisor()
         if promisor is None:
             raise GitError(

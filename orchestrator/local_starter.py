@@ -15,14 +15,16 @@ by this process), so:
 - any other is started again under a new execution name with the same trigger: the run
   key and the markers on GitHub stay the same, every step is idempotent and every post
   is found before it is made, so nothing is posted twice.
-A review started `max_runs` times without ending (it takes the process down with it) is
-given up. Every review that ends without success has its check run closed through
-`on_abandoned` (the workflow closes it itself when a step fails for good; this covers a
-failure before or while closing, a time-out, a crash and giving up).
+A review that `max_crashes` processes died while running (it takes the process down with
+it) is given up; a graceful stop does not count (see `close`). Every review that ends
+without success has its check run closed through `on_abandoned` (the workflow closes it
+itself when a step fails for good; this covers a failure before or while closing, a
+time-out, a crash and giving up).
 
 `drain` (SIGTERM) stops starting reviews: `start` still records new ones, for the next
-process; `close` waits a bounded grace period for the running ones, which stay recorded
-as running (and are run again at the next start) if they do not finish in time.
+process (answered `queued`); `close` waits a bounded grace period for the running ones and
+hands those that did not finish in time back to the queue as pending: the next start runs
+them again, and a stop is not a crash.
 """
 
 from __future__ import annotations
@@ -38,17 +40,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestrator.local import ended_result, open_runner
+from orchestrator.local import check_store, ended_result, open_runner
 from orchestrator.review_queue import Entry, ReviewQueue
 from orchestrator.workspace_gc import collect_garbage, recorded_busy
 from review.trigger import ReviewStatus, ReviewTrigger, StartResult
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 3600
-DEFAULT_MAX_RUNS = 3
+DEFAULT_MAX_CRASHES = 3
 ENDED_MEMORY_SECONDS = 7 * 24 * 3600  # GitHub lets an App's deliveries be redelivered for 3 days
+STOPPING_REASON = "the server is stopping: recorded, it runs when the server starts again"
 # (trigger, what happened) -> whether the review's check run is now closed
 Abandon = Callable[[ReviewTrigger, str], bool]
+
+
+def crashed(times: int) -> str:
+    """Why a review that kept taking the process down was given up."""
+    return (
+        f"reviewbot died {times} times while running this review (killed, out of memory "
+        "or a crash), so it was given up"
+    )
 
 
 @dataclass(frozen=True)
@@ -75,23 +86,29 @@ class LocalStarter:
         *,
         max_concurrent: int = 2,
         timeout: int = DEFAULT_TIMEOUT_SECONDS,
-        max_runs: int = DEFAULT_MAX_RUNS,
+        max_crashes: int = DEFAULT_MAX_CRASHES,
         on_abandoned: Abandon | None = None,
         retention: Retention | None = None,
     ) -> None:
         """`handler` is the durable workflow (`orchestrator.workflow.make_handler`) over the
-        workspace `workspace`, with the pull-request source; `timeout` bounds one run (s)."""
+        workspace `workspace`, with the pull-request source; `timeout` bounds one run (s).
+
+        Raises DamagedQueue or DamagedStore when the workspace's `state/reviews.sqlite` or
+        `state/executions.sqlite` is not a usable database (the message says what to do).
+        """
         self._handler = handler
         self._root = workspace
         self._timeout = timeout
-        self._max_runs = max_runs
+        self._max_crashes = max_crashes
         self._abandon_hook = on_abandoned
         self._retention = retention
         self.queue = ReviewQueue(workspace / "state" / "reviews.sqlite")
+        check_store(workspace)  # not every review failing later on a damaged store
         self._cond = threading.Condition()
         self._ready: list[_Job] = []
         self._busy_pulls: set[str] = set()
         self._running = 0
+        self._claimed: set[str] = set()  # reviews this process marked running
         self._draining = False
         self._stop_by: float | None = None  # monotonic deadline of the running reviews
         self._told_left_running = False
@@ -102,15 +119,15 @@ class LocalStarter:
     # -- the starter protocol -------------------------------------------------------------
 
     def start(self, trigger: ReviewTrigger) -> StartResult:
-        """Record the review durably, then queue it (unless draining: the next process runs
-        it); a duplicate by outcome is not recorded again."""
+        """Record the review durably, then queue it (unless draining: then it is `queued`,
+        for the next process); a duplicate by outcome is not recorded again."""
         result = self.queue.accept(trigger)
         if not result.started:
             return result
         entry = Entry(result.execution_name, trigger.to_dict(), "pending", 0)
         with self._cond:
             if self._draining:
-                return StartResult(True, result.execution_name, "recorded for the next start")
+                return StartResult(True, result.execution_name, STOPPING_REASON, queued=True)
             self._enqueue(_Job(entry))
         return result
 
@@ -153,9 +170,10 @@ class LocalStarter:
     def close(self, grace: float | None = None) -> bool:
         """Drain, then wait up to `grace` seconds (None: no limit) for running reviews.
 
-        True when none is left running (the runner is released); otherwise they stay
-        recorded as running and the next start runs them again. Calling it again waits
-        only until the first call's deadline; `hurry` ends the wait at once.
+        True when none is left running (the runner is released); otherwise they are handed
+        back to the queue as pending (not counted as a crash) and the next start runs them
+        again; the process should then end without waiting for them. Calling it again
+        waits only until the first call's deadline; `hurry` ends the wait at once.
         """
         self.drain()
         with self._cond:
@@ -167,7 +185,14 @@ class LocalStarter:
             if not running and self._runner is not None:
                 self._runner.close()
                 self._runner = None
+            # Draining: no review is claimed any more, so this set is final.
+            interrupted = sorted(self._claimed)
             told, self._told_left_running = self._told_left_running, bool(running)
+        if interrupted:
+            try:
+                self.queue.release(interrupted)
+            except Exception:  # they stay running: the next start counts a crash
+                log.exception("could not hand the running reviews back to the queue")
         if running and not told:
             log.warning(
                 "stopping with %d reviews running: they run again at the next start", running
@@ -245,21 +270,30 @@ class LocalStarter:
             return
         if entry.execution and self._adopt(entry, trigger):
             return
-        runs = self.queue.claim(name)
-        if runs is None:
+        with self._cond:  # a stop hands back exactly the reviews claimed before it
+            if self._draining:
+                return  # it stays pending, for the next start
+            claim = self.queue.claim(name)
+            if claim is not None:
+                self._claimed.add(name)
+        if claim is None:
             return  # ended meanwhile
-        if runs > self._max_runs:
-            self._abandon(trigger, name, f"reviewbot stopped {self._max_runs} times during it")
-            return
-        self._collect_garbage()
-        succeeded, detail = self._execute(trigger, name, runs)
-        pull = f"{trigger.repository}#{trigger.pull_number} at {trigger.head_sha[:12]}"
-        if succeeded:
-            log.info("review of %s finished", pull)
-            self.queue.finish(name, True)
-        else:
-            log.error("review of %s failed: %s", pull, detail)
-            self._abandon(trigger, name, detail)
+        try:
+            if claim.crashes >= self._max_crashes:
+                self._abandon(trigger, name, crashed(claim.crashes))
+                return
+            self._collect_garbage()
+            succeeded, detail = self._execute(trigger, name, claim.runs)
+            pull = f"{trigger.repository}#{trigger.pull_number} at {trigger.head_sha[:12]}"
+            if succeeded:
+                log.info("review of %s finished", pull)
+                self.queue.finish(name, True)
+            else:
+                log.error("review of %s failed: %s", pull, detail)
+                self._abandon(trigger, name, detail)
+        finally:
+            with self._cond:
+                self._claimed.discard(name)
 
     def _execute(self, trigger: ReviewTrigger, name: str, runs: int) -> tuple[bool, str]:
         """Run the workflow once: (succeeded, what went wrong)."""

@@ -10,7 +10,10 @@ after it succeeded, and may start again after it failed.
 Table `reviews`, one row per execution name (`ReviewTrigger.execution_name()`):
 `status` is `pending` (accepted, not started), `running`, `succeeded` or `failed`; `runs`
 counts the workflows started for the current acceptance (above 1 after a restart);
-`reconciled` is 0 for a failed review whose check run is not known to be closed yet.
+`crashes` counts the starts that found the review still `running`, left so by a process
+that died during it (a graceful stop hands its running reviews back as `pending`, which
+is not counted); `reconciled` is 0 for a failed review whose check run is not known to be
+closed yet.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     trigger TEXT NOT NULL,
     status TEXT NOT NULL,
     runs INTEGER NOT NULL DEFAULT 0,
+    crashes INTEGER NOT NULL DEFAULT 0,
     accepted_at REAL NOT NULL,
     started_at REAL,
     ended_at REAL,
@@ -48,6 +52,30 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_delivery ON reviews (delivery);
 CREATE INDEX IF NOT EXISTS reviews_status ON reviews (status);
 """
+# Columns added after the first release, for a queue an older version created.
+_ADDED_COLUMNS = {"crashes": "INTEGER NOT NULL DEFAULT 0"}
+# SQLite's result codes for a file that is not a database, or one whose pages are damaged.
+_DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+
+
+class DamagedQueue(RuntimeError):
+    """The queue's file is not a usable SQLite database; the message says what to do."""
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether an sqlite3 error says the database file itself is damaged (not busy,
+    locked or unreadable for lack of permission)."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return any(name == code or name.startswith(code + "_") for code in _DAMAGED)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A review marked running: the workflows started for it so far, this one included,
+    and how many processes died while running it before."""
+
+    runs: int
+    crashes: int
 
 
 @dataclass(frozen=True)
@@ -73,16 +101,34 @@ class ReviewQueue:
     may open the same file (SQLite's WAL: one writer at a time, readers never blocked)."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        """Open (or create) the queue; DamagedQueue when the file is not a usable database."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._clock = clock
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        # FULL: a commit is on disk before `accept` returns (and the delivery is answered)
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit is on disk before `accept` returns (and the delivery is answered)
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.executescript(_SCHEMA)
+            self._add_columns()
+            problem = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            if is_damaged(exc):
+                raise DamagedQueue(damaged_message(path, str(exc))) from None
+            raise
+        if problem != "ok":
+            self._db.close()
+            raise DamagedQueue(damaged_message(path, problem))
+
+    def _add_columns(self) -> None:
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(reviews)")}
+        for column, kind in _ADDED_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -129,19 +175,40 @@ class ReviewQueue:
                     self._clock(),
                 ),
             )
-        return StartResult(True, name, "queued")
+        return StartResult(True, name, "accepted")
 
-    def claim(self, name: str) -> int | None:
-        """Mark an active review running; its run count now, or None if it has ended."""
+    def claim(self, name: str) -> Claim | None:
+        """Mark an active review running, or None if it has ended.
+
+        A review found `running` was left so by a process that died during it (one process
+        serves a workspace at a time, and a graceful stop `release`s its reviews): that
+        start counts as a crash.
+        """
         with self._transaction() as db:
             updated = db.execute(
-                "UPDATE reviews SET status = 'running', runs = runs + 1, started_at = ?"
+                "UPDATE reviews SET runs = runs + 1, started_at = ?,"
+                " crashes = crashes + (status = 'running'), status = 'running'"
                 " WHERE name = ? AND status IN ('pending', 'running')",
                 (self._clock(), name),
             ).rowcount
             if not updated:
                 return None
-            return int(db.execute("SELECT runs FROM reviews WHERE name = ?", (name,)).fetchone()[0])
+            runs, crashes = db.execute(
+                "SELECT runs, crashes FROM reviews WHERE name = ?", (name,)
+            ).fetchone()
+            return Claim(int(runs), int(crashes))
+
+    def release(self, names: list[str]) -> int:
+        """Hand running reviews back as pending (a graceful stop interrupted them): the next
+        start runs them again without counting a crash. How many were released."""
+        with self._transaction() as db:
+            return sum(
+                db.execute(
+                    "UPDATE reviews SET status = 'pending' WHERE name = ? AND status = 'running'",
+                    (name,),
+                ).rowcount
+                for name in names
+            )
 
     def set_execution(self, name: str, execution: str) -> None:
         """Remember the durable execution (ARN) now running the review."""
@@ -203,3 +270,31 @@ class ReviewQueue:
     def _write(self, sql: str, args: tuple[Any, ...]) -> None:
         with self._transaction() as db:
             db.execute(sql, args)
+
+
+def damaged_message(path: Path, reason: str) -> str:
+    return (
+        f"{path} is damaged ({' '.join(reason.split())}): move it and its -wal and -shm "
+        "files aside, then start again; the reviews it recorded as not ended are lost with "
+        "it (comment /review on their pull requests)"
+    )
+
+
+def recorded_status(path: Path, name: str) -> ReviewStatus | None:
+    """The status of review `name` in the queue at `path`, read without writing anything
+    (for a dry run); None when the file or the review is not there or cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT status FROM reviews WHERE name = ?", (name,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    if row is None:
+        return None
+    return ReviewStatus.PENDING if row[0] in ACTIVE else ReviewStatus(row[0])

@@ -20,7 +20,7 @@ from review.diff import Change, FileStatus
 from review.findings import Finding
 from review.lines import split_lines
 from review.merge import merge_findings
-from review.report import AgentStatus, Report
+from review.report import AgentStatus, ConfigUsed, Report
 from review.request import ReviewRequest
 from review.workspace import RunDir, read_regular_file
 
@@ -105,8 +105,15 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         return split_lines(data)
 
     config = request.config
+    excluded = [path for path in change.diff.files if config.excludes(path)]
     merged = merge_findings(
-        found, change.diff, config.filter_mode, read_lines, config.report_pre_existing
+        found,
+        change.diff,
+        config.filter_mode,
+        read_lines,
+        disabled=frozenset(config.disable_rules),
+        excluded=config.excludes,
+        report_pre_existing=config.report_pre_existing,
     )
     agents: dict[str, AgentStatus] = {}
     for result in results:  # count what each agent contributed to the review
@@ -120,11 +127,18 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         merge_base=change.merge_base,
         findings=merged.findings,
         agents=agents,
-        notes=list(change.notes),
+        notes=[*change.notes, *_excluded_note(excluded, request.config_source.file)],
         files_changed=len(change.diff),
         filtered_out=merged.filtered_out,
         rejected=[r for result in results for r in result.rejected] + merged.rejected,
         pre_existing=merged.pre_existing,
+        config=ConfigUsed(
+            source=request.config_source,
+            fail_on=config.fail_on,
+            excluded_files=len(excluded),
+            excluded_findings=merged.excluded,
+            disabled_findings=dict(merged.disabled),
+        ),
     )
     run.write_report(report)
     failed = sorted(n for n, s in agents.items() if s.status == "failed")
@@ -135,3 +149,13 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         "worst": worst.value if worst else None,
         "failed_agents": failed,
     }
+
+
+def _excluded_note(paths: list[str], file: str | None, shown: int = 20) -> list[str]:
+    """A note naming the changed files the repository's configuration excludes."""
+    if not paths:
+        return []
+    listing = ", ".join(paths[:shown]) + (
+        f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    )
+    return [f"excluded by {file or 'the configuration'}, not reviewed: {listing}"]

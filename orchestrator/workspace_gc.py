@@ -1,11 +1,14 @@
 """Keeping the workspace bounded: finished run folders past retention go, then the oldest
-finished ones until the workspace is under its cap.
+finished ones until the workspace is under its cap, then the least recently used entries
+of the findings cache (`cache/findings/`, see `agents.cache`) while it is still over.
 
 A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
 run), or named as busy by the caller (`reviewbot serve` passes the reviews its durable
 queue records as pending or running, matched by repository, pull request and head).
-Sizes are disk usage (allocated blocks), each hard-linked file counted once.
+Sizes are disk usage (allocated blocks), each hard-linked file counted once. A lock file
+whose run folder is gone (a run that failed before making its folder, or a folder removed
+by hand) is removed too, unless a run holds it.
 """
 
 from __future__ import annotations
@@ -32,12 +35,15 @@ _ONE_AT_A_TIME = threading.Lock()  # two reviews starting together need not both
 @dataclass
 class Collected:
     """What one sweep did: `removed` run ids, bytes freed, the workspace's size after it,
-    and how many folders it kept because they were busy."""
+    how many folders it kept because they were busy, and how many lock files of runs
+    without a folder it removed."""
 
     removed: list[str] = field(default_factory=list)
     freed_bytes: int = 0
     total_bytes: int = 0
     kept_busy: int = 0
+    cache_entries_removed: int = 0
+    orphan_locks: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,8 +182,69 @@ def collect_garbage(
             result.removed.append(folder.run.run_id)
             result.freed_bytes += folder.size
             total -= folder.size
+        if total > max_bytes:
+            total = _evict_cache(root / "cache" / "findings", total, max_bytes, result)
+        result.orphan_locks = _remove_orphan_locks(root)
         result.total_bytes = max(total, 0)
         return result
+
+
+def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) -> int:
+    """Remove findings cache entries, least recently used first (a hit refreshes an
+    entry's modification time), until `total` is at most `max_bytes`; the new total."""
+    entries: list[tuple[float, int, str]] = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            entries.append((info.st_mtime, _allocated(info), path))
+    for _, size, path in sorted(entries):
+        if total <= max_bytes:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        result.cache_entries_removed += 1
+        result.freed_bytes += size
+        total -= size
+    return total
+
+
+def _remove_orphan_locks(root: Path) -> int:
+    """Remove the lock files of runs whose folder is gone, unless a run holds one (it may
+    be about to make its folder); how many were removed."""
+    locks = root / "state" / "locks"
+    try:
+        entries = list(os.scandir(locks))
+    except OSError:
+        return 0
+    removed = 0
+    for entry in entries:
+        if not entry.name.endswith(".lock") or not entry.is_file(follow_symlinks=False):
+            continue
+        run_id = entry.name.removesuffix(".lock")
+        if (root / "runs" / run_id).exists():
+            continue
+        path = Path(entry.path)
+        try:
+            fd = _lock(path, blocking=False)
+        except OSError:
+            continue
+        if fd is None:
+            continue  # a run holds it
+        try:
+            if not (root / "runs" / run_id).exists():  # looked at again, under the lock
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError as exc:
+            log.warning("could not remove the lock file %s: %s", path, exc)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _runs(root: Path) -> list[RunDir]:

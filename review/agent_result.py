@@ -69,6 +69,7 @@ class AgentResult:
     # findings a reader refused, by the reader; written only when the workflow rewrites a
     # result an agent function returned, so that the report still names them
     rejected: list[str] = field(default_factory=list)
+    cache: dict[str, int] | None = None  # findings cache: {"hits": files, "misses": files}
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -85,6 +86,8 @@ class AgentResult:
             data["dismissed"] = [dict(d) for d in self.dismissed]
         if self.rejected:
             data["rejected"] = list(self.rejected)
+        if self.cache is not None:
+            data["cache"] = dict(self.cache)
         return data
 
     @classmethod
@@ -115,6 +118,7 @@ class AgentResult:
             if isinstance(dismissed, list)
             else [],
             rejected=rejected,
+            cache=cache_of(data.get("cache")),
         )
 
     @classmethod
@@ -130,6 +134,16 @@ class AgentResult:
             "seconds": self.seconds,
             "error": self.error,
         }
+
+
+def cache_of(data: object) -> dict[str, int] | None:
+    """A findings cache record, `{"hits": n, "misses": n}`, or None."""
+    if not isinstance(data, dict):
+        return None
+    counts = {k: data.get(k) for k in ("hits", "misses")}
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()):
+        return None
+    return counts  # type: ignore[return-value]
 
 
 def usage_of(data: object) -> dict[str, Any] | None:

@@ -2,15 +2,17 @@
 
 Every finding is untrusted input (an analyser bug or a model can say anything): it is
 checked against the change and the checkout, fingerprinted from the code it points at,
-deduplicated across agents, and filtered to the diff. Under the `introduced` filter a
-finding already at the base (`baseline_state` "unchanged") is set aside as pre-existing:
-counted, not reported, unless `report_pre_existing` asks for those on the lines the
-change adds or modifies.
+deduplicated across agents, and filtered to the diff. Findings of rules the repository
+disables, and findings on paths it excludes, are dropped first, and counted. Under the
+`introduced` filter a finding already at the base (`baseline_state` "unchanged") is set
+aside as pre-existing: counted, not reported, unless `report_pre_existing` asks for
+those on the lines the change adds or modifies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
@@ -28,6 +30,8 @@ class MergeResult:
     findings: list[Finding] = field(default_factory=list)
     filtered_out: int = 0
     rejected: list[str] = field(default_factory=list)
+    disabled: Counter[str] = field(default_factory=Counter)  # rule -> findings dropped
+    excluded: int = 0  # findings on excluded paths, dropped
     pre_existing: list[Finding] = field(default_factory=list)
 
 
@@ -36,14 +40,23 @@ def merge_findings(
     diff: Diff,
     mode: FilterMode,
     read_lines: LineReader,
+    disabled: Collection[str] = (),
+    excluded: Callable[[str], bool] = lambda path: False,
     report_pre_existing: bool = False,
 ) -> MergeResult:
-    """Validate, fingerprint, dedupe and filter; the result is sorted by file and line."""
+    """Drop findings of `disabled` rules and on `excluded` paths, then validate,
+    fingerprint, dedupe and filter; the result is sorted by file and line."""
     result = MergeResult()
     lines_cache: dict[str, list[str] | None] = {}
     by_key: dict[tuple[str, int, str], list[Finding]] = {}
     set_aside: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
+        if finding.rule in disabled:
+            result.disabled[finding.rule] += 1
+            continue
+        if excluded(finding.path):
+            result.excluded += 1
+            continue
         if finding.path not in lines_cache:
             lines_cache[finding.path] = read_lines(finding.path)
         lines = lines_cache[finding.path]

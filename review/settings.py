@@ -58,6 +58,7 @@ class Settings(BaseModel):
     # `reviewbot serve`
     max_concurrent_reviews: int = Field(default=2, ge=1, le=64)
     shutdown_grace_seconds: float = Field(default=20.0, ge=0)
+    workspace_wait_seconds: float = Field(default=60.0, ge=0)  # for another serve to stop
     request_timeout_seconds: float = Field(default=DEFAULT_REQUEST_TIMEOUT_SECONDS, gt=0)
     max_connections: int = Field(default=100, ge=1)
     agent_functions: Json[dict[str, str]] = Field(default_factory=dict)

@@ -92,11 +92,16 @@ class ReviewTrigger:
 
 @dataclass(frozen=True)
 class StartResult:
-    """Whether this call started the review; `started=False` is a duplicate, not an error."""
+    """Whether this call started the review; `started=False` is a duplicate, not an error.
+
+    `queued`: the review is recorded but this process will not run it (it is stopping);
+    the next one does. The edge answers it as `queued`, not `started`.
+    """
 
     started: bool
     execution_name: str
     reason: str = ""
+    queued: bool = False
 
 
 class ReviewStatus(StrEnum):

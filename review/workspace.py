@@ -75,6 +75,14 @@ class RunDir:
         return self.path / "base"
 
     @property
+    def findings_cache_dir(self) -> Path | None:
+        """The workspace's findings cache (`cache/findings/` beside `runs/`), shared by
+        every run; None for a run folder that is not in a workspace's `runs/`."""
+        if self.path.parent.name != "runs":
+            return None
+        return self.path.parent.parent / "cache" / "findings"
+
+    @property
     def diff_file(self) -> Path:
         return self.path / "diff.json"
 

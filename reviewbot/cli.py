@@ -1,5 +1,5 @@
-"""`reviewbot`: review a local change, serve the GitHub webhook, replay a delivery, and
-bound the workspace."""
+"""`reviewbot`: review a local change, check a repository's configuration, serve the GitHub
+webhook, replay a delivery, and bound the workspace."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from review.diff import FilterMode
 from review.findings import Severity
 from review.request import ReviewConfig, ReviewRequest
 from review.settings import ConfigError, Settings, load_settings
+from reviewbot.config_cli import add_commands as add_config_commands
+from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
     from review.workspace import RunDir
@@ -97,22 +99,34 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument(
         "--filter",
         choices=[m.value for m in FilterMode],
-        default=FilterMode.INTRODUCED.value,
-        help="which findings are kept: introduced (default: what the change introduces, "
-        "anywhere in a changed file when the agent compared it with the base, else on added "
-        "lines), added, diff_context, file, nofilter (reviewdog's modes)",
+        help="which findings are kept (default: the repository's configuration, else "
+        "introduced: what the change introduces, anywhere in a changed file when the agent "
+        "compared it with the base, else on added lines; or reviewdog's added, "
+        "diff_context, file, nofilter)",
     )
     review.add_argument(
         "--pre-existing",
         action="store_true",
-        help="with --filter introduced, also report findings already at the base on the "
-        "lines the change adds or modifies (otherwise only counted)",
+        help="with the introduced filter, also report findings already at the base on the "
+        "lines the change adds or modifies (default: the repository's configuration, else "
+        "they are only counted)",
     )
     review.add_argument(
-        "--fail-on", choices=[*(s.value for s in Severity), "never"], default="error"
+        "--fail-on",
+        choices=[*(s.value for s in Severity), "never"],
+        help="the severity that fails the review, exit status 1 (default: the repository's "
+        "configuration, else error)",
+    )
+    review.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
     review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     review.set_defaults(command=_review)
+
+    add_config_commands(commands, common)
 
     doctor = commands.add_parser(
         "doctor",
@@ -169,7 +183,7 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
-    from agents.registry import default_agents, names
+    from agents.registry import names
     from orchestrator.git import repository_root
     from orchestrator.local import WorkflowFailed, run_review
     from orchestrator.local_repo import LocalRepository
@@ -177,17 +191,21 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from review.git import GitError
 
     model, agent_models = _models(args.model, settings)
-    models = ReviewConfig(model=model, agent_models=agent_models)
-    if args.agents is None:
-        agents = default_agents(models.uses_model)
-    else:
+    agents: tuple[str, ...] = ()  # none named: the repository's configuration, or the defaults
+    if args.agents is not None:
         agents = tuple(dict.fromkeys(a.strip() for a in args.agents.split(",") if a.strip()))
-    unknown = [a for a in agents if a not in names()]
-    if unknown:
-        raise UsageError(f"unknown agent {', '.join(unknown)}; choose from {', '.join(names())}")
-    if not agents:
-        raise UsageError(f"--agents names no agent; choose from {', '.join(names())}")
+        unknown = [a for a in agents if a not in names()]
+        if unknown:
+            raise UsageError(
+                f"unknown agent {', '.join(unknown)}; choose from {', '.join(names())}"
+            )
+        if not agents:
+            raise UsageError(f"--agents names no agent; choose from {', '.join(names())}")
     output = _writable(args.output)
+    try:
+        options = review_options(args, settings)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     path = Path(args.path)
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory: pass the path of a git repository")
@@ -203,9 +221,9 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"{exc}{hint}") from None
     config = ReviewConfig(
         agents=agents,
-        filter_mode=FilterMode(args.filter),
+        filter_mode=FilterMode(args.filter or FilterMode.INTRODUCED.value),
         report_pre_existing=args.pre_existing,
-        fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
+        fail_on=None if args.fail_on == "never" else Severity(args.fail_on or "error"),
         model=model,
         agent_models=agent_models,
     )
@@ -215,10 +233,11 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     progress = None if args.quiet else _progress(why, base, head)
     _collect_garbage(settings)
     try:
-        report = run_review(request, settings.workspace_root(), progress=progress)
+        report = run_review(request, settings.workspace_root(), progress=progress, options=options)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
+    warn_if_invalid(report)
     rendered = formats()[args.format].render(report)
     if output is None:
         sys.stdout.write(rendered)
@@ -231,7 +250,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
-    return 1 if report.fails(config.fail_on) else 0
+    return 1 if report.fails(report.config.fail_on) else 0
 
 
 def _writable(output: Path | None) -> Path | None:
@@ -271,14 +290,18 @@ def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve `POST /webhook`, `GET /healthz` and `GET /readyz`; reviews run on the local
-    durable runner. A setting GitHub refuses stops it at once, with one line."""
+    durable runner. A setting GitHub refuses, a damaged workspace store, or another server
+    keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it, with one line."""
+    from orchestrator.local import DamagedStore
+    from orchestrator.review_queue import DamagedQueue
+    from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
     from reviewbot.serve import build_serve_app, serve
 
     model, agent_models = _models(None, settings)
     config = ReviewConfig(model=model, agent_models=agent_models)
     try:
         app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
-    except ConfigError as exc:
+    except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
     check = app.state.app_check.check_now()
     if check.refused:
@@ -288,12 +311,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     if not check.ok:
         print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
-    serve(app, settings, args.host, args.port)
+    root = settings.workspace_root()
+    wait = settings.workspace_wait_seconds
+
+    def waiting(holder: str) -> None:
+        print(
+            f"reviewbot: waiting up to {wait:g} s for the reviewbot serve using {root} "
+            f"({holder}) to stop (a rolling deploy?)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        lock = lock_workspace(root, wait, waiting)  # held until the process ends
+    except WorkspaceBusy as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        serve(app, settings, args.host, args.port)
+    finally:
+        lock.release()
     return 0
 
 
 def _collect_garbage(settings: Settings) -> None:
     """Bound the workspace before a run (`review`); a failure to do so is only logged."""
+    from orchestrator.review_queue import DamagedQueue
     from orchestrator.workspace_gc import collect_garbage
 
     try:
@@ -303,8 +345,8 @@ def _collect_garbage(settings: Settings) -> None:
             retention_seconds=settings.run_retention_seconds(),
             busy=_pending_elsewhere(settings),
         )
-    except OSError as exc:
-        logging.getLogger(__name__).warning("could not bound the workspace: %s", exc)
+    except (OSError, DamagedQueue) as exc:
+        print(f"reviewbot: the workspace was not swept: {exc}", file=sys.stderr)
 
 
 def _pending_elsewhere(settings: Settings) -> Callable[[RunDir], bool]:
@@ -325,20 +367,29 @@ def _pending_elsewhere(settings: Settings) -> Callable[[RunDir], bool]:
 
 def _workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
     """Bound the workspace now and print what was freed."""
+    from orchestrator.review_queue import DamagedQueue
     from orchestrator.workspace_gc import collect_garbage
 
     root = settings.workspace_root()
-    done = collect_garbage(
-        root,
-        max_bytes=settings.workspace_max_bytes(),
-        retention_seconds=settings.run_retention_seconds(),
-        busy=_pending_elsewhere(settings),
-    )
+    try:
+        done = collect_garbage(
+            root,
+            max_bytes=settings.workspace_max_bytes(),
+            retention_seconds=settings.run_retention_seconds(),
+            busy=_pending_elsewhere(settings),
+        )
+    except DamagedQueue as exc:
+        raise UsageError(str(exc)) from None
     mb = 1024 * 1024
     print(
         f"freed {done.freed_bytes / mb:.1f} MB: removed {len(done.removed)} finished run "
         f"folder{'s' if len(done.removed) != 1 else ''}"
         + (f", kept {done.kept_busy} in progress or pending" if done.kept_busy else "")
+        + (
+            f", removed {done.cache_entries_removed} findings cache entries"
+            if done.cache_entries_removed
+            else ""
+        )
         + f"; {root} now holds {done.total_bytes / mb:.1f} MB "
         f"(cap {settings.workspace_max_mb} MB, retention {settings.run_retention_hours:g} h)"
     )
@@ -365,18 +416,36 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    """Print what the edge would answer and which review it would start; start nothing."""
+    """Print what the edge would answer, which review it would start and what it would
+    send GitHub; start and send nothing. With the App configured, a command's look-ups
+    (the commenter's permission, the pull request's head) ask GitHub; without it, they
+    are assumed, and the output says so."""
     from agents.registry import names
-    from review.trigger import StartResult
-    from webhook.replay import replay
+    from orchestrator.review_queue import recorded_status
+    from review.trigger import ReviewStatus, StartResult
+    from webhook.app_auth import client_from_settings
+    from webhook.replay import DryRunGitHub, LookupFailed, replay
     from webhook.settings import WebhookSettings
 
+    key = None
+    if settings.app_id is not None:  # the App is configured: its key must be usable
+        try:
+            key = settings.key()
+        except ConfigError as exc:
+            raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
+        except Exception as exc:  # a Secrets Manager ARN that cannot be read here
+            raise UsageError(
+                f"cannot replay {args.event_json}: {settings.key_variable()} cannot be read ({exc})"
+            ) from None
     try:
+        if key:
+            settings.require_valid_app()
         payload = json.loads(args.event_json.read_text(encoding="utf-8"))
         edge = WebhookSettings(
             webhook_secret=_REPLAY_SECRET,
             known_agents=names(),
             app_id=settings.app_id,
+            private_key=key,
             github_api_url=settings.github_api_url,
             app_slug=settings.app_slug,
             review_drafts=settings.review_drafts,
@@ -385,23 +454,41 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
     if not isinstance(payload, dict):
         raise UsageError(f"{args.event_json} is not a JSON object: pass a delivery's body")
+    queue = settings.workspace_root() / "state" / "reviews.sqlite"
     would_start: list[dict] = []
 
     class DryRun:
+        """Answers as `reviewbot serve` on this workspace would: a duplicate while the
+        review is recorded there as pending or after it succeeded; starts nothing."""
+
         def start(self, trigger) -> StartResult:
+            name = trigger.execution_name()
+            status = recorded_status(queue, name)
+            if status is ReviewStatus.PENDING:
+                return StartResult(False, name, "review already pending")
+            if status is ReviewStatus.SUCCEEDED:
+                return StartResult(False, name, "review already done")
             would_start.append(trigger.to_dict())
-            return StartResult(
-                started=False, execution_name=trigger.execution_name(), reason="dry run"
-            )
+            return StartResult(True, name, "dry run: nothing was started")
 
-        def status(self, execution_name: str) -> None:
-            return None  # a dry run starts nothing
+        def status(self, execution_name: str) -> ReviewStatus | None:
+            return recorded_status(queue, execution_name)
 
+    github = DryRunGitHub(client_from_settings(edge))
     try:
-        outcome = replay(args.event, payload, edge, DryRun())
+        outcome = replay(args.event, payload, edge, DryRun(), github)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = {"status_code": outcome.status_code, "body": outcome.body, "would_start": would_start}
+    except LookupFailed as exc:
+        raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
+    result = {
+        "status_code": outcome.status_code,
+        "body": outcome.body,
+        "would_start": would_start,
+        "would_send": github.would_send,
+        "asked_github": github.asked,
+        "assumed": github.assumed,
+    }
     print(json.dumps(result, indent=2))
     return 0
 

@@ -79,7 +79,7 @@ def build_serve_app(
 
     async def readiness() -> tuple[bool, str]:
         if starter.draining:
-            return False, "stopping: deliveries are recorded for the next start"
+            return False, "stopping: deliveries are recorded and queued for the next start"
         answer = await check.check()
         return answer.ok, answer.detail
 
@@ -94,8 +94,9 @@ def build_serve_app(
 
 def serve(app: FastAPI, settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve `app` (from `build_serve_app`) until stopped: the first SIGTERM or SIGINT
-    drains (deliveries are still answered and recorded; reviews get the grace period),
-    a second one stops at once."""
+    drains (deliveries are still answered, `queued`, and recorded for the next start;
+    running reviews get the grace period, then go back to the queue), a second one stops
+    at once. The caller holds the workspace (`orchestrator.serve_lock`)."""
     from webhook.server import DrainingServer, server_config
 
     config = server_config(
@@ -109,8 +110,8 @@ def serve(app: FastAPI, settings: Settings, host: str = "127.0.0.1", port: int =
     drain = partial(starter.close, settings.shutdown_grace_seconds)
     DrainingServer(config, drain, starter.hurry).run()
     if not starter.close(0):
-        # Reviews still running past the grace are recorded as running and run again at
-        # the next start. The durable SDK runs their steps on worker threads the
+        # Reviews still running past the grace are back in the queue as pending and run
+        # again at the next start. The durable SDK runs their steps on worker threads the
         # interpreter would wait for at exit, so the process ends without them.
         logging.shutdown()
         os._exit(0)

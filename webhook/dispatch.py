@@ -48,10 +48,10 @@ def _ignored(decision: Decision, reason: str) -> Outcome:
 async def _start(decision: Decision, starter: ReviewStarter, trigger: ReviewTrigger) -> Outcome:
     # Starters are synchronous (boto3, thread hand-off): keep them off the event loop.
     result = await asyncio.to_thread(starter.start, trigger)
-    body = {
-        "status": "started" if result.started else "duplicate",
-        "execution": result.execution_name,
-    }
+    status = "queued" if result.queued else "started"  # queued: for the next process
+    if not result.started:
+        status = "duplicate"
+    body = {"status": status, "execution": result.execution_name}
     if result.reason:
         body["reason"] = result.reason
     return Outcome(202, body, decision)

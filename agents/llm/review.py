@@ -80,7 +80,10 @@ def model_review(
         agent=agent.name,
         brief=agent.brief,
         checkout=Checkout(
-            work.run.repo_dir, work.head, SandboxLimits(max_file_bytes=config.max_file_bytes)
+            work.run.repo_dir,
+            work.head,
+            SandboxLimits(max_file_bytes=config.max_file_bytes),
+            excluded=config.excludes,
         ),
         diff=work.diff,
         config=config,

@@ -143,7 +143,9 @@ def run_reviewer(
             lines_of[changed.path] = session.checkout.text_lines(changed.path)[1]
         except ValueError:
             lines_of[changed.path] = None
-    prompt = initial_prompt(files, lines_of, session.analyser_findings, nonce)
+    prompt = initial_prompt(
+        files, lines_of, session.analyser_findings, nonce, session.config.instructions_for
+    )
     state = {SESSION_KEY: session, NONCE_KEY: nonce}
     limits = {"turns": budget.max_model_calls + 2}  # a backstop: the hooks stop it first
     cancel = threading.Event()

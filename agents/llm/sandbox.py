@@ -9,12 +9,14 @@ Every path a model names is untrusted (the model may be following instructions p
 the repository): it is refused, with a message the model can read, when it is absolute,
 climbs out with `..`, goes into `.git`, or names or passes through a symbolic link or a
 submodule (never followed). Only regular files are read, each answer is capped in size,
-and lines are numbered as git numbers them. Search is plain Python over the blobs.
+and lines are numbered as git numbers them. Files the repository's configuration
+excludes are never read (nor searched). Search is plain Python over the blobs.
 """
 
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -53,12 +55,20 @@ class Entry:
 
 
 class Checkout:
-    """Read-only views of commit `head` of the repository at `repo` (a git directory)."""
+    """Read-only views of commit `head` of the repository at `repo` (a git directory), less
+    the files `excluded` (by repository path)."""
 
-    def __init__(self, repo: Path, head: str, limits: SandboxLimits | None = None) -> None:
+    def __init__(
+        self,
+        repo: Path,
+        head: str,
+        limits: SandboxLimits | None = None,
+        excluded: Callable[[str], bool] = lambda path: False,
+    ) -> None:
         self.git = Git(repo, git_dir=repo)
         self.head = head
         self.limits = limits or SandboxLimits()
+        self.excluded = excluded
         self._entries: dict[str, Entry] | None = None
         self._dirs: set[str] = set()
         self._sizes: dict[str, int | None] = {}
@@ -165,6 +175,8 @@ class Checkout:
         relative, entry = self.resolve(path)
         if entry is None:
             raise ToolRefused(f"{relative}: is a directory; use list_files")
+        if self.excluded(relative):
+            raise ToolRefused(f"{relative}: excluded from review by the repository's configuration")
         if not entry.regular:
             raise ToolRefused(f"{relative}: not a regular file")
         size = self.sizes([entry.oid])[entry.oid]
@@ -242,7 +254,8 @@ class Checkout:
             raise ToolRefused("search text must be on one line")
         relative, entry = self.resolve(path)
         needle = text if case_sensitive else text.lower()
-        candidates = [relative] if entry else self._files_under(relative)
+        listed = [relative] if entry else self._files_under(relative)
+        candidates = [p for p in listed if not self.excluded(p)]
         if glob:
             candidates = [
                 p for p in candidates

@@ -1,7 +1,9 @@
 """A pull request on GitHub, as the App is asked to review it (`review.trigger`).
 
-Prepare reads the pull request and GitHub's files listing (the diff it shows, kept in
-the run folder for placing comments) and skips a pull request that closed or moved on;
+Prepare reads the pull request, the repository's `.github/reviewbot.yml` at the base
+commit (and the head's version, to check it when the pull request changes it) and
+GitHub's files listing (the diff it shows, kept in the run folder for placing comments),
+and skips a pull request that closed or moved on;
 clone fetches the head with a `contents: read` token that lives in git's environment
 only; the sinks are the GitHub publishers. Every step asks for a token with only the
 permissions it needs, and nothing a step returns carries a credential.
@@ -18,17 +20,19 @@ from typing import Any
 from agents import registry
 from orchestrator import steps
 from orchestrator.git import token_auth_header
+from orchestrator.repo_config import config_context, configure
 from orchestrator.sources import Outcome, Sink, State
 from reporter.github.client import CLONE, GitHubApp
 from reporter.github.files import shown_diff
 from reporter.github.publishing import PublishContext, Publisher, publishers
+from review.config_file import MAX_CONFIG_BYTES
 from review.git import GitError
 from review.request import ReviewConfig, ReviewRequest
 from review.trigger import PULL_REQUEST_SOURCE, ReviewTrigger
 from review.workspace import RunDir, Workspace
 
 log = logging.getLogger(__name__)
-PREPARE = {"pull_requests": "read"}
+PREPARE = {"pull_requests": "read", "contents": "read"}
 
 
 class PullRequestSource:
@@ -56,15 +60,27 @@ class PullRequestSource:
             return {"skip": f"Skipped: the pull request is {pull.get('state')}", "head": head}
         if head_now != head:
             return {"skip": f"Stale: the pull request moved on to {head_now[:12]}", "head": head}
-        agents, notes = _agents(trigger.agents, self.config)
+        agents, notes = _agents(trigger.agents)
+        base = pull["base"]["sha"]
+        config, config_source = configure(
+            replace(self.config, agents=agents),
+            config_context(self.config, self.app.settings.max_inline_comments),
+            lambda commit, path: client.file_content(path, commit, MAX_CONFIG_BYTES),
+            base,
+            head,
+            explicit=("agents",) if agents else (),  # a `/review <agent>` command wins
+        )
+        if not config.agents:
+            config = replace(config, agents=registry.default_agents(config.uses_model))
         request = ReviewRequest(
             repository=trigger.repository,
             source=trigger.clone_url,
             head=head,
-            base=pull["base"]["sha"],
+            base=base,
             pull_number=number,
             installation_id=trigger.installation_id,
-            config=replace(self.config, agents=agents),
+            config=config,
+            config_source=config_source,
         )
         run = Workspace(root).run(request.run_id)
         steps.prepare(run, request)
@@ -124,10 +140,8 @@ class BoundPublisher:
         return self.publisher.skip(self.ctx, state, reason)
 
 
-def _agents(requested: Sequence[str], config: ReviewConfig) -> tuple[tuple[str, ...], list[str]]:
-    """The agents to run (every default one when none is named) and a note on unknown ones."""
-    if not requested:
-        return registry.default_agents(config.uses_model), []
+def _agents(requested: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The agents a trigger names that exist here, and a note on the others."""
     known = registry.names()
     unknown = [a for a in requested if a not in known]
     notes = [f"Not available here, so not run: {', '.join(unknown)}."] if unknown else []

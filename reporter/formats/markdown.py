@@ -30,15 +30,34 @@ def render_markdown(
     pull: Reconciled | None = None,
     inline_fingerprints: frozenset[str] = frozenset(),
 ) -> str:
-    """The summary's Markdown. With `pull`, its open findings (not the report's) are
-    listed, each saying whether it is commented inline (`inline_fingerprints`)."""
+    """The summary's Markdown. Its first line says so when the repository's configuration
+    file is invalid (the review then used the defaults). With `pull`, its open findings
+    (not the report's) are listed, each saying whether it is commented inline
+    (`inline_fingerprints`)."""
     findings = report.findings if pull is None else pull.open
-    lines = [
+    source = report.config.source
+    lines = [config_warning(report)] if source.errors else []
+    lines += [
         SUMMARY_MARKER,
         "## reviewbot review",
         "",
         f"Reviewed `{report.head[:12]}` against `{report.merge_base[:12]}`: "
         f"{report.files_changed} changed files, {_counts(report, pull)}.",
+        "",
+        inline(report.config.summary(), 1_000),
+    ]
+    if source.errors:
+        lines += ["", code_block("\n".join(str(p) for p in source.errors))]
+    if source.proposed:
+        lines += [
+            "",
+            f"This change's `{inline(source.proposed[0].file, 200)}` has "
+            f"{len(source.proposed)} error(s), annotated on the file in the check run; "
+            "this review used the base branch's configuration.",
+            "",
+            code_block("\n".join(str(p) for p in source.proposed)),
+        ]
+    lines += [
         "",
         "| agent | status | findings | time |",
         "| --- | --- | --- | --- |",
@@ -143,3 +162,13 @@ def _closed(closed: Closed, what: str) -> str:
 FORMAT = Format(
     "markdown", "what the pull-request summary comment says", lambda report: render_markdown(report)
 )
+
+
+def config_warning(report: Report) -> str:
+    """The line saying the configuration file is invalid and the defaults were used."""
+    errors = report.config.source.errors
+    more = f" (and {len(errors) - 1} more, below)" if len(errors) > 1 else ""
+    return (
+        f"⚠️ **{inline(str(report.config.source.file), 200)} is invalid, so this review used "
+        f"the defaults:** {inline(str(errors[0]), 500)}{more}"
+    )

@@ -47,6 +47,10 @@ def render_text(report: Report) -> str:
                     out.append(f"    + {visible(suggested[:200])}")
         out.append("")
     out.append(summary_line(report))
+    if report.config.source.file is not None:  # the defaults go without saying
+        out.append(report.config.summary())
+    out += [f"config error: {problem}" for problem in report.config.source.errors]
+    out += [f"the change's config: {problem}" for problem in report.config.source.proposed]
     notes = report.all_notes()
     out += [f"note: {visible(note)}" for note in notes[:_MAX_NOTES]]
     if len(notes) > _MAX_NOTES:

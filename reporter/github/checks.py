@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reporter.escape import inline, truncate_body
+from review.config_file import ConfigSource
 from review.findings import Finding, Severity
 from review.report import Report
 
@@ -65,15 +66,37 @@ def conclusion(report: Report, fail_on: Severity | None) -> str:
 
 
 def title(report: Report) -> str:
-    if not report.findings:
-        return "No findings"
+    """The findings by severity; first, when the repository's configuration file is
+    invalid, that the defaults were used and its first error (file, line and key)."""
     counts = [
         f"{n} {severity.value}{'s' if n != 1 else ''}"
         for severity in Severity
         if (n := report.count(severity))
     ]
     total = len(report.findings)
-    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(counts)}"
+    found = f"{total} finding{'s' if total != 1 else ''}: {', '.join(counts)}"
+    text = found if report.findings else "No findings"
+    errors = report.config.source.errors
+    if errors:
+        first = " ".join(str(errors[0]).split())[:160]  # a title is plain text
+        text = f"Invalid configuration, defaults used ({first}); {text[0].lower()}{text[1:]}"
+    return text
+
+
+def config_annotations(source: ConfigSource) -> list[dict[str, Any]]:
+    """Failure annotations on the lines of the configuration file the change proposes,
+    one per problem."""
+    return [
+        {
+            "path": problem.file,
+            "start_line": problem.line,
+            "end_line": problem.line,
+            "annotation_level": "failure",
+            "title": "reviewbot configuration error",
+            "message": f"{problem.key}: {problem.message}" if problem.key else problem.message,
+        }
+        for problem in source.proposed
+    ]
 
 
 def output(heading: str, summary: str, text: str | None = None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ posts exactly-once must read GitHub, never a stored answer) and its retry off (s
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -148,6 +149,27 @@ class RepoClient:
             f"reading pull request #{number}",
             lambda: self._rest.pulls.get(self.owner, self.name, number).json(),
         )
+
+    def file_content(self, path: str, ref: str, limit: int) -> bytes | None:
+        """The file `path` at commit `ref` through the contents API; None when there is
+        none (404). ValueError says why it is not a readable file: a directory, a symbolic
+        link to nothing in the repository, a submodule, or more than `limit` bytes."""
+        try:
+            data = self.caller.call(
+                f"reading {path} at {ref[:12]}",
+                lambda: self._rest.repos.get_content(self.owner, self.name, path, ref=ref).json(),
+            )
+        except PermanentGitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if isinstance(data, list):
+            raise ValueError("is a directory, not a file")
+        if data.get("type") != "file":
+            raise ValueError(f"is a {data.get('type')}, not a file")
+        if int(data.get("size") or 0) > limit or data.get("encoding") != "base64":
+            raise ValueError(f"is over {limit // 1024} KB")
+        return base64.b64decode(data.get("content") or "")
 
     def pull_files(self, number: int) -> list[dict[str, Any]]:
         """The changed files with their `patch` texts (GitHub lists at most 3000)."""

@@ -59,6 +59,12 @@ class PublishContext:
         """A client for this repository with only `permissions` (a fresh retry budget)."""
         return self.app.repo(self.installation_id, self.repository, permissions)
 
+    def inline_limit(self) -> int:
+        """Inline comments per review: the App's limit, or the repository's lower one."""
+        app = self.app.settings.max_inline_comments
+        asked = self.request.config.max_inline_comments if self.request else None
+        return app if asked is None else min(asked, app)
+
     def report(self) -> Report:
         assert self.run is not None, "only the publish phase reads the report"
         return self.run.read_report()

@@ -30,6 +30,11 @@ print(json.dumps({"cwd": os.getcwd(), "env": dict(os.environ), "argv": sys.argv[
 """
 
 
+def tool_notes(analysis: Analysis) -> list[str]:
+    """The notes without the findings cache's count (`agents.cache`)."""
+    return [n for n in analysis.notes if " files from the cache, " not in n]
+
+
 def seen(output: ToolOutput) -> Analysis:
     """A parser that keeps what the probe printed, in a note."""
     return Analysis(notes=[output.text])
@@ -53,7 +58,7 @@ def work_on(tmp_path: Path, files: dict[str, str], added: dict[str, set[int]] | 
 def probe(tmp_path: Path, files: dict[str, str], **analyser: object) -> dict:
     work = work_on(tmp_path, files)
     tool = Analyser(command=(PYTHON, "-c", PROBE, FILES), parse=seen, **analyser)  # type: ignore[arg-type]
-    (note,) = run_analyser("probe", tool, work).notes
+    (note,) = tool_notes(run_analyser("probe", tool, work))
     return json.loads(note)
 
 
@@ -95,7 +100,7 @@ def test_suppressions_the_change_adds_are_neutralised(tmp_path: Path) -> None:
         command=(PYTHON, "-c", PROBE, FILES), parse=seen, suppressions=(r"#\s*nosec", r"noqa")
     )
     analysis = run_analyser("probe", tool, work)
-    copy = json.loads(analysis.notes[-1])["files"]
+    copy = json.loads(tool_notes(analysis)[-1])["files"]
     (read,) = copy.values()
     assert read.splitlines() == ["a = 1  # nosec", "b = eval(x)  # xxxxx B307", "c = 2  # xxxx"]
     assert len(read) == len(text)  # same length: columns and offsets still true
@@ -178,6 +183,7 @@ def test_new_only_keeps_what_the_change_introduced(tmp_path: Path) -> None:
         )
 
     work = work_on(tmp_path, {"main.tf": "old1 old2 new1\n", "added.tf": "fresh\n"})
+    work.diff.files["main.tf"].status = FileStatus.MODIFIED
     (work.run.base_src).mkdir(parents=True)
     (work.run.base_src / "main.tf").write_text("old2 old1\n")  # only main.tf existed before
     tool = Analyser(command=(PYTHON, "-c", lister, FILES), parse=words, new_only=True, name="probe")
@@ -220,7 +226,7 @@ def test_an_analyser_has_no_network(tmp_path: Path) -> None:
     )
     work = work_on(tmp_path, {"a.py": "x\n"})
     tool = Analyser(command=(PYTHON, "-c", dial, FILES), parse=seen)
-    (note,) = run_analyser("probe", tool, work).notes
+    (note,) = tool_notes(run_analyser("probe", tool, work))
     assert "connected" not in note and "101" in note  # ENETUNREACH: no interface at all
 
 

@@ -23,7 +23,7 @@ def result(uri: str = "src/app.py", line: int | None = 3, **fields: Any) -> dict
 def parse(checkout: Path, *results: dict[str, Any], severities=None, **run: Any):
     log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}, **run}]}
     log["runs"][0]["results"] = list(results)
-    call = Invocation(cwd=checkout, env={}, files=[], root=checkout)  # the tool's view
+    call = Invocation(cwd=checkout, env={}, present=[], root=checkout)  # the tool's view
     output = ToolOutput(json.dumps(log), "lint", "t", severities or {}, call.repo_path)
     return sarif(output)
 

@@ -57,8 +57,10 @@ def test_finding_and_report_round_trip() -> None:
     assert not again.fails(None)
 
 
-@pytest.mark.parametrize(("given", "kept"), [("new", "new"), ("unchanged", "unchanged"),
-                                             ("absent", None), (None, None), (3, None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("new", "new"), ("unchanged", "unchanged"), ("absent", None), (None, None), (3, None)],
+)
 def test_the_baseline_state_is_sarifs_new_or_unchanged(given: object, kept: str | None) -> None:
     finding = Finding.from_dict(raw(baseline_state=given))
     assert finding.baseline_state == kept

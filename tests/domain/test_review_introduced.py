@@ -35,7 +35,9 @@ def finding(rule: str, line: int, state: str | None, **extra: object) -> Finding
 
 
 def merged(findings: list[Finding], mode=FilterMode.INTRODUCED, pre_existing: bool = False):
-    return merge_findings(findings, DIFF, mode, {"app.py": LINES}.get, pre_existing)
+    return merge_findings(
+        findings, DIFF, mode, {"app.py": LINES}.get, report_pre_existing=pre_existing
+    )
 
 
 def test_an_introduced_finding_on_an_unchanged_line_is_reported() -> None:

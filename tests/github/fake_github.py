@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 # what each endpoint needs, as GitHub documents it (metadata:read is implicit)
 _NEEDS = [
+    ("GET", r"/contents/", "contents", "read"),
     ("GET", r"/pulls/\d+$", "pull_requests", "read"),
     ("GET", r"/pulls/\d+/(files|reviews|comments)$", "pull_requests", "read"),
     ("POST", r"/pulls/\d+/reviews$", "pull_requests", "write"),
@@ -80,6 +81,7 @@ class FakeGitHub:
         self.app_id, self.slug, self.installation_id = 2, "reviewbot-test", 42
         self.base_url = ""  # set by `served`
         self.pulls: dict[int, Pull] = {}
+        self.permissions: dict[str, str] = {}  # login -> role on the repository
         self.requests: list[Recorded] = []
         self.tokens: dict[str, dict[str, Any]] = {}
         self.reviews: list[dict[str, Any]] = []

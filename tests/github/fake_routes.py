@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import subprocess
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import JSONResponse, Response
@@ -190,6 +192,43 @@ def update_issue_comment(gh: FakeGitHub, record: Recorded, comment_id: str) -> R
     return JSONResponse({"message": "Not Found"}, 404)
 
 
+def collaborator_permission(gh: FakeGitHub, record: Recorded, user: str) -> Response:
+    """A user's permission as GitHub answers it (404 for someone who is no collaborator)."""
+    level = gh.permissions.get(user)
+    if level is None:
+        return JSONResponse({"message": "Not Found"}, 404)
+    legacy = {"maintain": "write", "triage": "read"}.get(level, level)
+    return JSONResponse({"permission": legacy, "role_name": level, "user": {"login": user}})
+
+
+def get_content(gh: FakeGitHub, record: Recorded, path: str) -> Response:
+    """GET /contents/{path}?ref=: a file as base64 in lines of 60, a directory as a list,
+    a symbolic link or a submodule described; 404 for a path or ref that is not there."""
+    ref = record.query.get("ref", "HEAD")
+    git = ["git", "-C", gh.git_root]
+    listed = subprocess.run(
+        [*git, "ls-tree", "-z", "-l", ref, "--", path.rstrip("/")], capture_output=True
+    )
+    entries = [e for e in listed.stdout.decode().split("\0") if e]
+    if listed.returncode != 0 or not entries:
+        return JSONResponse({"message": "Not Found", "status": "404"}, 404)
+    info, name = entries[0].split("\t", 1)
+    mode, kind, oid, size = info.split()
+    common = {"name": name.rsplit("/", 1)[-1], "path": name, "sha": oid}
+    if kind == "tree":
+        return JSONResponse([{**common, "type": "dir"}])
+    if kind == "commit":
+        return JSONResponse({**common, "type": "submodule", "size": 0})
+    blob = subprocess.run([*git, "cat-file", "blob", oid], capture_output=True, check=True).stdout
+    if mode == "120000":
+        return JSONResponse({**common, "type": "symlink", "target": blob.decode(), "size": 0})
+    encoded = base64.b64encode(blob).decode()
+    lines = "".join(encoded[i : i + 60] + "\n" for i in range(0, len(encoded), 60))
+    return JSONResponse(
+        {**common, "type": "file", "size": int(size), "encoding": "base64", "content": lines}
+    )
+
+
 def react(gh: FakeGitHub, record: Recorded, comment_id: str) -> Response:
     return JSONResponse({"id": gh.next_id(), "content": (record.body or {}).get("content")}, 201)
 
@@ -211,6 +250,7 @@ def collaborator_permission(gh: FakeGitHub, record: Recorded, user: str) -> Resp
 _ROUTES = [
     ("GET", r"/collaborators/([^/]+)/permission", collaborator_permission),
     ("POST", r"/issues/comments/(\d+)/reactions", react),
+    ("GET", r"/contents/(.+)", get_content),
     ("GET", r"/pulls/(\d+)", get_pull),
     ("GET", r"/pulls/(\d+)/files", list_files),
     ("GET", r"/pulls/(\d+)/reviews", list_reviews),

@@ -9,6 +9,7 @@ a second event for the same head) are recognised, so exactly one review is publi
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from github_support import EXPECTED_INLINE, hold, inline_of, rsa_pair
 from serve_support import (
     REVIEW_SECONDS,
     START_SECONDS,
+    STOP_SECONDS,
     deliver,
     free_port,
     opened,
@@ -150,3 +152,119 @@ def test_serve_refuses_a_private_key_at_start_up(
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"reviewbot: {says}"), line
     assert [(r.method, r.path) for r in scenario.github.requests] == asked
+
+
+def start_serve(env: dict[str, str], cwd: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """`reviewbot serve` on a free port, not waiting for it: (process, base URL)."""
+    port = free_port()
+    with log.open("ab") as sink:
+        process = subprocess.Popen(
+            [*reviewbot_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_a_second_serve_waits_for_the_first_to_stop_a_rolling_deploy(
+    scenario, tmp_path: Path
+) -> None:
+    """Two servers on one workspace never run at once: the second waits, logging why,
+    and starts (resuming what the first handed back) only once the first has stopped."""
+    gh = scenario.github
+    env = serve_env(scenario, tmp_path, REVIEWBOT_SHUTDOWN_GRACE_SECONDS="1")
+    held = hold(gh, "GET", r"/pulls/1$")  # the first server's review is running
+    second = None
+    try:
+        with running_server(env, tmp_path) as first:
+            deliver(first, "pull_request", opened(scenario), "d-1")
+            assert held.reached.wait(REVIEW_SECONDS), first.output()
+            log = tmp_path / "second.log"
+            second, url = start_serve(env, tmp_path, log)
+            wait_for(lambda: "waiting up to 60 s" in log.read_text(), START_SECONDS, "wait", first)
+            (line,) = [ln for ln in log.read_text().splitlines() if "waiting" in ln]
+            assert f"pid {first.process.pid} on " in line and str(tmp_path / "workspace") in line
+            time.sleep(1)
+            assert second.poll() is None and not answers(url)  # still waiting
+            first.process.send_signal(signal.SIGTERM)
+            assert first.process.wait(STOP_SECONDS) == 0
+        held.release()
+        deadline = time.monotonic() + START_SECONDS
+        while not answers(url):
+            assert second.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        deadline = time.monotonic() + REVIEW_SECONDS
+        while not (gh.reviews and all(r["status"] == "completed" for r in gh.check_runs.values())):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+    finally:
+        held.release()
+        if second is not None and second.poll() is None:
+            second.send_signal(signal.SIGTERM)
+            second.wait(STOP_SECONDS)
+    assert len(gh.calls("POST", r"/pulls/1/reviews$")) == 1
+    assert len(gh.calls("POST", r"/check-runs$")) == 1
+
+
+def test_a_second_serve_gives_up_after_the_wait_with_one_line(scenario, tmp_path: Path) -> None:
+    env = serve_env(scenario, tmp_path)
+    with running_server(env, tmp_path) as first:
+        done = subprocess.run(
+            [*reviewbot_command(), "serve", "--port", str(free_port())],
+            env={**env, "REVIEWBOT_WORKSPACE_WAIT_SECONDS": "1"},
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=START_SECONDS,
+        )
+        assert done.returncode == 2, done.stderr
+        waiting, line = done.stderr.splitlines()
+        assert waiting.startswith("reviewbot: waiting up to 1 s for the reviewbot serve using ")
+        workspace = tmp_path / "workspace"
+        assert line.startswith(
+            f"reviewbot: the workspace {workspace} is in use by another reviewbot serve "
+            f"(pid {first.process.pid} on "
+        ), line
+        assert "did not stop within 1 s" in line
+        assert answers(first.url)  # the first one goes on
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("reviews.sqlite", "move it and its -wal and -shm files aside"),
+        ("executions.sqlite", "remove it and its -wal and -shm files"),
+    ],
+)
+def test_serve_with_a_damaged_state_file_says_which_and_what_to_do(
+    scenario, tmp_path: Path, name: str, says: str
+) -> None:
+    state = tmp_path / "workspace" / "state"
+    state.mkdir(parents=True)
+    (state / name).write_bytes(b"not a database, a truncated copy\n" * 200)
+    done = subprocess.run(
+        [*reviewbot_command(), "serve", "--port", str(free_port())],
+        env=serve_env(scenario, tmp_path),
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+    )
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"reviewbot: {state / name} is damaged (file is not a database): ")
+    assert says in line
+    assert not scenario.github.requests  # it stopped before asking GitHub anything

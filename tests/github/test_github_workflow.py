@@ -29,11 +29,12 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
 
     # one token per need (prepare, check run, clone, earlier reviews' threads, review,
     # summary comment), each for this repository only, with only what that step does
+    # (prepare reads the pull request and the repository's configuration file)
     grants = [r.body for r in gh.calls("POST", r"/access_tokens$")]
     assert grants == [
         {"repositories": ["demo"], "permissions": permissions}
         for permissions in (
-            {"pull_requests": "read"},
+            {"pull_requests": "read", "contents": "read"},
             {"checks": "write"},
             {"contents": "read"},
             {"issues": "read", "pull_requests": "read"},

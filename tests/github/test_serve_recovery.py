@@ -63,9 +63,14 @@ def assert_posted_once(gh, numbers: range) -> None:
 
 def ended_in_queue(workspace: Path) -> dict[int, tuple[str, int]]:
     """Pull number -> (status, workflow runs) as the durable queue recorded them."""
+    return {n: (status, runs) for n, (status, runs, _) in in_queue(workspace).items()}
+
+
+def in_queue(workspace: Path) -> dict[int, tuple[str, int, int]]:
+    """Pull number -> (status, workflow runs, crashes) as the durable queue recorded them."""
     with closing(sqlite3.connect(workspace / "state" / "reviews.sqlite")) as db:
-        rows = db.execute("SELECT pull_number, status, runs FROM reviews").fetchall()
-    return {int(n): (str(status), int(runs)) for n, status, runs in rows}
+        rows = db.execute("SELECT pull_number, status, runs, crashes FROM reviews").fetchall()
+    return {int(n): (str(status), int(runs), int(crashes)) for n, status, runs, crashes in rows}
 
 
 def test_kill_9_at_each_point_then_a_restart_ends_every_review_exactly_once(
@@ -132,9 +137,10 @@ def test_sigterm_drains_within_the_grace_and_the_next_start_finishes_the_rest(
             assert held.reached.wait(REVIEW_SECONDS), server.output()
             stopped_at = time.monotonic()
             server.process.send_signal(signal.SIGTERM)
-            # while draining, deliveries are still answered, and recorded for the next start
+            # while draining, deliveries are still answered: queued for the next start
             answer, _ = deliver(server, "pull_request", opened(scenario, number=3), "d-3")
-            assert answer.status_code == 202 and answer.json()["status"] == "started"
+            assert answer.status_code == 202 and answer.json()["status"] == "queued"
+            assert "runs when the server starts again" in answer.json()["reason"]
             ready = httpx.get(f"{server.url}/readyz", timeout=5)
             assert ready.status_code == 503 and "stopping" in ready.json()["detail"]
             try:
@@ -153,3 +159,45 @@ def test_sigterm_drains_within_the_grace_and_the_next_start_finishes_the_rest(
     assert_posted_once(gh, numbers)
     queue = ended_in_queue(tmp_path / "workspace")
     assert queue == {1: ("succeeded", 2), 2: ("succeeded", 1), 3: ("succeeded", 1)}
+
+
+def test_graceful_stops_during_a_slow_review_are_not_crashes(scenario, tmp_path: Path) -> None:
+    """Deploys during one slow review (GitHub not answering): each SIGTERM past the grace
+    hands the review back to the queue, uncounted, so it is never given up; a kill -9
+    still counts as a crash. The start after them finishes it, once."""
+    gh = scenario.github
+    env = serve_env(scenario, tmp_path, REVIEWBOT_SHUTDOWN_GRACE_SECONDS="1")
+    workspace = tmp_path / "workspace"
+    holds = []
+    try:
+        for cycle, stop in enumerate(
+            [signal.SIGTERM, signal.SIGTERM, signal.SIGTERM, signal.SIGKILL], start=1
+        ):
+            held = hold(gh, "GET", r"/pulls/1$")  # preparing: GitHub does not answer
+            holds.append(held)
+            with running_server(env, tmp_path) as server:
+                if cycle == 1:
+                    answer, _ = deliver(server, "pull_request", opened(scenario), "d-1")
+                    assert answer.json()["status"] == "started", answer.text
+                assert held.reached.wait(REVIEW_SECONDS), server.output()
+                server.process.send_signal(stop)
+                code = server.process.wait(STOP_SECONDS)
+                assert code == (0 if stop == signal.SIGTERM else -signal.SIGKILL)
+            status, runs, crashes = in_queue(workspace)[1]
+            if stop == signal.SIGTERM:
+                assert (status, runs, crashes) == ("pending", cycle, 0), server.output()
+            else:  # left running: the next start finds it so and counts a crash
+                assert (status, runs, crashes) == ("running", cycle, 0)
+            held.release()  # the dead process's request goes on, to nobody
+        assert not gh.check_runs  # no run got past preparing
+
+        with running_server(env, tmp_path) as server:
+            wait_for(lambda: ended_once(gh, range(1, 2)), REVIEW_SECONDS, "the review", server)
+        assert "given up" not in server.output()
+    finally:
+        for held in holds:
+            held.release()
+    assert_posted_once(gh, range(1, 2))
+    assert in_queue(workspace) == {1: ("succeeded", 5, 1)}
+    (run,) = gh.check_runs.values()
+    assert "died" not in str(run.get("output"))

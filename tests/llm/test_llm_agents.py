@@ -348,7 +348,7 @@ def test_analysers_alone_are_unchanged_without_a_model(tmp_path, scripts) -> Non
     run = make_run(tmp_path, {"app.py": "import os\nresult = eval(input())\n"})
     data = run_agent(security.AGENT, run, ReviewConfig()).to_dict()
     assert [f["rule"] for f in data["findings"]] == ["B307"]
-    assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds"}
+    assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds", "cache"}
     assert scripts.agents == []  # no model was built
 
 

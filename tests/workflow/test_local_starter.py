@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from aws_durable_execution_sdk_python import durable_execution
 
-from orchestrator.local_starter import LocalStarter
-from orchestrator.review_queue import ReviewQueue
+from orchestrator.local_starter import STOPPING_REASON, LocalStarter, crashed
+from orchestrator.review_queue import Claim, ReviewQueue
 from review.trigger import ReviewStatus, ReviewTrigger
 
 TRIGGER = ReviewTrigger("d-1", "pull_request", "o/r", "https://x", 1, 7, "a" * 40, "main", "f")
@@ -107,7 +107,8 @@ def test_the_next_process_runs_what_the_last_one_left(starters) -> None:
     stopping = starters(first)
     stopping.drain()  # SIGTERM: new deliveries are still recorded, nothing more starts
     triggers = [replace(TRIGGER, delivery_id=f"d-{n}", pull_number=n) for n in (1, 2, 3)]
-    assert [stopping.start(t).reason for t in triggers] == ["recorded for the next start"] * 3
+    answers = [stopping.start(t) for t in triggers]
+    assert [(a.started, a.queued, a.reason) for a in answers] == [(True, True, STOPPING_REASON)] * 3
     assert stopping.close(1)
     assert first.runs == []
 
@@ -121,8 +122,9 @@ def test_the_next_process_runs_what_the_last_one_left(starters) -> None:
 
 
 def test_a_review_that_keeps_taking_the_process_down_is_given_up(starters, tmp_path) -> None:
-    """Each process dies during the review (its run count rises); after `max_runs` starts
-    the review ends as failed and its check run is closed."""
+    """Each process dies during the review (the next start finds it still running: a
+    crash); once `max_crashes` processes died with it, it ends as failed and its check run
+    is closed."""
     queue = ReviewQueue(tmp_path / "state" / "reviews.sqlite")
     queue.accept(TRIGGER)
     for _ in range(3):  # three processes claimed it and died before it ended
@@ -130,12 +132,12 @@ def test_a_review_that_keeps_taking_the_process_down_is_given_up(starters, tmp_p
     abandoned: list[str] = []
     workflow = Workflow()
     starter = starters(
-        workflow, max_runs=3, on_abandoned=lambda t, why: abandoned.append(why) or True
+        workflow, max_crashes=3, on_abandoned=lambda t, why: abandoned.append(why) or True
     )
     assert starter.open() == 1
     assert starter.wait_idle(30)
     assert workflow.runs == []
-    assert abandoned == ["reviewbot stopped 3 times during it"]
+    assert abandoned == [crashed(3)] and "died 3 times" in abandoned[0]
     assert starter.status(TRIGGER.execution_name()) is ReviewStatus.FAILED
 
 
@@ -189,7 +191,7 @@ def test_stopping_waits_a_bounded_grace_and_leaves_running_reviews_recorded(star
     assert not starter.close(0.5)
     assert 0.4 < time.monotonic() - started < 3
     (entry,) = starter.queue.active()
-    assert entry.status == "running"  # the next process runs it again
+    assert entry.status == "pending"  # handed back: the next process runs it again
     release.set()
 
 
@@ -211,3 +213,72 @@ def test_a_second_stop_signal_ends_the_wait_at_once(starters) -> None:
     assert results == [False] and time.monotonic() - started < 1
     assert not starter.close(30)  # the deadline has passed: no second wait
     release.set()
+
+
+def test_a_graceful_stop_hands_the_running_review_back_without_counting_a_crash(
+    starters, tmp_path: Path
+) -> None:
+    """Four stops in a row during one slow review (a deploy each): each hands it back as
+    pending, none counts as a crash, and the next process finishes it."""
+    abandoned: list[str] = []
+    gates: list[threading.Event] = []
+    try:
+        for cycle in range(1, 5):
+            gate = threading.Event()
+            gates.append(gate)
+            workflow = Workflow(lambda n, gate=gate: gate.wait(30))
+            starter = starters(
+                workflow, max_crashes=3, on_abandoned=lambda t, why: abandoned.append(why) or True
+            )
+            if cycle == 1:
+                assert starter.start(TRIGGER).started
+            else:
+                assert starter.open() == 1
+            deadline = time.monotonic() + 10
+            while not workflow.runs and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert workflow.runs == [7]
+            assert not starter.close(0.2)  # past the grace: handed back
+            with closing(sqlite3.connect(tmp_path / "state" / "reviews.sqlite")) as db:
+                row = db.execute("SELECT status, runs, crashes FROM reviews").fetchone()
+            assert row == ("pending", cycle, 0)
+        done = Workflow()
+        last = starters(done, max_crashes=3, on_abandoned=lambda t, why: abandoned.append(why))
+        assert last.open() == 1 and last.wait_idle(30)
+        assert done.runs == [7] and abandoned == []
+        assert last.status(TRIGGER.execution_name()) is ReviewStatus.SUCCEEDED
+    finally:
+        for gate in gates:
+            gate.set()
+
+
+def test_only_a_start_that_finds_the_review_running_counts_a_crash(tmp_path: Path) -> None:
+    queue = ReviewQueue(tmp_path / "reviews.sqlite")
+    name = queue.accept(TRIGGER).execution_name
+    first = queue.claim(name)  # process a, which dies
+    second = queue.claim(name)  # process b finds it running
+    assert first == Claim(1, 0) and second == Claim(2, 1)
+    assert queue.release([name]) == 1  # b stops gracefully
+    assert queue.release([name]) == 0  # only running reviews are handed back
+    assert queue.claim(name) == Claim(3, 1)  # process c: b's stop was no crash
+    queue.finish(name, True)
+    assert queue.claim(name) is None and queue.release([name]) == 0
+
+
+def test_a_queue_written_by_an_older_version_gains_the_crash_count(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.sqlite"
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "CREATE TABLE reviews (name TEXT PRIMARY KEY, delivery TEXT NOT NULL,"
+            " repository TEXT NOT NULL, pull_number INTEGER NOT NULL, head TEXT NOT NULL,"
+            " trigger TEXT NOT NULL, status TEXT NOT NULL, runs INTEGER NOT NULL DEFAULT 0,"
+            " accepted_at REAL NOT NULL, started_at REAL, ended_at REAL,"
+            " detail TEXT NOT NULL DEFAULT '', reconciled INTEGER NOT NULL DEFAULT 1,"
+            " execution TEXT)"
+        )
+        db.execute(
+            "INSERT INTO reviews (name, delivery, repository, pull_number, head, trigger,"
+            " status, runs, accepted_at) VALUES ('n', 'd', 'o/r', 7, 'h', '{}', 'running', 1, 0)"
+        )
+    queue = ReviewQueue(path)
+    assert queue.claim("n") == Claim(2, 1)

@@ -124,3 +124,38 @@ def test_review_and_workspace_gc_keep_the_workspace_under_a_tiny_cap(
     assert removed.startswith("  removed runs/") and remaining(workspace) == []
     freed_mb = float(first.split()[1])
     assert freed_mb >= 1.0
+
+
+def test_lock_files_of_runs_without_a_folder_go_unless_held(tmp_path: Path) -> None:
+    """A run that failed before making its folder, or whose folder was removed by hand,
+    leaves its lock file: the sweep removes those, never one a run holds."""
+    locks = tmp_path / "state" / "locks"
+    locks.mkdir(parents=True)
+    for n in range(20):
+        (locks / f"gone{n}.lock").touch()
+    make_run(tmp_path, "kept", 10, age_hours=1)
+    (locks / "kept.lock").touch()  # its folder is there: the lock file stays with it
+    (locks / "notes.txt").touch()  # not a lock file
+    with hold_run(tmp_path, "starting"):  # held, its folder not made yet
+        done = collect_garbage(tmp_path, max_bytes=10**9, retention_seconds=24 * HOUR)
+        assert (locks / "starting.lock").exists()
+    assert done.orphan_locks == 20 and done.removed == []
+    assert sorted(p.name for p in locks.iterdir()) == ["kept.lock", "notes.txt", "starting.lock"]
+    done = collect_garbage(tmp_path, max_bytes=10**9, retention_seconds=0)
+    assert done.removed == ["kept"] and done.orphan_locks == 1  # "starting", released
+    assert sorted(p.name for p in locks.iterdir()) == ["notes.txt"]
+
+
+def test_workspace_gc_with_retention_0_leaves_no_lock_file(run_cli, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    locks = workspace / "state" / "locks"
+    locks.mkdir(parents=True)
+    for n in range(20):
+        (locks / f"failed{n}.lock").touch()
+    make_run(workspace, "done", 10, age_hours=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REVIEWBOT_RUN_RETENTION_HOURS", "0")
+        done = run_cli("workspace", "gc", workspace=workspace)
+    assert done.code == 0, done.stderr
+    assert "removed 1 finished run folder" in done.stdout
+    assert list(locks.iterdir()) == [] and remaining(workspace) == []

@@ -55,7 +55,8 @@ class CheckRunPublisher(Publisher):
         shown_inline = set(review.get("inline") or ())
         not_inline = [f for f in report.findings if fingerprint_of(f) not in shown_inline]
         done = 0
-        for batch in checks.batches(checks.annotations(not_inline)):
+        annotations = checks.config_annotations(report.config.source)
+        for batch in checks.batches(annotations + checks.annotations(not_inline)):
             done += len(batch)
 
             def landed(expected: int = done) -> bool:
@@ -65,7 +66,7 @@ class CheckRunPublisher(Publisher):
 
             client.add_annotations(check_run_id, {"output": {**out, "annotations": batch}}, landed)
         client.update_check_run(check_run_id, checks.completed(result, out, ctx.now()))
-        return {"conclusion": result, "annotations": len(not_inline)}
+        return {"conclusion": result, "annotations": len(annotations) + len(not_inline)}
 
     def fail(self, ctx: PublishContext, state: State, error: str) -> dict[str, Any] | None:
         check_run_id = state.get(self.name, {}).get("check_run_id")

@@ -61,7 +61,7 @@ class ReviewPublisher(Publisher):
         try:
             bot = ctx.app.bot_login()
             posted = posted_fingerprints(client.review_comments(ctx.pull_number), bot)
-            limit = ctx.app.settings.max_inline_comments
+            limit = ctx.inline_limit()
             plan = plan_review(fresh, shown.diff, posted, limit)
             if plan.comments:
                 review_id = _post(client, bot, ctx, report, plan, pull.previous_head)

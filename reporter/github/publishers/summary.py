@@ -60,7 +60,7 @@ def summary_text(
     pull = pull or ctx.reconciled()
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
-    limit = ctx.app.settings.max_inline_comments
+    limit = ctx.inline_limit()
     since = str(review.get("since") or "")
     if since:
         count = int(review.get("comments") or 0)

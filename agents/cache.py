@@ -1,0 +1,214 @@
+"""The findings cache: one analyser's result for one file, keyed by what it read.
+
+A review after a push, a rebase, a force-push or another pull request holding the same
+file reads the analyser's earlier result instead of running it again; only the line
+filter and the merge run anew. An entry's key is the SHA-256 of
+
+- the analyser's identity (`analyser_identity`): the agent, its declared command line,
+  environment, severities, suppressions and line model; the bytes of its configuration
+  file; the installed tool (the distribution's version for `python -m` tools, else the
+  program's path, size and modification time); the source of its parser; `FORMAT`;
+- the file's path and the exact bytes the analyser was given (the private copy, after
+  suppressions the change adds were neutralised: the same file with a different change
+  can read differently).
+
+An entry holds the findings the parser made of that file (before lines are mapped onto
+git's) and the file's own notes. Entries are files, `cache/findings/<key[:2]>/<key>.json`
+in the workspace, written atomically (a temporary file renamed into place), so agents in
+separate processes or Lambda functions on a shared mount can read and add entries at
+once. A hit refreshes the entry's modification time; the workspace sweep
+(`orchestrator.workspace_gc`) removes the least recently used entries once finished runs
+are gone and the workspace is still over its cap. A file that could not be analysed (a
+timeout, a tool failure) is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from agents.analysis import Analysis
+from agents.declaration import PYTHON, Analyser
+from agents.parsers import sarif
+from review.findings import Finding, InvalidFinding
+
+log = logging.getLogger(__name__)
+FORMAT = 1  # bumped when an entry's shape or meaning changes
+
+
+@dataclass
+class FindingsCache:
+    """One analyser's entries under `directory` (None: no cache, every file is a miss),
+    counting `hits` and `misses` over a review."""
+
+    directory: Path | None
+    identity: str
+    hits: int = 0
+    misses: int = 0
+    _keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def key(self, path: str, data: bytes) -> str:
+        """The entry key of repository path `path` read as `data`."""
+        digest = hashlib.sha256()
+        for part in (self.identity.encode(), path.encode("utf-8", "surrogateescape"), data):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def load(self, keys: dict[str, str]) -> dict[str, Analysis]:
+        """The stored analyses of the paths in `keys` (path -> key) that have an entry;
+        an unreadable entry is a miss."""
+        found: dict[str, Analysis] = {}
+        for path, key in keys.items():
+            entry = self._read(key, path)
+            if entry is not None:
+                found[path] = entry
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def store(self, keys: dict[str, str], analysis: Analysis) -> None:
+        """Store, for each path of `keys`, its findings and notes from `analysis` (the
+        result of one run over those files). Failures to write are logged, not raised."""
+        if self.directory is None:
+            return
+        per_path: dict[str, dict[str, list[Any]]] = {p: {"findings": [], "notes": []} for p in keys}
+        for finding in analysis.findings:
+            if finding.path in per_path:
+                per_path[finding.path]["findings"].append(finding.to_dict())
+        for note in analysis.notes:
+            for path in _note_paths(note, per_path):
+                per_path[path]["notes"].append(note)
+        for path, entry in per_path.items():
+            if any(": not analysed" in n for n in entry["notes"]):
+                continue  # a failure is not a result
+            self._write(keys[path], {"format": FORMAT, "path": path, **entry})
+
+    def note(self, tool: str) -> str | None:
+        """ "bandit: 12 files from the cache, 3 analysed", or None when nothing was looked up."""
+        if self.directory is None or not (self.hits or self.misses):
+            return None
+        return f"{tool}: {self.hits} files from the cache, {self.misses} analysed"
+
+    def _entry_path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key}.json"
+
+    def _read(self, key: str, path: str) -> Analysis | None:
+        if self.directory is None:
+            return None
+        entry_path = self._entry_path(key)
+        try:
+            data = json.loads(entry_path.read_bytes())
+            if data.get("format") != FORMAT or data.get("path") != path:
+                return None
+            findings = [Finding.from_dict(f) for f in data["findings"]]
+            notes = [str(n) for n in data["notes"]]
+            os.utime(entry_path)  # recently used: the sweep removes the oldest first
+        except (OSError, ValueError, KeyError, TypeError, InvalidFinding):
+            return None
+        if any(f.path != path for f in findings):
+            return None
+        return Analysis(findings=findings, notes=notes)
+
+    def _write(self, key: str, entry: dict[str, Any]) -> None:
+        target = self._entry_path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(entry, out, separators=(",", ":"))
+            os.replace(temporary, target)
+        except OSError as exc:
+            log.warning("could not store a findings cache entry: %s", exc)
+
+
+def _note_paths(note: str, paths: dict[str, Any]) -> list[str]:
+    """The paths a note is about: notes name their file first (`path: …`, `path:3: …`)."""
+    head = note.split(": ", 1)[0]
+    return [p for p in (head, head.rsplit(":", 1)[0]) if p in paths][:1]
+
+
+def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
+    """What, besides a file, decides an analyser's result (see the module docstring)."""
+    parts = [
+        f"format={FORMAT}",
+        f"agent={agent}",
+        f"command={json.dumps(analyser.command)}",
+        f"env={json.dumps(sorted(analyser.env.items()))}",
+        f"severities={json.dumps(sorted((k, v.value) for k, v in analyser.severities.items()))}",
+        f"suppressions={json.dumps(analyser.suppressions)}",
+        f"lines={analyser.line_model.value}",
+        f"relative={analyser.relative}",
+        f"tool={_tool_identity(program, analyser.command)}",
+        f"parser={_source_digest(analyser.parse)}",
+        f"parsers={_source_digest(sarif)}",  # the shared parsing helpers
+    ]
+    if analyser.config is not None:
+        parts.append(f"config={_file_digest(str(analyser.config))}")
+    return "\n".join(parts)
+
+
+def _tool_identity(program: str, command: tuple[str, ...]) -> str:
+    if command[0] == PYTHON and len(command) > 2 and command[1] == "-m":
+        return f"python {sys.version}; {_module_version(command[2])}"
+    return _stat_identity(os.path.realpath(program))
+
+
+@cache
+def _module_version(module: str) -> str:
+    """`module`'s distribution and version, or its file's identity when it has none."""
+    top = module.split(".")[0]
+    for dist in importlib.metadata.packages_distributions().get(top, ()):
+        try:
+            return f"{dist} {importlib.metadata.version(dist)}"
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    spec = importlib.util.find_spec(top)
+    origin = spec.origin if spec is not None else None
+    return _stat_identity(origin) if origin else f"{module} (not found)"
+
+
+def _stat_identity(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path} (missing)"
+    return f"{path} {info.st_size} {info.st_mtime_ns}"
+
+
+def _source_digest(function: Any) -> str:
+    try:
+        source = inspect.getsourcefile(function)
+    except TypeError:
+        source = None
+    return _file_digest(source) if source else repr(function)
+
+
+def _file_digest(path: str) -> str:
+    """The SHA-256 of a file of ours (a configuration, a parser's source), remembered
+    while its size and modification time stay the same."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path} (unreadable)"
+    return _digest(path, info.st_size, info.st_mtime_ns)
+
+
+@cache
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return f"{path} (unreadable)"

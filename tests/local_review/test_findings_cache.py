@@ -1,0 +1,128 @@
+"""The findings cache: an analyser's result for a file is reused wherever the same bytes
+come back (a re-review, a follow-up push, a rebase, another pull request), and never
+across a change of the tool or of our configuration."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import agents.cache as cache_module
+from orchestrator.workspace_gc import collect_garbage
+from review.findings import Severity
+
+EVAL = "import os\nx = eval(input())\n"  # B307 on line 2, F401 (unused os) on line 1
+PASSWORD = 'password = "hunter2hunter2"\n'
+
+
+def counts(done) -> dict[str, dict[str, int] | None]:
+    return {name: status.cache for name, status in done.report.agents.items()}
+
+
+def files(count: int) -> dict[str, str]:
+    return {f"pkg/mod_{n}.py": f"value_{n} = eval(input({n}))\n" for n in range(count)}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+def test_a_second_review_of_the_same_change_reads_every_file_from_the_cache(
+    make_repo, review_repo, workspace
+) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {**files(5), "app.py": EVAL}])
+    first = review_repo(repo, root=workspace)
+    assert counts(first) == {name: {"hits": 0, "misses": 6} for name in counts(first)}
+    again(first)
+    second = review_repo(repo, root=workspace)
+    assert counts(second) == {name: {"hits": 6, "misses": 0} for name in counts(first)}
+    assert second.report.findings == first.report.findings
+    assert "bandit: 6 files from the cache, 0 analysed" in second.report.agents["security"].notes
+
+
+def test_a_follow_up_push_analyses_only_what_it_changed(make_repo, review_repo, workspace) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {**files(5), "app.py": EVAL}])
+    base = repo.base
+    first = review_repo(repo, root=workspace)
+    repo.commit({"pkg/mod_0.py": "value_0 = 0\n"})  # fixes one file
+    second = review_repo(repo, base=base, root=workspace)
+    assert counts(second)["security"] == {"hits": 5, "misses": 1}
+    assert ("B307", 1) not in second.at("pkg/mod_0.py")
+    assert second.at("app.py") == first.at("app.py")
+
+
+def test_a_rebase_of_the_same_content_and_another_pull_request_hit_the_cache(
+    make_repo, review_repo, workspace
+) -> None:
+    one = make_repo([{"README.md": "hi\n"}, {**files(3), "app.py": EVAL}], name="one")
+    review_repo(one, root=workspace)
+    # the same files on a new base commit: every commit id differs, the blobs do not
+    other = make_repo(
+        [{"README.md": "hi\n"}, {"NOTES.md": "moved on\n"}, {**files(3), "app.py": EVAL}],
+        name="other",
+    )
+    rebased = review_repo(other, root=workspace)
+    assert counts(rebased)["security"] == {"hits": 4, "misses": 0}
+    assert rebased.at("app.py") == [("B307", 2), ("F401", 1)]
+
+
+def again(done) -> None:
+    """Make the next review of the same change a new one (not the finished one)."""
+    done.run.report_file.unlink()
+    for result in done.run.findings_dir.iterdir():
+        result.unlink()
+
+
+def test_a_new_tool_version_or_configuration_misses(
+    make_repo, review_repo, workspace, monkeypatch
+) -> None:
+    from agents.reviewers import security
+
+    repo = make_repo([{"README.md": "hi\n"}, {"app.py": EVAL}])
+    first = review_repo(repo, root=workspace, agents=("security",))
+    version = cache_module._module_version("bandit")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_module, "_module_version", lambda module: f"{version}+upgraded")
+        again(first)
+        upgraded = review_repo(repo, root=workspace, agents=("security",))
+    assert upgraded.report.agents["security"].cache == {"hits": 0, "misses": 1}
+    (bandit,) = security.AGENT.analysers
+    stricter = replace(bandit, severities={**bandit.severities, "MEDIUM": Severity.ERROR})
+    monkeypatch.setattr(security, "AGENT", replace(security.AGENT, analysers=(stricter,)))
+    again(upgraded)
+    configured = review_repo(repo, root=workspace, agents=("security",))
+    assert configured.report.agents["security"].cache == {"hits": 0, "misses": 1}
+    (eval_finding,) = [f for f in configured.report.findings if f.rule == "B307"]
+    assert eval_finding.severity is Severity.ERROR
+    monkeypatch.undo()
+    again(configured)
+    back = review_repo(repo, root=workspace, agents=("security",))
+    assert back.report.agents["security"].cache == {"hits": 1, "misses": 0}
+
+
+def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspace) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {"app.py": EVAL}])
+    first = review_repo(repo, root=workspace, agents=("security",))
+    for entry in (workspace / "cache" / "findings").rglob("*.json"):
+        entry.write_text(json.dumps({"format": 1, "path": "app.py", "findings": [{"x": 1}]}))
+    again(first)
+    done = review_repo(repo, root=workspace, agents=("security",))
+    assert done.report.agents["security"].cache == {"hits": 0, "misses": 1}
+    assert done.at("app.py") == [("B307", 2)]
+
+
+def test_the_workspace_sweep_removes_the_least_recently_used_entries(
+    make_repo, review_repo, workspace
+) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, files(30)])
+    review_repo(repo, root=workspace)
+    entries = sorted((workspace / "cache" / "findings").rglob("*.json"))
+    assert len(entries) == 90  # three analysers, thirty files
+    done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
+    assert done.removed  # the finished run went first
+    assert not list((workspace / "cache" / "findings").rglob("*.json"))
+    assert done.cache_entries_removed == 90
