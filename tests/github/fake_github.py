@@ -91,7 +91,6 @@ class FakeGitHub:
         # review threads by their first comment's id: {"resolved": bool, "by": login|None}
         self.threads: dict[int, dict[str, Any]] = {}
         self.reactions: dict[int, list[tuple[str, str]]] = {}  # comment id -> (login, "-1")
-        self.people: dict[str, str] = {}  # login -> role on the repository (write, read…)
         self.faults: list[Fault] = []
         self.holds: list[Any] = []  # github_support.Held: requests wait while one matches
         self.git_requests: list[str] = []

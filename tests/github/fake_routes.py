@@ -233,20 +233,6 @@ def react(gh: FakeGitHub, record: Recorded, comment_id: str) -> Response:
     return JSONResponse({"id": gh.next_id(), "content": (record.body or {}).get("content")}, 201)
 
 
-_LEGACY = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read"}
-
-
-def collaborator_permission(gh: FakeGitHub, record: Recorded, user: str) -> Response:
-    """GitHub's "Get repository permissions for a user": the role, and the legacy field
-    that folds maintain into write and triage into read."""
-    role = gh.people.get(user)
-    if role is None:
-        return JSONResponse({"message": "Not Found"}, 404)
-    return JSONResponse(
-        {"permission": _LEGACY.get(role, "read"), "role_name": role, "user": {"login": user}}
-    )
-
-
 _ROUTES = [
     ("GET", r"/collaborators/([^/]+)/permission", collaborator_permission),
     ("POST", r"/issues/comments/(\d+)/reactions", react),

@@ -118,7 +118,7 @@ def test_a_writer_dismisses_by_resolving_or_thumbs_down_and_a_reader_cannot(
     converging, workspace: Path
 ) -> None:
     gh = converging.github
-    gh.people.update({"mia": "maintain", "rae": "read"})
+    gh.permissions.update({"mia": "maintain", "rae": "read"})
     converging.push(
         {"extra.py": "".join(f"def f{n}(x{n}):\n    return eval(x{n})\n\n\n" for n in range(3))}
     )
@@ -162,7 +162,7 @@ def test_threads_the_app_did_not_start_are_never_touched(converging, workspace: 
     forged = {**comment, "id": gh.next_id(), "user": {"login": "reviewbot-test", "type": "User"}}
     gh.review_comments.append(forged)  # a person named like the App pastes its comment
     gh.resolve_thread(forged["id"], by="reviewbot-test")
-    gh.people["reviewbot-test"] = "admin"
+    gh.permissions["reviewbot-test"] = "admin"
     converging.push(PUSHES[1])
     review(converging, workspace, reason="synchronize")
     _, state = summary_of(converging)
