@@ -125,7 +125,7 @@ def _lifecycle(report: Report, pull: Reconciled) -> list[str]:
         lines += [
             "",
             f"{pull.carried} finding(s) of an earlier review could not be checked again "
-            "(their agent did not finish): still counted open.",
+            "(their agent did not run or finish here): they stay open for the next review.",
         ]
     if pull.state.fixed:
         lines += ["", "<details><summary>Fixed</summary>", ""]
