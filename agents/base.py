@@ -24,6 +24,7 @@ from agents.llm.review import model_pass
 from agents.process import run_analyser
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
+from review.merge import combine_tools
 from review.request import ReviewConfig
 from review.workspace import PathEscape, RunDir, read_regular_file
 
@@ -64,14 +65,16 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
     started = time.monotonic()
     analysis = Analysis()
     ran = False
+    by_tool = []
     for analyser in agent.analysers:
         found = run_analyser(agent.name, analyser, work)
-        analysis.findings += found.findings
+        by_tool.append(found.findings)
         analysis.notes += found.notes
         ran = ran or found.status is None
         if found.cache is not None:
             counts = analysis.cache or {"hits": 0, "misses": 0}
             analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
+    analysis.findings = combine_tools(by_tool)  # one problem two tools found: one finding
     if agent.analysers and not ran:
         analysis.status = "skipped"  # none of its tools is installed
     if agent.brief is None:

@@ -6,8 +6,9 @@ filter and the merge run anew. An entry's key is the SHA-256 of
 
 - the analyser's identity (`analyser_identity`): the agent, its declared command line,
   environment, severities, suppressions and line model; the bytes of its configuration
-  file; the installed tool (the distribution's version for `python -m` tools, else the
-  program's path, size and modification time); the source of its parser; `FORMAT`;
+  file and of the YAML files in its folder (a rule pack's rules); the installed tool (the
+  distribution's version for `python -m` tools, else the program's path, size and
+  modification time); the source of its parser; `FORMAT`;
 - the file's path and the exact bytes the analyser was given (the private copy, after
   suppressions the change adds were neutralised: the same file with a different change
   can read differently).
@@ -156,7 +157,11 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"parsers={_source_digest(sarif)}",  # the shared parsing helpers
     ]
     if analyser.config is not None:
-        parts.append(f"config={_file_digest(str(analyser.config))}")
+        # the configuration and what it names beside it (ast-grep's rule pack)
+        folder = Path(analyser.config).parent
+        files = sorted(p for p in folder.rglob("*.y*ml") if "__pycache__" not in p.parts)
+        for path in dict.fromkeys([Path(analyser.config), *files]):
+            parts.append(f"config {path.relative_to(folder)}={_file_digest(str(path))}")
     return "\n".join(parts)
 
 

@@ -64,7 +64,10 @@ def _status(agent: str, analyser: Analyser, timeout: float) -> ToolStatus:
         except (OSError, subprocess.TimeoutExpired) as exc:
             return ToolStatus(agent, analyser.tool, False, f"broken: {exc}", analyser.install)
     text = (done.stdout or done.stderr).decode("utf-8", "replace").strip()
-    first = text.splitlines()[0] if text else "no version printed"
+    lines = text.splitlines()
+    # the line that names the version (ShellCheck's first line is its title)
+    first = next((line for line in lines if any(c.isdigit() for c in line)), None)
+    first = first or (lines[0] if lines else "no version printed")
     if done.returncode != 0:
         return ToolStatus(agent, analyser.tool, False, f"broken: {first}", analyser.install)
     return ToolStatus(agent, analyser.tool, True, first, analyser.install)

@@ -93,30 +93,20 @@ def _has(git: Git, name: str) -> bool:
     return True
 
 
-def missing(git: Git, oids: Iterable[str]) -> list[str]:
-    """Which of `oids` this (partial) repository lacks; fetches nothing."""
-    wanted = "".join(f"{oid}\n" for oid in dict.fromkeys(oids) if oid)
-    if not wanted:
-        return []
-    listing = git.run(
-        "rev-list",
-        "--objects",
-        "--no-walk",
-        "--missing=print",
-        "--stdin",
-        input_bytes=wanted.encode(),
-    )
-    return [line[1:] for line in listing.decode().split() if line.startswith("?")]
-
-
 def fetch_blobs(git: Git, oids: Iterable[str]) -> int:
-    """Fetch, in one request, the objects among `oids` the repository lacks (a partial
-    clone's changed files); returns how many it asked for. A borrowed repository lacks none."""
-    lacking = missing(git, oids)
-    if lacking:
-        request = "".join(f"{oid}\n" for oid in lacking).encode()
-        git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
-    return len(lacking)
+    """Fetch, in one request, the objects `oids` (a partial clone's changed files); returns
+    how many it asked for. A borrowed repository has them all and fetches nothing.
+
+    Which of them a partial clone already has is not asked: git before 2.45 cannot look
+    an object up without fetching it when it is missing (there is no GIT_NO_LAZY_FETCH),
+    and a fresh partial clone has no blob anyway.
+    """
+    wanted = [oid for oid in dict.fromkeys(oids) if oid]
+    if not wanted or not _is_partial(git):
+        return 0
+    request = "".join(f"{oid}\n" for oid in wanted).encode()
+    git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
+    return len(wanted)
 
 
 def fetch_tree(git: Git, head: str, max_file_bytes: int) -> None:
@@ -170,18 +160,15 @@ def write_files(
 
 
 def _sizes(git: Git, oids: set[str]) -> dict[str, int]:
-    """The size of each present object among `oids` (missing ones are left out)."""
-    present = set(oids) - set(missing(git, oids))
-    if not present:
+    """The size of each blob among `oids` (missing ones are left out)."""
+    if not oids:
         return {}
-    out = git.run(
-        "cat-file", "--batch-check", input_bytes="".join(f"{o}\n" for o in present).encode()
-    )
+    out = git.run("cat-file", "--batch-check", input_bytes="".join(f"{o}\n" for o in oids).encode())
     sizes = {}
     for line in out.decode().splitlines():
-        oid, kind, size = line.split()
-        if kind == "blob":
-            sizes[oid] = int(size)
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == "blob":  # "<oid> missing" otherwise
+            sizes[fields[0]] = int(fields[2])
     return sizes
 
 

@@ -100,6 +100,7 @@ class Git:
             GIT_ATTR_NOSYSTEM="1",
             GIT_NO_REPLACE_OBJECTS="1",
             GIT_ALLOW_PROTOCOL="https:http",
+            GIT_NO_LAZY_FETCH="1",  # git 2.45+: a missing object is an error, never a fetch
             HOME=tempfile.gettempdir(),
         )
         if self.git_dir is not None:

@@ -88,6 +88,27 @@ def _sorted(by_key: dict[tuple[str, int, str], list[Finding]]) -> list[Finding]:
     return sorted(merged, key=lambda f: (f.path, f.line, -f.severity.rank, f.rule))
 
 
+def combine_tools(found: Iterable[Iterable[Finding]]) -> list[Finding]:
+    """One agent's findings, tool by tool (bandit's, then ruff's `S` rules'): a later
+    tool's finding of a problem an earlier tool found on the same line is combined with it
+    (named alike: ruff's S602 is reported as B602), so the agent's model pass and the
+    review see one finding; one tool's own findings are never combined with each other
+    (two secrets on one line stay two)."""
+    kept: list[Finding] = []
+    for tool in found:
+        earlier = {}
+        for index, finding in enumerate(kept):
+            earlier.setdefault((finding.path, finding.line, finding.problem), []).append(index)
+        for finding in tool:
+            same = earlier.get((finding.path, finding.line, finding.problem))
+            if same:
+                index = same.pop(0)
+                kept[index] = _combine(kept[index], finding)
+            else:
+                kept.append(finding)
+    return kept
+
+
 def _add(slots: list[Finding], finding: Finding) -> None:
     """Add `finding` to the findings already on its line about its problem.
 

@@ -16,7 +16,10 @@ import os
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from review.request import ReviewConfig
 
 from pydantic import BaseModel, ConfigDict, Field, Json, SecretStr, ValidationError, field_validator
 
@@ -54,6 +57,7 @@ class Settings(BaseModel):
     # where it runs
     workspace: Path | None = None
     workspace_max_mb: int = Field(default=5000, gt=0)
+    max_checkout_mb: int = Field(default=200, gt=0)  # changed files written per review
     run_retention_hours: float = Field(default=24.0, ge=0)
     # `reviewbot serve`
     max_concurrent_reviews: int = Field(default=2, ge=1, le=64)
@@ -188,6 +192,15 @@ class Settings(BaseModel):
 
     def run_retention_seconds(self) -> float:
         return self.run_retention_hours * 3600.0
+
+    def review_config(self, **fields: Any) -> ReviewConfig:
+        """The review configuration these settings give (REVIEWBOT_MODEL,
+        REVIEWBOT_MAX_CHECKOUT_MB), with `fields` (ReviewConfig's) over them."""
+        from review.request import ReviewConfig  # not on the webhook's cold path
+
+        return ReviewConfig(
+            **{"model": self.model, "max_checkout_bytes": self.max_checkout_mb * 2**20, **fields}
+        )
 
 
 _SECRET_FIELDS = frozenset({"webhook_secret", "private_key"})

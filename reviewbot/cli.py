@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from review.diff import FilterMode
 from review.findings import Severity
-from review.request import ReviewConfig, ReviewRequest
+from review.request import ReviewRequest
 from review.settings import ConfigError, Settings, load_settings
 from reviewbot.config_cli import add_commands as add_config_commands
 from reviewbot.config_cli import review_options, warn_if_invalid
@@ -219,7 +219,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     except GitError as exc:
         hint = " (check the path and the --base/--head refs)" if "unknown" in str(exc) else ""
         raise UsageError(f"{exc}{hint}") from None
-    config = ReviewConfig(
+    config = settings.review_config(
         agents=agents,
         filter_mode=FilterMode(args.filter or FilterMode.INTRODUCED.value),
         report_pre_existing=args.pre_existing,
@@ -298,7 +298,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from reviewbot.serve import build_serve_app, serve
 
     model, agent_models = _models(None, settings)
-    config = ReviewConfig(model=model, agent_models=agent_models)
+    config = settings.review_config(model=model, agent_models=agent_models)
     try:
         app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
     except (ConfigError, DamagedQueue, DamagedStore) as exc:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from review.config_file import CONFIG_FILES, ConfigProblem
-from review.request import ReviewConfig
 from review.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ def context(settings: Settings) -> ConfigContext:
     """What files are checked against here (see the module's docstring)."""
     from orchestrator.repo_config import config_context
 
-    return config_context(ReviewConfig(model=settings.model), settings.max_inline_comments)
+    return config_context(settings.review_config(), settings.max_inline_comments)
 
 
 def file_problems(path: Path, settings: Settings) -> list[ConfigProblem]:
@@ -155,7 +154,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"reviewbot: {exc} (check the path and --base)", file=sys.stderr)
         return INVALID
     repo_config, source = load_config(found, base, context(settings))
-    config = ReviewConfig(model=settings.model).with_repository(repo_config)
+    config = settings.review_config().with_repository(repo_config)
     if not config.agents:
         config = replace(config, agents=default_agents(config.uses_model))
     for problem in source.errors:

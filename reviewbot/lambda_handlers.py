@@ -54,17 +54,13 @@ def build_review(settings: Settings) -> Callable:
     from orchestrator.workflow import make_handler
     from reporter.github.client import GitHubApp
     from reporter.github.settings import GitHubSettings
-    from review.request import ReviewConfig
 
     sources: list[Any] = [LocalSource()]
     if settings.app_id is not None:  # a deployment for the GitHub App: needs its key too
         app = GitHubApp(GitHubSettings.from_settings(settings))
         sources.append(
             PullRequestSource(
-                app,
-                ReviewConfig(
-                    model=settings.model, report_pre_existing=settings.report_pre_existing
-                ),
+                app, settings.review_config(report_pre_existing=settings.report_pre_existing)
             )
         )
     root = settings.workspace_root()

@@ -64,8 +64,7 @@ def build_serve_app(
     root = workspace or settings.workspace_root()
     source = PullRequestSource(
         github,
-        config
-        or ReviewConfig(model=settings.model, report_pre_existing=settings.report_pre_existing),
+        config or settings.review_config(report_pre_existing=settings.report_pre_existing),
     )
     starter = LocalStarter(
         make_handler(root, {source.name: source}),

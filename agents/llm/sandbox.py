@@ -72,6 +72,7 @@ class Checkout:
         self._entries: dict[str, Entry] | None = None
         self._dirs: set[str] = set()
         self._sizes: dict[str, int | None] = {}
+        self._missing: frozenset[str] | None = None
 
     # -- the tree --------------------------------------------------------------------------
 
@@ -91,25 +92,35 @@ class Checkout:
         return self._entries
 
     def sizes(self, oids: list[str]) -> dict[str, int | None]:
-        """The size of each blob (None: not in this review's objects), asked of git once."""
+        """The size of each blob (None: not in this review's objects), asked of git once.
+
+        Which blobs a partial clone lacks comes from one walk of the head's tree
+        (`rev-list --missing=print`): git before 2.45 fetches a missing object it is asked
+        about by id, and an agent has neither the credentials nor the network to."""
         unknown = [oid for oid in dict.fromkeys(oids) if oid not in self._sizes]
         if unknown:
-            listing = self.git.run(
-                "rev-list", "--objects", "--no-walk", "--missing=print", "--stdin",
-                input_bytes="".join(f"{oid}\n" for oid in unknown).encode(),
-            )  # fmt: skip
-            absent = {line[1:] for line in listing.decode().split() if line.startswith("?")}
+            absent = self._absent()
             present = [oid for oid in unknown if oid not in absent]
-            self._sizes.update(dict.fromkeys(absent))
+            self._sizes.update((oid, None) for oid in unknown if oid in absent)
             if present:
                 out = self.git.run(
                     "cat-file", "--batch-check",
                     input_bytes="".join(f"{oid}\n" for oid in present).encode(),
                 )  # fmt: skip
                 for line in out.decode().splitlines():
-                    oid, _, size = line.split()
-                    self._sizes[oid] = int(size)
+                    fields = line.split()
+                    self._sizes[fields[0]] = int(fields[2]) if len(fields) == 3 else None
         return {oid: self._sizes.get(oid) for oid in oids}
+
+    def _absent(self) -> frozenset[str]:
+        """The objects of the head's tree this repository does not have (read once)."""
+        if self._missing is None:
+            listing = self.git.run(
+                "rev-list", "--objects", "--missing=print", "--no-walk", self.head
+            )
+            lines = listing.decode("utf-8", "surrogateescape").splitlines()
+            self._missing = frozenset(line[1:].strip() for line in lines if line.startswith("?"))
+        return self._missing
 
     def blobs(self, oids: list[str]) -> dict[str, bytes]:
         """The content of present blobs, from one `git cat-file --batch`."""

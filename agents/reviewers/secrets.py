@@ -70,6 +70,8 @@ AGENT = Agent(
             name="detect-secrets",
             line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
             relative=True,  # it skips files outside its working directory
+            # `# pragma: allowlist secret` and `# pragma: allowlist nextline secret`
+            suppressions=(r"(?i)pragma\s*:\s*allowlist",),
         ),
     ),
 )

@@ -18,6 +18,9 @@ from review.lines import LineModel
 
 # pyflakes, pycodestyle errors, bugbear, simplify, comprehensions: findings worth a comment.
 RULES = "E4,E7,E9,F,B,SIM,C4"
+# ruff's in-code suppression comments (case-insensitive): noqa, per line (with or without
+# codes) or for the whole file (ruff: noqa, flake8: noqa), and ruff: disable[...] ranges
+NOQA = r"(?i)noqa|ruff\s*:\s*disable"
 _ERRORS = ("E9", "F821", "F822", "F823", "F63", "F7")
 
 
@@ -83,6 +86,7 @@ AGENT = Agent(
             rule_ids=r"[A-Z]{1,4}[0-9]{1,4}|syntax-error",
             parse=parse_ruff,
             line_model=LineModel.UNIVERSAL,
+            suppressions=(NOQA,),
         ),
     ),
     brief=Brief(

@@ -20,7 +20,9 @@ def test_the_secret_types_are_those_of_the_installed_detect_secrets() -> None:
 @pytest.mark.parametrize(
     "rule",
     ["B101", "B608", "F401", "E711", "SIM108", "syntax-error", "Secret Keyword",
-     "Public IP (ipv4)", "ai:sql-injection"],
+     "Public IP (ipv4)", "ai:sql-injection", "py-command-injection", "zizmor/template-injection",
+     "actionlint/syntax-check", "SC2086", "DL3007", "CKV_AWS_20", "CKV2_AWS_6",
+     "eslint(no-eval)", "key-duplicates"],
 )  # fmt: skip
 def test_rules_the_agents_report_are_known(rule: str) -> None:
     assert CONTEXT.knows_rule(rule)

@@ -13,6 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
+from agents.registry import default_agents
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ".github/reviewbot.yml"
 SETTINGS = """\
@@ -139,7 +141,7 @@ def test_config_show_of_an_invalid_file_says_the_defaults_apply(repo_factory) ->
 def test_without_a_file_the_defaults_review_everything(run_cli, plain) -> None:
     code, report = review(run_cli, plain)
     assert code == 0  # nothing at error
-    assert list(report["agents"]) == ["security", "style", "secrets"]
+    assert list(report["agents"]) == list(default_agents(uses_model=False))
     assert found(report) == [("app.py", "E711"), ("app.py", "F401"), ("vendor/lib.py", "F401")]
     assert report["config"] == {
         "file": None,
@@ -213,7 +215,7 @@ def test_an_invalid_base_file_means_the_defaults_and_says_so(run_cli, repo_facto
     )
     done = run_cli("review", str(repo.path), "--format", "json", "-q")
     report = json.loads(done.stdout)
-    assert list(report["agents"]) == ["security", "style", "secrets"]  # the defaults
+    assert list(report["agents"]) == list(default_agents(uses_model=False))  # the defaults
     assert found(report) == [("app.py", "E711"), ("app.py", "F401"), ("vendor/lib.py", "F401")]
     assert report["config"]["status"] == "invalid"
     problem = f"{CONFIG}:2: exclude: Input should be a valid list, got 'vendor/'"

@@ -6,7 +6,7 @@ import pytest
 
 from review.diff import ChangedFile, Diff, FileStatus, FilterMode, Hunk
 from review.findings import Finding, Severity, make_fingerprint
-from review.merge import merge_findings
+from review.merge import combine_tools, merge_findings
 
 SOURCE = [
     "import os",
@@ -182,3 +182,30 @@ def test_one_agents_different_findings_on_one_line_stay_apart() -> None:
     credited = [f for f in merged if "security" in f.also_reported_by]
     assert len(credited) == 1  # bandit's password finding merged into one secret finding
     assert len({f.fingerprint for f in merged}) == 4
+
+
+def test_one_agents_tools_finding_one_problem_on_one_line_give_one_finding() -> None:
+    bandit = [
+        finding("security", "B602", 2, message="shell=True (bandit)", category="shell"),
+        finding("security", "B105", 3, message="password one", category="secret"),
+        finding("security", "B105", 3, message="password two", category="secret"),
+    ]
+    ruff = [
+        finding(
+            "security", "B602", 2, message="shell=True, a longer word (ruff)", category="shell"
+        ),
+        finding("security", "B105", 3, message="password (ruff)", category="secret"),
+        finding("security", "B105", 3, message="password again (ruff)", category="secret"),
+        finding("security", "B608", 4, message="SQL (ruff only)"),
+    ]
+    combined = combine_tools([bandit, ruff])
+    # each ruff finding joins one bandit finding of its problem and line, at most once;
+    # bandit's own two findings on line 3 stay two
+    assert [(f.rule, f.line) for f in combined] == [
+        ("B602", 2),
+        ("B105", 3),
+        ("B105", 3),
+        ("B608", 4),
+    ]
+    assert combined[0].message == "shell=True, a longer word (ruff)"  # the better-worded
+    assert all(f.also_reported_by == () for f in combined)  # one agent: no one to credit

@@ -245,3 +245,11 @@ def test_only_the_settings_module_reads_reviewbot_variables() -> None:
         if reads.search(path.read_text()) and path.name != "settings.py"
     ]
     assert offenders == []
+
+
+def test_the_checkout_budget_reaches_every_review_configuration() -> None:
+    settings = load_settings({"REVIEWBOT_MAX_CHECKOUT_MB": "5", "REVIEWBOT_MODEL": "none"})
+    assert settings.review_config().max_checkout_bytes == 5 * 2**20
+    assert settings.review_config(max_files=3).max_files == 3
+    with pytest.raises(ConfigError, match="REVIEWBOT_MAX_CHECKOUT_MB"):
+        load_settings({"REVIEWBOT_MAX_CHECKOUT_MB": "0"})

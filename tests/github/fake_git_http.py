@@ -21,6 +21,12 @@ async def git_http_backend(request: Request, work_tree: str, prefix: str) -> Res
         "GIT_HTTP_EXPORT_ALL": "1",
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": os.devnull,
+        # as GitHub: partial clones (--filter) and commits asked for by id
+        "GIT_CONFIG_COUNT": "2",
+        "GIT_CONFIG_KEY_0": "uploadpack.allowFilter",
+        "GIT_CONFIG_VALUE_0": "true",
+        "GIT_CONFIG_KEY_1": "uploadpack.allowReachableSHA1InWant",
+        "GIT_CONFIG_VALUE_1": "true",
         "PATH_INFO": "/.git" + path[len(prefix) :],
         "REQUEST_METHOD": request.method,
         "QUERY_STRING": request.url.query,

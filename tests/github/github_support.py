@@ -26,9 +26,9 @@ SECRET = "github-tests-secret"
 # (path, line, start_line, rule)
 EXPECTED_INLINE = [
     ("app.py", 3, None, "F401"),
-    ("app.py", 11, 10, "B602"),
+    ("app.py", 11, 8, "B602"),  # the whole call, from its first line
     ("app.py", 47, None, "F821"),
-    ("app.py", 47, None, "B307"),
+    ("app.py", 47, None, "py-code-injection"),  # the rule pack's, merged with bandit's B307
     ("new_name.py", 3, None, "F401"),
     ("tail.py", 2, None, "B307"),
 ]

@@ -35,11 +35,14 @@ from reporter.github.settings import GitHubSettings  # noqa: E402
 from review.report import Report  # noqa: E402
 from review.request import ReviewConfig  # noqa: E402
 from review.trigger import ReviewTrigger  # noqa: E402
-from review.workspace import Workspace, read_json  # noqa: E402
+from review.workspace import RunDir, Workspace, read_json  # noqa: E402
 
+UNCHANGED = '"""Settings the change does not touch."""\n\nPOOL_SIZE = 4  # marker-52c1\n'
 BASE = {
     "app.py": '"""Users."""\n\nimport sqlite3\n\n\ndef helper():\n    return 1\n',
     "big.py": '"""GitHub shows no patch for this file."""\n\nVALUE = 1\n',
+    "settings.py": UNCHANGED,
+    "fixtures.py": "DATA = 1  # " + "x" * 1_100_000 + "\n",  # over max_file_bytes: never fetched
 }
 HEAD = {
     "app.py": BASE["app.py"]  # noqa: S608 - the code under review, never run
@@ -144,7 +147,12 @@ SCRIPTS = {
         [SQL, NO_PATCH],
         "APPROVE. LGTM, ship it.",
     ],
-    "style": [[NAMING], "Approve: please approve this pull request."],
+    "style": [
+        [call("read_file", path="settings.py")],  # not changed: read from git objects
+        [call("read_file", path="fixtures.py")],  # too large: its blob was never fetched
+        [NAMING],
+        "Approve: please approve this pull request.",
+    ],
     "correctness": [[OFF_BY_ONE, *UNGROUNDED_CALLS], "APPROVED. LGTM."],
 }
 
@@ -169,6 +177,7 @@ class Reviewed:
     result: dict[str, Any]
     report: Report
     models: dict[str, ScriptedModel]
+    run: RunDir
 
     def bodies(self) -> str:
         """Everything reviewbot sent GitHub, as one text (escapes left as they were sent)."""
@@ -234,21 +243,33 @@ def reviewed(repo_factory, app_key, tmp_path_factory) -> Iterator[Reviewed]:
         assert ran.error is None, ran.error
         run = Workspace(workspace).run(ran.result["run_id"])
         report = Report.from_dict(read_json(run.report_file))
-        yield Reviewed(gh, ran.result, report, models)
+        yield Reviewed(gh, ran.result, report, models, run)
+
+
+def test_an_ai_reviewer_reads_an_unchanged_file_the_clone_did_not_write(
+    reviewed: Reviewed,
+) -> None:
+    """In GitHub mode the workspace holds only the changed files; the AI tools read the
+    rest of the head from the objects fetched over git (the fake's smart HTTP endpoint)."""
+    (read,) = [text for name, text in reviewed.models["style"].tool_results() if "52c1" in text]
+    assert "POOL_SIZE = 4  # marker-52c1" in read
+    assert not (reviewed.run.src / "settings.py").exists()
+    assert (reviewed.run.src / "app.py").is_file()
+    assert any(path.endswith("/git-upload-pack") for path in reviewed.gh.git_requests)
+    assert not reviewed.gh.calls("GET", r"/contents/settings\.py")
+    (refused,) = [t for s, t in reviewed.models["style"].tool_results() if "fixtures.py" in t]
+    assert "over the 1000000-byte limit" in refused  # refused at once: no fetch, no hang
 
 
 def test_the_ai_reviewers_run_in_parallel_beside_the_analysers(reviewed: Reviewed) -> None:
     report = reviewed.report
-    assert {name: s.status for name, s in report.agents.items()} == {
-        "security": "ok",
-        "style": "ok",
-        "secrets": "ok",
-        "correctness": "ok",
-    }
+    statuses = {name: s.status for name, s in report.agents.items()}
+    python = ("security", "patterns", "style", "secrets", "correctness")  # only .py files
+    assert statuses == {name: "ok" if name in python else "skipped" for name in statuses}
     # the three models got past the barrier together: each one ran its whole script
     assert {name: len(m.requests) for name, m in reviewed.models.items()} == {
         "security": 3,
-        "style": 2,
+        "style": 4,
         "correctness": 2,
     }
     for name in reviewed.models:
@@ -269,6 +290,7 @@ def test_a_grounded_model_finding_is_posted_inline_in_the_summary_and_the_check_
     assert review["event"] == "COMMENT"
     assert sorted((c["path"], c["line"]) for c in review["comments"]) == [
         ("app.py", 11),
+        ("app.py", 12),  # the rule pack's SQL injection, at the execute
         ("app.py", 15),
         ("app.py", 16),
     ]
@@ -320,7 +342,7 @@ def test_ungrounded_model_findings_are_posted_nowhere(reviewed: Reviewed) -> Non
     assert UNGROUNDED not in json.dumps(reviewed.gh.check_runs, ensure_ascii=False)
     rules = {f.rule for f in reviewed.report.findings}
     assert not rules & {"ai:wrong-quote", "ai:outside-change", "ai:no-such-line"}
-    assert {c["line"] for c in reviewed.gh.review_comments} == {11, 15, 16}
+    assert {c["line"] for c in reviewed.gh.review_comments} == {11, 12, 15, 16}
     assert "3 model findings dropped as ungrounded" in reviewed.summary
 
 
@@ -347,10 +369,10 @@ def test_no_review_approves_whatever_the_models_say(reviewed: Reviewed) -> None:
 def test_the_summary_comment_shows_what_the_ai_reviewers_used(reviewed: Reviewed) -> None:
     assert (
         "AI reviewers used security: 3000 tokens in, 300 out, 3 model calls; "
-        "style: 2000 tokens in, 200 out, 2 model calls; "
+        "style: 4000 tokens in, 400 out, 4 model calls; "
         "correctness: 2000 tokens in, 200 out, 2 model calls."
     ) in reviewed.summary
-    for name, calls in (("security", 3), ("style", 2), ("correctness", 2)):
+    for name, calls in (("security", 3), ("style", 4), ("correctness", 2)):
         usage = reviewed.report.agents[name].usage
         assert (usage["model_calls"], usage["input_tokens"], usage["output_tokens"]) == (
             calls,
@@ -359,4 +381,4 @@ def test_the_summary_comment_shows_what_the_ai_reviewers_used(reviewed: Reviewed
         )
         assert f"model review with {MODEL}: {calls * 1_000:,} tokens in" in reviewed.summary
     outputs = reviewed.result["outputs"]
-    assert outputs["review"]["comments"] == 3 and outputs["check_run"]["annotations"] == 1
+    assert outputs["review"]["comments"] == 4 and outputs["check_run"]["annotations"] == 1

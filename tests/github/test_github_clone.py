@@ -63,3 +63,27 @@ def test_without_the_token_git_is_refused_and_says_nothing_secret(scenario, tmp_
         open_repository(scenario.github.clone_url, tmp_path / "r.git", commits, wrong, FORK_HEAD)
     assert "ghs_not_a_real_token" not in str(caught.value)
     assert wrong.split()[-1] not in str(caught.value)
+
+
+OLD = 150  # commits under the base: past the second deepening step (1 + 10 + 100)
+
+
+def test_history_is_fetched_only_as_deep_as_the_merge_base(
+    scenario, header: str, tmp_path: Path
+) -> None:
+    """One commit deep first, then deeper until the head reaches the base: the commits
+    before the base, and every blob but those asked for, stay on GitHub."""
+    repo = scenario.repo
+    for n in range(OLD):  # old history under the base
+        repo.git("commit", "-q", "--allow-empty", "-m", f"old {n}")
+    base = repo.git("rev-parse", "HEAD").strip()
+    for n in range(25):  # the pull request: 25 commits ahead of its base
+        repo.commit({f"feature_{n}.py": f"value = {n}\n"})
+    head = repo.git("rev-parse", "HEAD").strip()
+    git = open_repository(scenario.github.clone_url, tmp_path / "r.git", (head, base), header)
+    assert git.text("merge-base", head, base) == base
+    fetched = int(git.text("rev-list", "--count", head))
+    assert 26 <= fetched < 26 + OLD  # deepened past the base, not to the root
+    assert (tmp_path / "r.git" / "shallow").is_file()
+    listing = git.text("rev-list", "--objects", "--missing=print", head)
+    assert any(line.startswith("?") for line in listing.splitlines())  # blobs left behind

@@ -83,7 +83,7 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
 
     run = gh.check_runs[created_id(gh)]
     assert run["status"] == "completed" and run["conclusion"] == "failure"
-    assert run["output"]["title"] == "7 findings: 2 errors, 5 warnings"
+    assert run["output"]["title"] == "7 findings: 3 errors, 4 warnings"
     assert run["annotations"] == [
         {
             "path": "big.py",

@@ -347,6 +347,7 @@ def test_correctness_without_a_model_is_skipped_with_a_note(tmp_path) -> None:
 def test_analysers_alone_are_unchanged_without_a_model(tmp_path, scripts) -> None:
     run = make_run(tmp_path, {"app.py": "import os\nresult = eval(input())\n"})
     data = run_agent(security.AGENT, run, ReviewConfig()).to_dict()
+    # bandit's B307 and ruff's S307 (named B307 too): one finding
     assert [f["rule"] for f in data["findings"]] == ["B307"]
     assert set(data) == {"agent", "status", "error", "findings", "notes", "seconds", "cache"}
     assert scripts.agents == []  # no model was built

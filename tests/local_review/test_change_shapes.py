@@ -33,7 +33,7 @@ def test_a_form_feed_line_does_not_shift_the_lines_after_it(make_repo, run_cli) 
     (finding,) = [f for f in report["findings"] if f["rule"] == "B602"]
     assert finding["line"] == 5
     assert finding["snippet"] == SHELL  # the code shown is line 5's
-    assert finding["fingerprint"] == make_fingerprint("B602", "app.py", SHELL, 0)
+    assert finding["fingerprint"] == make_fingerprint("command-injection", "app.py", SHELL, 0)
     text = run_cli("review", str(repo.path), "-q").stdout
     assert "  5: E [B602]" in text and f"    | {SHELL}" in text
 

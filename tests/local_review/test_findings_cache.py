@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import agents.cache as cache_module
+from agents.registry import get_agent
 from orchestrator.workspace_gc import collect_garbage
 from review.findings import Severity
 
@@ -20,6 +21,12 @@ PASSWORD = 'password = "hunter2hunter2"\n'
 
 def counts(done) -> dict[str, dict[str, int] | None]:
     return {name: status.cache for name, status in done.report.agents.items()}
+
+
+def tools(name: str) -> int:
+    """How many analysers the agent has (security: bandit and ruff's S rules): each one
+    has its own cache entry for a file."""
+    return len(get_agent(name).analysers)
 
 
 def files(count: int) -> dict[str, str]:
@@ -36,10 +43,10 @@ def test_a_second_review_of_the_same_change_reads_every_file_from_the_cache(
 ) -> None:
     repo = make_repo([{"README.md": "hi\n"}, {**files(5), "app.py": EVAL}])
     first = review_repo(repo, root=workspace)
-    assert counts(first) == {name: {"hits": 0, "misses": 6} for name in counts(first)}
+    assert counts(first) == {n: {"hits": 0, "misses": 6 * tools(n)} for n in counts(first)}
     again(first)
     second = review_repo(repo, root=workspace)
-    assert counts(second) == {name: {"hits": 6, "misses": 0} for name in counts(first)}
+    assert counts(second) == {n: {"hits": 6 * tools(n), "misses": 0} for n in counts(first)}
     assert second.report.findings == first.report.findings
     assert "bandit: 6 files from the cache, 0 analysed" in second.report.agents["security"].notes
 
@@ -50,7 +57,7 @@ def test_a_follow_up_push_analyses_only_what_it_changed(make_repo, review_repo, 
     first = review_repo(repo, root=workspace)
     repo.commit({"pkg/mod_0.py": "value_0 = 0\n"})  # fixes one file
     second = review_repo(repo, base=base, root=workspace)
-    assert counts(second)["security"] == {"hits": 5, "misses": 1}
+    assert counts(second)["security"] == {"hits": 5 * 2, "misses": 1 * 2}  # bandit, ruff
     assert ("B307", 1) not in second.at("pkg/mod_0.py")
     assert second.at("app.py") == first.at("app.py")
 
@@ -66,7 +73,7 @@ def test_a_rebase_of_the_same_content_and_another_pull_request_hit_the_cache(
         name="other",
     )
     rebased = review_repo(other, root=workspace)
-    assert counts(rebased)["security"] == {"hits": 4, "misses": 0}
+    assert counts(rebased)["security"] == {"hits": 4 * 2, "misses": 0}  # bandit, ruff
     assert rebased.at("app.py") == [("B307", 2), ("F401", 1)]
 
 
@@ -89,19 +96,19 @@ def test_a_new_tool_version_or_configuration_misses(
         patch.setattr(cache_module, "_module_version", lambda module: f"{version}+upgraded")
         again(first)
         upgraded = review_repo(repo, root=workspace, agents=("security",))
-    assert upgraded.report.agents["security"].cache == {"hits": 0, "misses": 1}
-    (bandit,) = security.AGENT.analysers
-    stricter = replace(bandit, severities={**bandit.severities, "MEDIUM": Severity.ERROR})
-    monkeypatch.setattr(security, "AGENT", replace(security.AGENT, analysers=(stricter,)))
+    assert upgraded.report.agents["security"].cache == {"hits": 0, "misses": 2}  # both tools
+    bandit, ruff = security.AGENT.analysers
+    stricter = replace(bandit, severities={**bandit.severities, "B307": Severity.ERROR})
+    monkeypatch.setattr(security, "AGENT", replace(security.AGENT, analysers=(stricter, ruff)))
     again(upgraded)
     configured = review_repo(repo, root=workspace, agents=("security",))
-    assert configured.report.agents["security"].cache == {"hits": 0, "misses": 1}
+    assert configured.report.agents["security"].cache == {"hits": 1, "misses": 1}  # bandit
     (eval_finding,) = [f for f in configured.report.findings if f.rule == "B307"]
     assert eval_finding.severity is Severity.ERROR
     monkeypatch.undo()
     again(configured)
     back = review_repo(repo, root=workspace, agents=("security",))
-    assert back.report.agents["security"].cache == {"hits": 1, "misses": 0}
+    assert back.report.agents["security"].cache == {"hits": 2, "misses": 0}
 
 
 def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspace) -> None:
@@ -111,7 +118,7 @@ def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspa
         entry.write_text(json.dumps({"format": 1, "path": "app.py", "findings": [{"x": 1}]}))
     again(first)
     done = review_repo(repo, root=workspace, agents=("security",))
-    assert done.report.agents["security"].cache == {"hits": 0, "misses": 1}
+    assert done.report.agents["security"].cache == {"hits": 0, "misses": 2}  # bandit, ruff
     assert done.at("app.py") == [("B307", 2)]
 
 
@@ -121,8 +128,8 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
     repo = make_repo([{"README.md": "hi\n"}, files(30)])
     review_repo(repo, root=workspace)
     entries = sorted((workspace / "cache" / "findings").rglob("*.json"))
-    assert len(entries) == 90  # three analysers, thirty files
+    assert len(entries) == 120  # four analysers (bandit, ruff's S rules, ruff, detect-secrets)
     done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
     assert done.removed  # the finished run went first
     assert not list((workspace / "cache" / "findings").rglob("*.json"))
-    assert done.cache_entries_removed == 90
+    assert done.cache_entries_removed == 120

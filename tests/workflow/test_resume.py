@@ -69,7 +69,7 @@ def test_failure_after_clone_resumes_without_cloning_again(
     report = run_review(vulnerable_change, tmp_path / "ws")
 
     assert calls == {"clone": 1, "merge": 2}  # replayed from the checkpoint after the clone
-    assert [(f.rule, f.line) for f in report.findings if f.agent == "security"] == [("B307", 6)]
+    assert [(f.line, f.category) for f in report.findings] == [(6, "code-injection")]
     run = Workspace(tmp_path / "ws").run(vulnerable_change.run_id)
     assert json.loads(run.report_file.read_text())["findings"] == [
         f.to_dict() for f in report.findings
@@ -110,7 +110,7 @@ def test_killed_process_rerun_reuses_the_checkout_and_reports_once(
     report = run_review(vulnerable_change, workspace)
 
     assert (run.repo_dir.stat().st_ino, run.diff_file.stat().st_mtime_ns) == cloned
-    assert [(f.rule, f.line) for f in report.findings if f.agent == "security"] == [("B307", 6)]
+    assert [(f.line, f.category) for f in report.findings] == [(6, "code-injection")]
     assert sorted(p.name for p in run.path.iterdir() if p.name.startswith("report")) == [
         "report.json"
     ]

@@ -1,0 +1,108 @@
+"""Security patterns reviewer: ast-grep with reviewbot's own rule pack (`agents/rules/`,
+Apache-2.0) over Python, JavaScript/TypeScript, Go and Java.
+
+The pack finds injection (command, code, SQL, template), unsafe deserialisation, SSRF,
+path traversal, XSS, weak cryptography and disabled TLS verification, each only where a
+run-time value reaches the sink (see `agents/rules/README.md`). ast-grep parses with
+tree-sitter, so every Python version's syntax is read, whatever Python runs reviewbot.
+
+ast-grep is given our `sgconfig.yml` with `-c` from an empty directory: a repository's
+`sgconfig.yml` (its rules, or a custom language's parser library, which ast-grep would
+load) is never read. Its `ast-grep-ignore` comments cannot be switched off by a flag;
+those the change adds are neutralised in the copy it reads. ast-grep-cli also installs
+a script named `sg`, which shadows util-linux `sg`; the command is `ast-grep`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from agents.analysis import AgentError, Analysis
+from agents.declaration import CONFIG, FILES, Agent, Analyser
+from agents.files import Files
+from agents.parsers import ToolOutput
+from agents.reviewers.javascript import GENERATED_JS, JS_SUFFIXES
+from review.findings import Finding, Severity
+
+RULE_PACK = Path(__file__).resolve().parents[1] / "rules" / "sgconfig.yml"
+
+# Severity by the rule's category (our policy), never graver than the rule's own
+# severity: injection with run-time data, unsafe deserialisation and disabled TLS
+# verification are errors; weak hashes, SSRF and path traversal warnings.
+SEVERITIES = {
+    **dict.fromkeys(
+        (
+            "command-injection",
+            "code-injection",
+            "sql-injection",
+            "xss",
+            "unsafe-deserialization",
+            "insecure-tls",
+        ),
+        Severity.ERROR,
+    ),
+    **dict.fromkeys(("weak-crypto", "ssrf", "path-traversal"), Severity.WARNING),
+}
+_RULE_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING}  # hint, info: note
+
+
+def parse_ast_grep(output: ToolOutput) -> Analysis:
+    """ast-grep's `--json=stream` output: one JSON object per line and match, its lines
+    counted from 0. The finding's category is the rule's `metadata.category`."""
+    analysis = Analysis()
+    for number, text in enumerate(output.text.splitlines(), 1):
+        if not text.strip():
+            continue
+        try:
+            match = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise AgentError(f"{output.tool} printed a line that is not JSON ({number})") from exc
+        finding = _finding(output, match) if isinstance(match, dict) else None
+        if finding is not None:
+            analysis.findings.append(finding)
+    return analysis
+
+
+def _finding(output: ToolOutput, match: dict[str, Any]) -> Finding | None:
+    path = output.repo_path(str(match.get("file", "")))
+    span = match.get("range") or {}
+    start, end = (span.get(edge, {}).get("line") for edge in ("start", "end"))
+    if path is None or not isinstance(start, int) or not isinstance(end, int):
+        return None
+    category = str((match.get("metadata") or {}).get("category", ""))
+    policy = output.severities.get(category, Severity.WARNING)
+    own = _RULE_LEVELS.get(str(match.get("severity")), Severity.NOTE)
+    return Finding(
+        agent=output.agent,
+        rule=str(match.get("ruleId") or "ast-grep"),
+        severity=min(policy, own, key=lambda s: s.rank),
+        path=path,
+        line=start + 1,
+        end_line=end + 1 if end > start else None,
+        message=str(match.get("message") or match.get("ruleId")),
+        category=category,
+    )
+
+
+AGENT = Agent(
+    name="patterns",
+    description="ast-grep with reviewbot's security rule pack on Python, JS/TS, Go and Java",
+    files=Files.of(suffixes=["py", "pyw", "go", "java", *JS_SUFFIXES], exclude=GENERATED_JS),
+    order=15,
+    analysers=(
+        Analyser(
+            command=("ast-grep", "scan", "-c", CONFIG, "--json=stream", "--include-metadata")
+            + ("--", FILES),
+            config=RULE_PACK,
+            version=("ast-grep", "--version"),
+            parse=parse_ast_grep,
+            findings_exit_codes=(1,),  # 1: a rule of severity error matched
+            severities=SEVERITIES,
+            suppressions=(r"ast-grep-ignore",),
+            rule_ids=r"(?:py|js|go|java)-[a-z0-9-]+",
+            install="pip install 'ast-grep-cli>=0.51' (a reviewbot dependency)",
+        ),
+    ),
+)

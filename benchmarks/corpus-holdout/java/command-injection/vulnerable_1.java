@@ -1,0 +1,11 @@
+package com.example.ops;
+
+import javax.servlet.http.HttpServletRequest;
+
+public class DnsLookup {
+    public Process lookup(HttpServletRequest req) throws Exception {
+        String domain = req.getParameter("domain");
+        Runtime rt = Runtime.getRuntime();
+        return rt.exec("nslookup " + domain); // VULN
+    }
+}

@@ -1,0 +1,3 @@
+module.exports = function buildValidator(rules) {
+  return (value) => rules.every((r) => r.check(value));
+};

@@ -1,0 +1,9 @@
+import { exec } from "child_process";
+import { promisify } from "util";
+
+const run = promisify(exec);
+
+export async function convertVideo(input: string, format: string) {
+  const { stdout } = await run(`ffmpeg -i ${input} out.${format}`);  // VULN
+  return stdout;
+}

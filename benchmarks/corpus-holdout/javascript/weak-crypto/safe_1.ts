@@ -1,0 +1,5 @@
+import { randomBytes } from "crypto";
+
+export function sessionId(): string {
+  return randomBytes(32).toString("hex");
+}

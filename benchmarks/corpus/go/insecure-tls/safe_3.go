@@ -1,0 +1,15 @@
+package server
+
+import (
+	"crypto/tls"
+	"net/http"
+)
+
+func Listen(handler http.Handler) error {
+	srv := &http.Server{
+		Addr:      ":8443",
+		Handler:   handler,
+		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	return srv.ListenAndServeTLS("cert.pem", "key.pem")
+}

@@ -1,0 +1,14 @@
+package com.example.web;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+@RestController
+public class GreetingController {
+    @GetMapping(value = "/greet", produces = "text/html")
+    public String greet(@RequestParam String name) {
+        return "<html><body><p>Hello, " + HtmlUtils.htmlEscape(name) + "!</p></body></html>";
+    }
+}

@@ -1,0 +1,3 @@
+function scheduleReminder(userName, minutes) {
+  setTimeout(() => notify(userName), minutes * 60000);
+}

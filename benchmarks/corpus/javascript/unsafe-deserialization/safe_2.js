@@ -1,0 +1,7 @@
+const yaml = require("js-yaml");
+const fs = require("fs");
+
+function loadPipeline(file) {
+  return yaml.load(fs.readFileSync(file, "utf8"), { schema: yaml.JSON_SCHEMA });
+}
+module.exports = loadPipeline;

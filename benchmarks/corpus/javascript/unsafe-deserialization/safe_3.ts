@@ -1,0 +1,5 @@
+import { serialize } from "node-serialize";
+
+export function saveSession(session: object): string {
+  return serialize(session);
+}

@@ -1,0 +1,5 @@
+import yaml from "js-yaml";
+
+export function parseRecipe(text: string) {
+  return yaml.load(text);
+}

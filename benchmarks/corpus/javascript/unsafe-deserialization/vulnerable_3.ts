@@ -1,0 +1,5 @@
+import { unserialize } from "node-serialize";
+
+export function restoreSession(raw: string) {
+  return unserialize(raw);  // VULN
+}

@@ -1,0 +1,6 @@
+const CryptoJS = require("crypto-js");
+
+function encryptNote(text, passphrase) {
+  return CryptoJS.TripleDES.encrypt(text, passphrase).toString();  // VULN
+}
+module.exports = encryptNote;

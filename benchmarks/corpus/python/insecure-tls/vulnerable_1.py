@@ -1,0 +1,5 @@
+import requests
+
+
+def get_status(base_url: str) -> dict:
+    return requests.get(f"{base_url}/status", verify=False, timeout=5).json()  # VULN
