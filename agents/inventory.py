@@ -7,6 +7,7 @@ so a missing or broken tool shows here before it skips an agent in a review.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,8 @@ from pathlib import Path
 from agents import registry
 from agents.declaration import PYTHON, Analyser
 from agents.process import ToolMissing, analyser_env, program
+
+_VERSION = re.compile(r"\d+(?:\.\d+)+(?:[-+.][0-9A-Za-z.]+)?")
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,11 @@ def _status(agent: str, analyser: Analyser, timeout: float) -> ToolStatus:
         except (OSError, subprocess.TimeoutExpired) as exc:
             return ToolStatus(agent, analyser.tool, False, f"broken: {exc}", analyser.install)
     text = (done.stdout or done.stderr).decode("utf-8", "replace").strip()
-    lines = text.splitlines()
-    # the line that names the version (ShellCheck's first line is its title)
-    first = next((line for line in lines if any(c.isdigit() for c in line)), None)
-    first = first or (lines[0] if lines else "no version printed")
     if done.returncode != 0:
-        return ToolStatus(agent, analyser.tool, False, f"broken: {first}", analyser.install)
-    return ToolStatus(agent, analyser.tool, True, first, analyser.install)
+        last = text.splitlines()[-1] if text else f"exit status {done.returncode}"
+        return ToolStatus(agent, analyser.tool, False, f"broken: {last}", analyser.install)
+    # the first version number printed, whatever surrounds it ("__main__.py 1.9.4",
+    # ShellCheck's title line, "Version: 1.89.0")
+    found = _VERSION.search(text)
+    version = found.group() if found else (text.splitlines()[0] if text else "installed")
+    return ToolStatus(agent, analyser.tool, True, version, analyser.install)

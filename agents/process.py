@@ -352,6 +352,9 @@ def analyser_env(scratch: Path) -> dict[str, str]:
         TMPDIR=str(scratch / "tmp"),
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONNOUSERSITE="1",
+        # `python -m tool` puts its working directory first on sys.path, and a `relative`
+        # analyser runs among the copies: a change adding json.py would run it (3.11+)
+        PYTHONSAFEPATH="1",
         NO_COLOR="1",
     )
     return env

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 
 def review(run_cli, repo, *agents: str) -> dict:
     done = run_cli(
@@ -33,11 +31,6 @@ def test_a_file_that_crashes_ruff_costs_that_file_only(make_repo, run_cli) -> No
         assert any(n.startswith("deep.py: not analysed, ruff failed on it") for n in notes), notes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`python -m` puts the working directory first on sys.path, and detect-secrets "
-    "runs from the copies (`relative`): agents.process.analyser_env needs PYTHONSAFEPATH=1",
-)
 def test_a_module_named_like_a_tools_import_is_never_run(make_repo, run_cli, tmp_path) -> None:
     marker = tmp_path / "ran"
     hijack = f"import pathlib\npathlib.Path({str(marker)!r}).touch()\n"

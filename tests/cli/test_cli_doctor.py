@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.metadata
 
 from agents import registry
 from agents.declaration import FILES, Analyser
@@ -19,6 +20,9 @@ def test_doctor_lists_every_analyser_with_its_version(run_cli) -> None:
         (row,) = [r for r in rows if f" {agent}/{tool} " in r]
         assert row.startswith("ok ") and any(ch.isdigit() for ch in row)  # a version number
     assert rows[-1] == f"{len(declared)} of {len(declared)} analysers can run"
+    for agent, tool, dist in (("security", "bandit", "bandit"), ("style", "ruff", "ruff")):
+        (row,) = [r for r in rows if f" {agent}/{tool} " in r]
+        assert row.split()[-1] == importlib.metadata.version(dist)  # the number alone
 
 
 def test_a_missing_tool_is_named_with_how_to_install_it(run_cli, monkeypatch) -> None:

@@ -13,6 +13,7 @@ import pytest
 import agents.cache as cache_module
 from agents.registry import get_agent
 from orchestrator.workspace_gc import collect_garbage
+from review.diff import FilterMode
 from review.findings import Severity
 
 EVAL = "import os\nx = eval(input())\n"  # B307 on line 2, F401 (unused os) on line 1
@@ -109,6 +110,40 @@ def test_a_new_tool_version_or_configuration_misses(
     again(configured)
     back = review_repo(repo, root=workspace, agents=("security",))
     assert back.report.agents["security"].cache == {"hits": 2, "misses": 0}
+
+
+def test_an_added_suppression_changes_what_is_read(make_repo, review_repo, workspace) -> None:
+    """The bytes a tool reads, after neutralising, are the key: a change adding `# nosec`
+    to a line the cache saw without it is analysed again, and still flagged."""
+    repo = make_repo([{"README.md": "hi\n"}, {"app.py": EVAL}])
+    review_repo(repo, root=workspace, agents=("security",))
+    repo.commit({"app.py": "import os\nx = eval(input())  # nosec\n"})
+    done = review_repo(repo, root=workspace, agents=("security",))
+    # bandit's and ruff's copies of the head are new; the base version is the first head
+    assert done.report.agents["security"].cache == {"hits": 2, "misses": 2}
+    notes = done.report.agents["security"].notes
+    assert "app.py:2: a suppression the change adds was ignored" in notes
+    assert ("B307", 2) in done.at("app.py")
+
+
+def test_the_same_file_read_with_and_without_a_neutralised_suppression_is_two_entries(
+    make_repo, review_repo, workspace, monkeypatch
+) -> None:
+    """One blob, two changes: where `# nosec` is old it is obeyed, where the change adds it
+    it is not; neither review may be answered with the other's result. (bandit alone: ruff's
+    S rules do not know `# nosec`.)"""
+    from agents.reviewers import security
+
+    bandit = next(a for a in security.AGENT.analysers if a.tool == "bandit")
+    monkeypatch.setattr(security, "AGENT", replace(security.AGENT, analysers=(bandit,)))
+    suppressed = "import os\nx = eval(input())  # nosec\n"
+    old = make_repo([{"app.py": suppressed + "y = 1\n"}, {"app.py": suppressed}], name="old")
+    kept = review_repo(old, root=workspace, agents=("security",), filter_mode=FilterMode.FILE)
+    assert ("B307", 2) not in kept.at("app.py")  # an old suppression keeps working
+    new = make_repo([{"README.md": "hi\n"}, {"app.py": suppressed}], name="new")
+    added = review_repo(new, root=workspace, agents=("security",), filter_mode=FilterMode.FILE)
+    assert ("B307", 2) in added.at("app.py")  # the added one is ignored, cache or not
+    assert added.report.agents["security"].cache["misses"] >= 1
 
 
 def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspace) -> None:
