@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agents import registry
+from agents.command import ToolMissing, analyser_env, program
 from agents.declaration import PYTHON, Analyser
-from agents.process import ToolMissing, analyser_env, program
 
 _VERSION = re.compile(r"\d+(?:\.\d+)+(?:[-+.][0-9A-Za-z.]+)?")
 

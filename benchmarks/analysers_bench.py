@@ -32,8 +32,9 @@ from bench_change import build_change, review
 from agents import registry
 from agents.analysis import AgentInput
 from agents.base import reviewable_files
+from agents.command import command_line
 from agents.declaration import Analyser
-from agents.process import command_line, run_analyser
+from agents.process import run_analyser
 from review.request import ReviewConfig, ReviewRequest
 from review.workspace import Workspace
 

@@ -12,9 +12,10 @@ import pytest
 from agents import registry
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.base import reviewable_files
+from agents.command import Invocation, _jail, analyser_env, run_command
 from agents.declaration import FILES, PYTHON, Analyser
 from agents.parsers import ToolOutput
-from agents.process import Invocation, _jail, analyser_env, run_analyser, run_command
+from agents.process import run_analyser
 from review.diff import ChangedFile, Diff, FileStatus, Hunk
 from review.findings import Finding, Severity
 from review.request import ReviewConfig
@@ -196,7 +197,7 @@ def test_new_only_keeps_what_the_change_introduced(tmp_path: Path) -> None:
 
 
 def test_output_and_time_are_bounded(tmp_path: Path, monkeypatch) -> None:
-    import agents.process as process
+    import agents.command as process
 
     call = Invocation(tmp_path, analyser_env(tmp_path), [], tmp_path / "files")
     (tmp_path / "files").mkdir()

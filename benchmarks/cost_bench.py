@@ -1,0 +1,334 @@
+"""What a review costs as the repository grows and as the same code comes back (issue 14).
+
+    python benchmarks/cost_bench.py [--only scale,fetch,rereview,parallel] [--keep DIR]
+
+Prints, side by side:
+- scale: the same one-file change reviewed with the CLI (`reviewbot review`, a new process,
+  a fresh workspace) in repositories of 10, 10,000 and 100,000 files, with each time's
+  ratio to the 10-file one (goal: at most 1.5) and the bytes written to the workspace;
+- fetch: the bytes git sent for a one-file pull request, GitHub mode (a partial shallow
+  fetch over smart HTTP from a local `git http-backend`), in the 100,000-file repository
+  against the 10-file one;
+- rereview: a 300-file change reviewed cold, then the identical change again with only the
+  findings cache kept (goal: at most 0.1 of the first), then after a one-line follow-up
+  commit (goal: at most 0.3);
+- parallel: the same 300-file review against the default agents' declared analyser command
+  lines run directly, all at once, on the checkout (goal: at most 1.5).
+
+Repositories are built with `git fast-import` under `--keep` (default: a temporary
+directory) and reused when kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from orchestrator import steps
+from orchestrator.local import run_review
+from review.request import ReviewConfig, ReviewRequest
+from review.workspace import Workspace
+
+_GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+}
+CHANGED = "pkg/changed.py"
+SAMPLE = """import subprocess
+
+
+def run_{n}(command, data):
+    total = 0
+    for item in data:
+        total += item * {n}
+    subprocess.call(command, shell=True)
+    return eval(data[0]) if data else total
+"""
+
+
+def git(repo: Path, *args: str, data: bytes | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=_GIT_ENV, input=data, capture_output=True, check=True
+    )
+    return done.stdout.decode().strip()
+
+
+def build_sized(repo: Path, files: int) -> tuple[str, str]:
+    """A repository of `files` files whose last commit changes one of them; (base, head)."""
+    if (repo / "built").is_file():
+        return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    stream = [b"commit refs/heads/main\n", b"committer bench <b@x> 0 +0000\n", b"data 4\nbase\n"]
+    for n in range(files - 1):
+        body = f"VALUE_{n} = {n}\n".encode()
+        stream.append(f"M 644 inline src/d{n // 1000}/m_{n}.py\ndata {len(body)}\n".encode())
+        stream.append(body + b"\n")
+    body = b"def safe():\n    return 1\n"
+    stream.append(f"M 644 inline {CHANGED}\ndata {len(body)}\n".encode() + body + b"\n")
+    changed = body + b"\n\ndef unsafe(text):\n    return eval(text)\n"
+    stream += [
+        b"commit refs/heads/main\n",
+        b"committer bench <b@x> 1 +0000\n",
+        b"data 7\nchange\n",
+        f"M 644 inline {CHANGED}\ndata {len(changed)}\n".encode() + changed + b"\n",
+    ]
+    git(repo, "fast-import", "--quiet", data=b"".join(stream))
+    git(repo, "reset", "-q", "--hard", "main")
+    (repo / "built").touch()  # untracked: the change is the last commit alone
+    return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
+
+
+def build_wide(repo: Path, files: int) -> tuple[str, str]:
+    """A repository whose last commit adds `files` Python files; (base, head)."""
+    if (repo / ".git").is_dir():
+        return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("bench\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    for n in range(files):
+        target = repo / "pkg" / f"mod_{n}.py"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(SAMPLE.format(n=n))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "head")
+    return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
+
+
+def disk_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def cli_review(repo: Path, base: str, head: str, workspace: Path) -> float:
+    """Seconds for `reviewbot review` in a new process (imports included)."""
+    env = {**os.environ, "REVIEWBOT_WORKSPACE": str(workspace)}
+    env.pop("REVIEWBOT_MODEL", None)
+    reviewbot = Path(sys.executable).with_name("reviewbot")
+    argv = [str(reviewbot), "review", str(repo), "--base", base, "--head", head, "-q"]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*argv, "--format", "json", "--fail-on", "never"], env=env, capture_output=True
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"review failed: {done.stderr.decode()[-2000:]}")
+    return seconds
+
+
+def scale(root: Path, tmp: Path) -> None:
+    print("== the same one-file change, by repository size (CLI, fresh workspace)")
+    first = None
+    for files in (10, 10_000, 100_000):
+        started = time.perf_counter()
+        base, head = build_sized(root / f"sized-{files}", files)
+        built = time.perf_counter() - started
+        times = []
+        for attempt in range(3):
+            workspace = tmp / f"ws-scale-{files}-{attempt}"
+            times.append(cli_review(root / f"sized-{files}", base, head, workspace))
+        seconds = min(times)
+        written = disk_bytes(workspace / "runs")
+        first = first or seconds
+        print(
+            f"  {files:>7} files: {seconds:6.2f} s (best of 3; ratio {seconds / first:4.2f}), "
+            f"{written / 1024:8.1f} KiB written (repository built in {built:.1f} s)"
+        )
+
+
+class _CountingCGI(http.server.CGIHTTPRequestHandler):
+    sent = 0
+
+    def log_message(self, *args: object) -> None:  # quiet
+        return
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        super().send_response(code, message)
+
+    def run_cgi(self) -> None:
+        before = self.wfile
+        counter = _Counter(before)
+        self.wfile = counter  # type: ignore[assignment]
+        try:
+            super().run_cgi()
+        finally:
+            self.wfile = before
+            type(self).sent += counter.count
+
+
+class _Counter:
+    def __init__(self, inner) -> None:
+        self.inner, self.count = inner, 0
+
+    def write(self, data: bytes) -> int:
+        self.count += len(data)
+        return self.inner.write(data)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+@contextmanager
+def served(repos: Path) -> Iterator[str]:
+    """`git http-backend` over `repos` (each `<name>/.git`), as http://127.0.0.1:<port>."""
+    cgi = repos / "cgi-bin"
+    cgi.mkdir(exist_ok=True)
+    script = cgi / "git"
+    backend = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout
+    script.write_text(
+        "#!/bin/sh\nexport GIT_PROJECT_ROOT=" + str(repos) + " GIT_HTTP_EXPORT_ALL=1\n"
+        "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_COUNT=2\n"
+        "export GIT_CONFIG_KEY_0=uploadpack.allowFilter GIT_CONFIG_VALUE_0=true\n"
+        "export GIT_CONFIG_KEY_1=uploadpack.allowReachableSHA1InWant GIT_CONFIG_VALUE_1=true\n"
+        f"exec {backend.strip()}/git-http-backend\n"
+    )
+    script.chmod(0o755)
+    handler = type("Handler", (_CountingCGI,), {"cgi_directories": ["/cgi-bin"]})
+    old = os.getcwd()
+    os.chdir(repos)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/git"
+    finally:
+        server.shutdown()
+        os.chdir(old)
+
+
+def fetch(root: Path, tmp: Path) -> None:
+    print("== bytes git sends for a one-file pull request (GitHub mode: partial, shallow)")
+    with served(root) as url:
+        for files in (10, 100_000):
+            base, head = build_sized(root / f"sized-{files}", files)
+            handler = _CountingCGI
+            handler.sent = 0
+            request = ReviewRequest(
+                repository=f"bench/sized-{files}",
+                source=f"{url}/sized-{files}/.git",
+                head=head,
+                base=base,
+                config=ReviewConfig(agents=("security",)),
+            )
+            run = Workspace(tmp / f"ws-fetch-{files}").run(request.run_id)
+            started = time.perf_counter()
+            steps.clone(run, request)
+            seconds = time.perf_counter() - started
+            written = disk_bytes(run.path) - disk_bytes(run.repo_dir)
+            print(
+                f"  {files:>7} files: {handler.sent / 1024:9.1f} KiB fetched in {seconds:.2f} s, "
+                f"{disk_bytes(run.repo_dir) / 1024:8.1f} KiB of git objects, "
+                f"{written / 1024:.1f} KiB of files and run data"
+            )
+
+
+def rereview(root: Path, tmp: Path) -> None:
+    print("== re-reviews of a 300-file change (in-process, agents: the defaults)")
+    repo = root / "wide-300-rereview"
+    shutil.rmtree(repo, ignore_errors=True)  # the follow-up commit changes it
+    base, head = build_wide(repo, 300)
+    workspace = tmp / "ws-rereview"
+
+    def timed(head_commit: str) -> tuple[float, dict[str, dict[str, int] | None]]:
+        request = ReviewRequest(str(repo), str(repo), head_commit, base)
+        started = time.perf_counter()
+        report = run_review(request, workspace)
+        return time.perf_counter() - started, {n: s.cache for n, s in report.agents.items()}
+
+    first, _ = timed(head)
+    written = disk_bytes(workspace / "runs")
+    shutil.rmtree(workspace / "runs")
+    shutil.rmtree(workspace / "state")  # a new review: only the findings cache is left
+    again, hits = timed(head)
+    target = repo / "pkg" / "mod_7.py"
+    target.write_text(target.read_text().replace("total = 0", "total = 1"))
+    git(repo, "commit", "-qam", "follow-up")
+    follow, follow_hits = timed(git(repo, "rev-parse", "HEAD"))
+    cached = workspace / "cache"
+    print(f"  first review:           {first:6.2f} s, {written / 1024:.0f} KiB written")
+    print(f"  identical re-review:    {again:6.2f} s (ratio {again / first:4.2f}; cache {hits})")
+    print(f"  one-line follow-up:     {follow:6.2f} s (ratio {follow / first:4.2f}; "
+          f"cache {follow_hits})")  # fmt: skip
+    print(f"  findings cache size:    {disk_bytes(cached) / 1024:.0f} KiB")
+
+
+def parallel(root: Path, tmp: Path) -> None:
+    from agents import registry
+    from agents.command import command_line
+
+    print("== a 300-file review against its analysers run directly, all at once")
+    repo = root / "wide-300"
+    base, head = build_wide(repo, 300)
+    paths = [str(p) for p in sorted((repo / "pkg").glob("*.py"))]
+    analysers = [
+        a
+        for name in registry.default_agents(False)
+        for a in registry.get_agent(name).analysers
+        if registry.get_agent(name).files.concerns("pkg/mod_0.py", lambda: None)
+    ]
+    empty = tmp / "direct-cwd"
+    empty.mkdir(exist_ok=True)
+
+    def direct(analyser) -> float:
+        started = time.perf_counter()
+        subprocess.run(command_line(analyser, paths), cwd=empty, capture_output=True)
+        return time.perf_counter() - started
+
+    direct_runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(len(analysers)) as pool:
+            each = list(pool.map(direct, analysers))
+        direct_runs.append((time.perf_counter() - started, each))
+    wall, each = min(direct_runs)
+    reviews = []
+    for attempt in range(3):
+        request = ReviewRequest(str(repo), str(repo), head, base)
+        started = time.perf_counter()
+        run_review(request, tmp / f"ws-parallel-{attempt}")
+        reviews.append(time.perf_counter() - started)
+    review = min(reviews)
+    names = ", ".join(f"{a.tool} {s:.2f} s" for a, s in zip(analysers, each, strict=True))
+    print(f"  analysers directly, in parallel: {wall:6.2f} s ({names})")
+    ratio = review / wall
+    print(f"  reviewbot review (in-process):   {review:6.2f} s (best of 3; ratio {ratio:4.2f})")
+
+
+SECTIONS = {"scale": scale, "fetch": fetch, "rereview": rereview, "parallel": parallel}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help="sections, comma-separated")
+    parser.add_argument("--keep", type=Path, help="build the repositories here and keep them")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as scratch:
+        root = (args.keep or Path(scratch) / "repos").resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        for name in args.only.split(","):
+            SECTIONS[name.strip()](root, Path(scratch))
+
+
+if __name__ == "__main__":
+    main()
