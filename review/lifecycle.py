@@ -132,7 +132,7 @@ def reconcile(lifecycle: Lifecycle, report: Report, head: str) -> Reconciled:
         credited = {a.removesuffix("-ai") for a in agents}
         return not rule.startswith("ai:") and bool(credited) and credited <= finished
 
-    gone = {fp for fp in (*previous.open, *(t.fingerprint for t in lifecycle.threads))}
+    gone = {*previous.open, *(t.fingerprint for t in lifecycle.threads)}
     gone -= present | set(dismissed)
     fixed_now: dict[str, Closed] = {}
     for fp, tracked in previous.open.items():

@@ -54,9 +54,9 @@ class ReviewPublisher(Publisher):
             # the base branch moved, and GitHub's diff with it
             changed = int(pull.get("changed_files") or 0)
             shown = shown_diff(client.pull_files(ctx.pull_number), changed, shown.notes)
-        report, pull = ctx.report(), ctx.reconciled()
-        incremental = pull.said is not None and not ctx.full
-        fresh, earlier = _split(pull, incremental)
+        report, known = ctx.report(), ctx.reconciled()
+        incremental = known.said is not None and not ctx.full
+        fresh, earlier = _split(known, incremental)
         review_id, problem, plan = None, None, ReviewPlan()
         try:
             bot = ctx.app.bot_login()
@@ -64,7 +64,7 @@ class ReviewPublisher(Publisher):
             limit = ctx.inline_limit()
             plan = plan_review(fresh, shown.diff, posted, limit)
             if plan.comments:
-                review_id = _post(client, bot, ctx, report, plan, pull.previous_head)
+                review_id = _post(client, bot, ctx, report, plan, known.previous_head)
         except GitHubError as exc:
             # refused (4xx), or still failing when the retry budget ran out: the summary
             # and the check run carry every finding and say why, the step is not retried
@@ -74,8 +74,8 @@ class ReviewPublisher(Publisher):
             problem = f"The inline comments could not be posted{after}: {exc}."
         inline = [] if problem else [c.fingerprint for c in plan.comments]
         inline += [fingerprint_of(f) for f in plan.already_posted]
-        inline += [fp for f in earlier if (fp := fingerprint_of(f)) in pull.commented]
-        settled, unsettled = _settle(client, pull.resolve, pull.reopen)
+        inline += [fp for f in earlier if (fp := fingerprint_of(f)) in known.commented]
+        settled, unsettled = _settle(client, known.resolve, known.reopen)
         return {
             "stale": False,
             "review_id": review_id,
@@ -84,7 +84,7 @@ class ReviewPublisher(Publisher):
             "outside_diff": len(plan.outside_diff),
             "over_cap": len(plan.over_cap),
             "earlier": len(earlier),
-            "since": pull.previous_head if incremental else None,
+            "since": known.previous_head if incremental else None,
             "resolved": settled,
             "inline": inline[:MAX_LISTED_INLINE],
             "unposted": problem is not None,  # the next review is then a full one
