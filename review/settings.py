@@ -195,12 +195,16 @@ class Settings(BaseModel):
 
     def review_config(self, **fields: Any) -> ReviewConfig:
         """The review configuration these settings give (REVIEWBOT_MODEL,
-        REVIEWBOT_MAX_CHECKOUT_MB), with `fields` (ReviewConfig's) over them."""
+        REVIEWBOT_MAX_CHECKOUT_MB, REVIEWBOT_REPORT_PRE_EXISTING), with `fields`
+        (ReviewConfig's) over them."""
         from review.request import ReviewConfig  # not on the webhook's cold path
 
-        return ReviewConfig(
-            **{"model": self.model, "max_checkout_bytes": self.max_checkout_mb * 2**20, **fields}
-        )
+        given = {
+            "model": self.model,
+            "max_checkout_bytes": self.max_checkout_mb * 2**20,
+            "report_pre_existing": self.report_pre_existing,
+        }
+        return ReviewConfig(**{**given, **fields})
 
 
 _SECRET_FIELDS = frozenset({"webhook_secret", "private_key"})

@@ -58,11 +58,7 @@ def build_review(settings: Settings) -> Callable:
     sources: list[Any] = [LocalSource()]
     if settings.app_id is not None:  # a deployment for the GitHub App: needs its key too
         app = GitHubApp(GitHubSettings.from_settings(settings))
-        sources.append(
-            PullRequestSource(
-                app, settings.review_config(report_pre_existing=settings.report_pre_existing)
-            )
-        )
+        sources.append(PullRequestSource(app, settings.review_config()))
     root = settings.workspace_root()
     return make_handler(root, {s.name: s for s in sources}, settings.agent_functions)
 

@@ -62,10 +62,7 @@ def build_serve_app(
     assert edge.app_id is not None and edge.private_key is not None
     github = GitHubApp(GitHubSettings.from_settings(settings), policy=policy, transport=transport)
     root = workspace or settings.workspace_root()
-    source = PullRequestSource(
-        github,
-        config or settings.review_config(report_pre_existing=settings.report_pre_existing),
-    )
+    source = PullRequestSource(github, config or settings.review_config())
     starter = LocalStarter(
         make_handler(root, {source.name: source}),
         root,
