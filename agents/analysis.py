@@ -40,3 +40,4 @@ class Analysis:
     dismissed: list[dict[str, Any]] = field(default_factory=list)  # analyser findings a model
     # judged false positives, with its reason
     cache: dict[str, int] | None = None  # findings cache {"hits": files, "misses": files}
+    cache_entries: dict[str, Any] = field(default_factory=dict)  # unwritten (read-only mount)

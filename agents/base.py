@@ -11,7 +11,9 @@ sinks the review.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Iterable
@@ -51,6 +53,7 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
         result.usage = analysis.usage
         result.dismissed = analysis.dismissed
         result.cache = analysis.cache
+        result.cache_entries = analysis.cache_entries
     except Exception as exc:  # noqa: BLE001 - an agent must report, not raise
         log.warning("agent failed", extra={"agent": agent.name, "error": str(exc)})
         result = AgentResult.failed(agent.name, _describe(exc))
@@ -71,6 +74,7 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         by_tool.append(found.findings)
         analysis.notes += found.notes
         ran = ran or found.status is None
+        analysis.cache_entries |= found.cache_entries
         if found.cache is not None:
             counts = analysis.cache or {"hits": 0, "misses": 0}
             analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
@@ -173,20 +177,20 @@ _NOT_WRITTEN = "not in the workspace"
 
 
 def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:
+    """Why the agent skips a changed file of the checkout, from one `lstat` (the clone step
+    writes regular files only; reading one later is confined, `read_regular_file`)."""
     try:
-        target = run.source_path(path)
-    except ValueError:
-        return "path leaves the checkout"
-    plain = run.src.resolve() / path
-    if plain.is_symlink() or target != plain:
-        return "symbolic link"
-    if not target.exists():
+        info = os.lstat(run.src / path)
+    except FileNotFoundError:
         return _NOT_WRITTEN
-    if not target.is_file():
+    except (OSError, ValueError):
+        return "path leaves the checkout"
+    if stat.S_ISLNK(info.st_mode):
+        return "symbolic link"
+    if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
-    size = target.stat().st_size
-    if size > max_bytes:
-        return f"{size} bytes is over the {max_bytes}-byte limit"
+    if info.st_size > max_bytes:
+        return f"{info.st_size} bytes is over the {max_bytes}-byte limit"
     return None
 
 

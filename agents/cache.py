@@ -9,22 +9,32 @@ filter and the merge run anew. An entry's key is the SHA-256 of
   file and of the YAML files in its folder (a rule pack's rules); the installed tool (the
   distribution's version for `python -m` tools, else the program's path, size and
   modification time); the source of its parser; `FORMAT`;
-- the file's path and the exact bytes the analyser was given (the private copy, after
-  suppressions the change adds were neutralised: the same file with a different change
-  can read differently).
+- the file's path and its git blob id (the checkout's files are written from git's
+  objects, so a hit reads nothing), or, for a file known by no blob id, the bytes of the
+  private copy.
 
-An entry holds the findings the parser made of that file (before lines are mapped onto
-git's) and the file's own notes. Entries are files, `cache/findings/<key[:2]>/<key>.json`
-in the workspace, written atomically (a temporary file renamed into place), so agents in
-separate processes or Lambda functions on a shared mount can read and add entries at
-once. A hit refreshes the entry's modification time; the workspace sweep
-(`orchestrator.workspace_gc`) removes the least recently used entries once finished runs
-are gone and the workspace is still over its cap. A file that could not be analysed (a
-timeout, a tool failure) is never stored.
+An entry holds, per reading of the file, the findings the parser made of it (before lines
+are mapped onto git's) and the file's own notes. A reading is which of the file's lines
+that carry a suppression comment the tool honours (`marked`, stored in the entry) the
+change adds, so are neutralised in the copy: the same file read for a change that adds
+`# nosec` on line 2 and for one that does not are two readings, while a base version and
+a head whose added lines carry no suppression are the same one.
+
+Entries are files, `runs/.findings-cache/<key[:2]>/<key>.json` in the workspace, written
+atomically (a temporary file renamed into place), so agents in separate processes can
+read and add entries at once (two adding readings of one file at the same moment may keep
+only one: the other is a miss later). An agent function, whose mount of the run folders
+is read-only, returns the entries it could not write with its result (`unwritten`), and
+the workflow writes them (`write_returned`). A hit refreshes the entry's modification time; the
+workspace sweep (`orchestrator.workspace_gc`) removes the least recently used entries
+once finished runs are gone and the workspace is still over its cap. A file that could not
+be analysed (a timeout, a tool failure) is never stored.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -34,6 +44,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,7 +56,23 @@ from agents.parsers import sarif
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bumped when an entry's shape or meaning changes
+FORMAT = 2  # bumped when an entry's shape or meaning changes
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """How a file is looked up: its entry `key`, and the lines the change adds to it when
+    the analyser neutralises suppressions there (None: it reads the file as it is)."""
+
+    key: str
+    added: frozenset[int] | None = None
+
+    def variant(self, marked: Sequence[int]) -> str:
+        """The reading of the file this lookup asks for, given its `marked` lines (those
+        carrying a suppression): which of them the change adds, so are neutralised."""
+        if not self.added:
+            return ""
+        return ",".join(str(n) for n in sorted(self.added.intersection(marked)))
 
 
 @dataclass
@@ -57,44 +84,65 @@ class FindingsCache:
     identity: str
     hits: int = 0
     misses: int = 0
-    _keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    # entries a read-only workspace (an agent function's mount) could not take, by key:
+    # returned with the agent's result for the workflow to write
+    unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def key(self, path: str, data: bytes) -> str:
-        """The entry key of repository path `path` read as `data`."""
+        """The entry key of repository path `path` read as `data` (its content, or a
+        description that determines it)."""
         digest = hashlib.sha256()
         for part in (self.identity.encode(), path.encode("utf-8", "surrogateescape"), data):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
 
-    def load(self, keys: dict[str, str]) -> dict[str, Analysis]:
-        """The stored analyses of the paths in `keys` (path -> key) that have an entry;
-        an unreadable entry is a miss."""
+    def load(self, lookups: Mapping[str, Lookup]) -> dict[str, Analysis]:
+        """The stored analyses of the paths of `lookups` that have one for the reading
+        asked; an unreadable entry is a miss."""
         found: dict[str, Analysis] = {}
-        for path, key in keys.items():
-            entry = self._read(key, path)
-            if entry is not None:
-                found[path] = entry
+        for path, lookup in lookups.items():
+            entry = self._read(lookup.key, path)
+            if entry is None:
+                continue
+            stored = entry["variants"].get(lookup.variant(entry["marked"]))
+            analysis = None if stored is None else _analysis(stored, path)
+            if analysis is not None:
+                found[path] = analysis
         self.hits += len(found)
-        self.misses += len(keys) - len(found)
+        self.misses += len(lookups) - len(found)
         return found
 
-    def store(self, keys: dict[str, str], analysis: Analysis) -> None:
-        """Store, for each path of `keys`, its findings and notes from `analysis` (the
-        result of one run over those files). Failures to write are logged, not raised."""
+    def store(
+        self,
+        lookups: Mapping[str, Lookup],
+        analysis: Analysis,
+        marked: Mapping[str, tuple[int, ...]],
+    ) -> None:
+        """Store, for each path of `lookups`, its findings and notes from `analysis` (the
+        result of one run over those files) as the reading its lookup asked for, beside
+        the other readings stored for that file; `marked` gives each file's lines that
+        carry a suppression. Failures to write are logged, not raised."""
         if self.directory is None:
             return
-        per_path: dict[str, dict[str, list[Any]]] = {p: {"findings": [], "notes": []} for p in keys}
+        per_path: dict[str, dict[str, list[Any]]] = {
+            p: {"findings": [], "notes": []} for p in lookups
+        }
         for finding in analysis.findings:
             if finding.path in per_path:
                 per_path[finding.path]["findings"].append(finding.to_dict())
         for note in analysis.notes:
             for path in _note_paths(note, per_path):
                 per_path[path]["notes"].append(note)
-        for path, entry in per_path.items():
-            if any(": not analysed" in n for n in entry["notes"]):
+        for path, result in per_path.items():
+            if any(": not analysed" in n for n in result["notes"]):
                 continue  # a failure is not a result
-            self._write(keys[path], {"format": FORMAT, "path": path, **entry})
+            lines = list(marked.get(path, ()))
+            entry = self._read(lookups[path].key, path)
+            if entry is None or entry["marked"] != lines:
+                entry = {"format": FORMAT, "path": path, "marked": lines, "variants": {}}
+            entry["variants"][lookups[path].variant(lines)] = result
+            self._write(lookups[path].key, entry)
 
     def note(self, tool: str) -> str | None:
         """ "bandit: 12 files from the cache, 3 analysed", or None when nothing was looked up."""
@@ -106,7 +154,8 @@ class FindingsCache:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key}.json"
 
-    def _read(self, key: str, path: str) -> Analysis | None:
+    def _read(self, key: str, path: str) -> dict[str, Any] | None:
+        """The entry at `key` for `path`, if it is one of this format."""
         if self.directory is None:
             return None
         entry_path = self._entry_path(key)
@@ -114,25 +163,69 @@ class FindingsCache:
             data = json.loads(entry_path.read_bytes())
             if data.get("format") != FORMAT or data.get("path") != path:
                 return None
-            findings = [Finding.from_dict(f) for f in data["findings"]]
-            notes = [str(n) for n in data["notes"]]
+            if not isinstance(data.get("variants"), dict):
+                return None
+            data["marked"] = [int(n) for n in data.get("marked") or ()]
             os.utime(entry_path)  # recently used: the sweep removes the oldest first
-        except (OSError, ValueError, KeyError, TypeError, InvalidFinding):
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
-        if any(f.path != path for f in findings):
-            return None
-        return Analysis(findings=findings, notes=notes)
+        return data
 
     def _write(self, key: str, entry: dict[str, Any]) -> None:
-        target = self._entry_path(key)
+        assert self.directory is not None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(entry, out, separators=(",", ":"))
-            os.replace(temporary, target)
+            write_entry(self.directory, key, entry)
         except OSError as exc:
-            log.warning("could not store a findings cache entry: %s", exc)
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                self.unwritten[key] = entry
+            else:
+                log.warning("could not store a findings cache entry: %s", exc)
+
+
+def write_entry(directory: Path, key: str, entry: dict[str, Any]) -> None:
+    """Write one entry atomically (a temporary file renamed into place); OSError as raised."""
+    target = directory / key[:2] / f"{key}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entry, out, separators=(",", ":"))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_returned(directory: Path | None, entries: Mapping[str, Any]) -> int:
+    """Write the entries an agent function returned (keys already checked to be hex
+    digests, so each stays in `directory`), over any of the same key; how many were
+    written. A failure is logged: the cache only saves work."""
+    if directory is None:
+        return 0
+    written = 0
+    for key, entry in entries.items():
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            continue
+        try:
+            write_entry(directory, key, entry)
+        except OSError as exc:
+            log.warning("could not store a returned findings cache entry: %s", exc)
+            break
+        written += 1
+    return written
+
+
+def _analysis(stored: Any, path: str) -> Analysis | None:
+    """A stored reading as an analysis; None when it is damaged or names another file."""
+    try:
+        findings = [Finding.from_dict(f) for f in stored["findings"]]
+        notes = [str(n) for n in stored["notes"]]
+    except (KeyError, TypeError, AttributeError, InvalidFinding):
+        return None
+    if any(f.path != path for f in findings):
+        return None
+    return Analysis(findings=findings, notes=notes)
 
 
 def _note_paths(note: str, paths: dict[str, Any]) -> list[str]:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.baseline import UNCHANGED, classify
-from agents.cache import FindingsCache, analyser_identity
+from agents.cache import FindingsCache, Lookup, analyser_identity
 from agents.command import (
     Invocation,
     ToolMissing,
@@ -36,7 +36,7 @@ from agents.command import (
 from agents.declaration import Analyser
 from agents.lines import to_git_lines
 from agents.parsers import ToolOutput
-from agents.scratch import copy_files
+from agents.scratch import read_copies, write_copies
 from review.diff import FileStatus
 from review.lines import split_lines
 from review.workspace import PathEscape, read_regular_file
@@ -45,32 +45,19 @@ MIN_ATTEMPT_SECONDS = 5.0  # an attempt gets half the time left, but at least th
 
 
 @contextmanager
-def invocation(
-    work: AgentInput, analyser: Analyser, paths: list[str], source: Path | None = None
-) -> Iterator[tuple[Invocation, list[str]]]:
-    """A scratch directory for one run over `paths`, copied from `source` (the checkout by
-    default; the base versions for a `new_only` comparison), removed afterwards; also the
-    notes on suppressions neutralised in the copies."""
-    head = source is None
+def invocation(analyser: Analyser, copies: Mapping[str, bytes]) -> Iterator[Invocation]:
+    """A scratch directory holding `copies` (repository path -> the bytes to read) for one
+    run, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
         for folder in (cwd, home, files, root / "tmp"):
             folder.mkdir()
-        added = {f.path: f.added_lines for f in work.files} if head else None
-        notes = copy_files(
-            work.run.src if head else source,  # type: ignore[arg-type]
-            files,
-            paths,
-            work.config.max_file_bytes,
-            added,
-            analyser.suppressions,
-        )
-        present = [p for p in paths if (files / p).is_file()]
+        write_copies(files, copies)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
             cwd = files
-        yield Invocation(cwd, env, present, files, analyser.relative), notes
+        yield Invocation(cwd, env, list(copies), files, analyser.relative)
 
 
 def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
@@ -96,6 +83,7 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}
+    analysis.cache_entries = store.unwritten
     return analysis
 
 
@@ -149,25 +137,49 @@ def _run_once(
     store: FindingsCache,
     source: Path | None = None,
 ) -> Analysis:
-    """One run of the tool over the files of `paths` the cache has no result for."""
-    with invocation(work, analyser, paths, source) as (call, notes):
-        keys = {p: store.key(p, (call.root / p).read_bytes()) for p in call.present}
-        cached = store.load(keys)
-        missing = [p for p in call.present if p not in cached]
-        analysis = Analysis()
-        if missing:
-            argv = command_line(analyser, call.arguments(missing))
+    """One run of the tool over the files of `paths` (under `source`, the checkout by
+    default) the cache has no result for. A file is known by its git blob (the checkout
+    is written from git's objects), so a hit reads nothing; a file without a blob id is
+    known by the bytes it reads."""
+    head = source is None
+    changed = {f.path: f for f in work.files}
+    added = {path: changed[path].added_lines for path in paths} if head else {}
+    neutralised = bool(analyser.suppressions)
+    lookups: dict[str, Lookup] = {}
+    for path in paths:
+        blob = changed[path].blob if head else changed[path].old_blob
+        if blob:
+            key = store.key(path, f"git blob {blob}".encode())
+            lookups[path] = Lookup(key, added.get(path) if neutralised else None)
+    cached = store.load(lookups)
+    copies = read_copies(
+        work.run.src if head else source,  # type: ignore[arg-type]
+        [path for path in paths if path not in cached],
+        work.config.max_file_bytes,
+        added,
+        analyser.suppressions,
+    )
+    unknown = {
+        p: Lookup(store.key(p, data)) for p, data in copies.files.items() if p not in lookups
+    }
+    cached |= store.load(unknown)
+    lookups |= unknown
+    missing = {path: data for path, data in copies.files.items() if path not in cached}
+    analysis = Analysis(notes=copies.notes)  # the neutralised suppressions: kept per file
+    if missing:
+        with invocation(analyser, missing) as call:
+            argv = command_line(analyser, call.arguments(call.present))
             text = run_command(argv, call, timeout, analyser)
             output = ToolOutput(
                 text, agent, analyser.tool, analyser.severities, call.repo_path, tuple(missing)
             )
-            analysis = analyser.parse(output)
-            store.store({p: keys[p] for p in missing}, analysis)
-    for path in call.present:
+            found = analyser.parse(output)
+        analysis.findings, analysis.notes = found.findings, [*copies.notes, *found.notes]
+        store.store({path: lookups[path] for path in missing}, analysis, copies.marked)
+    for path in paths:
         if path in cached:
             analysis.findings += cached[path].findings
             analysis.notes += cached[path].notes
-    analysis.notes[:0] = notes
     return analysis
 
 

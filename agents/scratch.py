@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from review.workspace import PathEscape, read_regular_file
@@ -24,19 +25,30 @@ from review.workspace import PathEscape, read_regular_file
 _LETTER = re.compile(rb"[A-Za-z]")
 
 
-def copy_files(
+@dataclass
+class Copies:
+    """What an analyser is to read: each file's bytes by repository path (in the order
+    asked), a note per suppression neutralised, and, per file, the lines of the original
+    that carry a suppression comment (`marked`: what the findings cache needs to know
+    whether another change would read the same file differently)."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    marked: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def read_copies(
     source: Path,
-    dest: Path,
     paths: Iterable[str],
     limit: int,
     added: Mapping[str, frozenset[int]] | None = None,
     suppressions: Iterable[str] = (),
-) -> list[str]:
-    """Copy the regular files `paths` of `source` to the same paths under `dest`, each cut
-    at `limit` bytes, with `suppressions` (regular expressions) neutralised on the
-    `added` lines of each file; returns a note per neutralised suppression."""
+) -> Copies:
+    """The copies of `paths` under `source` (regular files only, each cut at `limit` bytes,
+    with `suppressions` (regular expressions) neutralised on the `added` lines of each
+    file). Nothing is written: the findings cache is asked first."""
     patterns = [re.compile(p.encode()) for p in suppressions]
-    notes: list[str] = []
+    copies = Copies()
     for path in paths:
         try:
             data = read_regular_file(source, path, limit)
@@ -44,13 +56,32 @@ def copy_files(
             data = None
         if data is None:
             continue
+        if patterns:
+            copies.marked[path] = marked_lines(data, patterns)
         if patterns and added and added.get(path):
             data, lines = neutralise(data, added[path], patterns)
-            notes += [f"{path}:{n}: a suppression the change adds was ignored" for n in lines]
+            copies.notes += [
+                f"{path}:{n}: a suppression the change adds was ignored" for n in lines
+            ]
+        copies.files[path] = data
+    return copies
+
+
+def marked_lines(data: bytes, patterns: list[re.Pattern[bytes]]) -> tuple[int, ...]:
+    """The lines (git's numbering) of `data` where one of `patterns` matches."""
+    return tuple(
+        number
+        for number, line in enumerate(data.split(b"\n"), 1)
+        if any(pattern.search(line) for pattern in patterns)
+    )
+
+
+def write_copies(dest: Path, copies: Mapping[str, bytes]) -> None:
+    """Write each copy at its repository path under `dest` (a fresh scratch directory)."""
+    for path, data in copies.items():
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return notes
 
 
 def neutralise(

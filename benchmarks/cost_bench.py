@@ -9,8 +9,9 @@ Prints, side by side:
 - fetch: the bytes git sent for a one-file pull request, GitHub mode (a partial shallow
   fetch over smart HTTP from a local `git http-backend`), in the 100,000-file repository
   against the 10-file one;
-- rereview: a 300-file change reviewed cold, then the identical change again with only the
-  findings cache kept (goal: at most 0.1 of the first), then after a one-line follow-up
+- rereview: a 300-file change reviewed cold, then again (`/review`: the same run folder,
+  its agents answered from the findings cache; goal: at most 0.1 of the first), the same
+  files in a new commit (a rebase: a new run folder, the cache), and a one-line follow-up
   commit (goal: at most 0.3);
 - parallel: the same 300-file review against the default agents' declared analyser command
   lines run directly, all at once, on the checkout (goal: at most 1.5).
@@ -154,67 +155,74 @@ def scale(root: Path, tmp: Path) -> None:
         )
 
 
-class _CountingCGI(http.server.CGIHTTPRequestHandler):
-    sent = 0
+class _GitHandler(http.server.BaseHTTPRequestHandler):
+    """git's smart HTTP protocol, by running `git http-backend` (as CGI) per request;
+    counts the bytes of every response body in `sent`."""
+
+    root = Path()
+    sent = [0]  # bytes of response bodies, shared by every request's handler
 
     def log_message(self, *args: object) -> None:  # quiet
         return
 
-    def send_response(self, code: int, message: str | None = None) -> None:
-        super().send_response(code, message)
+    def do_GET(self) -> None:
+        self._backend()
 
-    def run_cgi(self) -> None:
-        before = self.wfile
-        counter = _Counter(before)
-        self.wfile = counter  # type: ignore[assignment]
-        try:
-            super().run_cgi()
-        finally:
-            self.wfile = before
-            type(self).sent += counter.count
+    def do_POST(self) -> None:
+        self._backend()
 
-
-class _Counter:
-    def __init__(self, inner) -> None:
-        self.inner, self.count = inner, 0
-
-    def write(self, data: bytes) -> int:
-        self.count += len(data)
-        return self.inner.write(data)
-
-    def flush(self) -> None:
-        self.inner.flush()
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
+    def _backend(self) -> None:
+        path, _, query = self.path.partition("?")
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_COUNT": "2",  # as GitHub: partial clones, commits asked for by id
+            "GIT_CONFIG_KEY_0": "uploadpack.allowFilter",
+            "GIT_CONFIG_VALUE_0": "true",
+            "GIT_CONFIG_KEY_1": "uploadpack.allowReachableSHA1InWant",
+            "GIT_CONFIG_VALUE_1": "true",
+            "PATH_INFO": path,
+            "REQUEST_METHOD": self.command,
+            "QUERY_STRING": query,
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
+            "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", ""),
+            "REMOTE_ADDR": "127.0.0.1",
+        }
+        done = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True)
+        head, _, content = done.stdout.partition(b"\r\n\r\n")
+        status, headers = 200, []
+        for line in head.decode("latin-1").splitlines():
+            name, _, value = line.partition(":")
+            if name.lower() == "status":
+                status = int(value.split()[0])
+            elif name:
+                headers.append((name.strip(), value.strip()))
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+        self.sent[0] += len(content)
 
 
 @contextmanager
 def served(repos: Path) -> Iterator[str]:
     """`git http-backend` over `repos` (each `<name>/.git`), as http://127.0.0.1:<port>."""
-    cgi = repos / "cgi-bin"
-    cgi.mkdir(exist_ok=True)
-    script = cgi / "git"
-    backend = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout
-    script.write_text(
-        "#!/bin/sh\nexport GIT_PROJECT_ROOT=" + str(repos) + " GIT_HTTP_EXPORT_ALL=1\n"
-        "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_COUNT=2\n"
-        "export GIT_CONFIG_KEY_0=uploadpack.allowFilter GIT_CONFIG_VALUE_0=true\n"
-        "export GIT_CONFIG_KEY_1=uploadpack.allowReachableSHA1InWant GIT_CONFIG_VALUE_1=true\n"
-        f"exec {backend.strip()}/git-http-backend\n"
-    )
-    script.chmod(0o755)
-    handler = type("Handler", (_CountingCGI,), {"cgi_directories": ["/cgi-bin"]})
-    old = os.getcwd()
-    os.chdir(repos)
+    handler = type("Handler", (_GitHandler,), {"root": repos})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/git"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
-        os.chdir(old)
 
 
 def fetch(root: Path, tmp: Path) -> None:
@@ -222,8 +230,7 @@ def fetch(root: Path, tmp: Path) -> None:
     with served(root) as url:
         for files in (10, 100_000):
             base, head = build_sized(root / f"sized-{files}", files)
-            handler = _CountingCGI
-            handler.sent = 0
+            _GitHandler.sent[0] = 0
             request = ReviewRequest(
                 repository=f"bench/sized-{files}",
                 source=f"{url}/sized-{files}/.git",
@@ -236,8 +243,9 @@ def fetch(root: Path, tmp: Path) -> None:
             steps.clone(run, request)
             seconds = time.perf_counter() - started
             written = disk_bytes(run.path) - disk_bytes(run.repo_dir)
+            fetched = _GitHandler.sent[0] / 1024
             print(
-                f"  {files:>7} files: {handler.sent / 1024:9.1f} KiB fetched in {seconds:.2f} s, "
+                f"  {files:>7} files: {fetched:9.1f} KiB fetched in {seconds:.2f} s, "
                 f"{disk_bytes(run.repo_dir) / 1024:8.1f} KiB of git objects, "
                 f"{written / 1024:.1f} KiB of files and run data"
             )
@@ -246,31 +254,41 @@ def fetch(root: Path, tmp: Path) -> None:
 def rereview(root: Path, tmp: Path) -> None:
     print("== re-reviews of a 300-file change (in-process, agents: the defaults)")
     repo = root / "wide-300-rereview"
-    shutil.rmtree(repo, ignore_errors=True)  # the follow-up commit changes it
+    shutil.rmtree(repo, ignore_errors=True)  # the follow-up commits change it
     base, head = build_wide(repo, 300)
     workspace = tmp / "ws-rereview"
 
-    def timed(head_commit: str) -> tuple[float, dict[str, dict[str, int] | None]]:
+    def timed(head_commit: str) -> tuple[float, str]:
         request = ReviewRequest(str(repo), str(repo), head_commit, base)
         started = time.perf_counter()
         report = run_review(request, workspace)
-        return time.perf_counter() - started, {n: s.cache for n, s in report.agents.items()}
+        seconds = time.perf_counter() - started
+        hits = sum((s.cache or {}).get("hits", 0) for s in report.agents.values())
+        misses = sum((s.cache or {}).get("misses", 0) for s in report.agents.values())
+        return seconds, f"{hits} files from the findings cache, {misses} analysed"
 
     first, _ = timed(head)
     written = disk_bytes(workspace / "runs")
-    shutil.rmtree(workspace / "runs")
-    shutil.rmtree(workspace / "state")  # a new review: only the findings cache is left
-    again, hits = timed(head)
+    run = Workspace(workspace).run(ReviewRequest(str(repo), str(repo), head, base).run_id)
+    run.report_file.unlink()  # `/review` again: the same run folder, a new review
+    for result in run.findings_dir.iterdir():
+        result.unlink()
+    again, again_cache = timed(head)
+    git(repo, "commit", "-q", "--amend", "--no-edit", "--date=2001-01-01T00:00:00")
+    rebased, rebased_cache = timed(git(repo, "rev-parse", "HEAD"))  # same files, new commit
     target = repo / "pkg" / "mod_7.py"
     target.write_text(target.read_text().replace("total = 0", "total = 1"))
     git(repo, "commit", "-qam", "follow-up")
-    follow, follow_hits = timed(git(repo, "rev-parse", "HEAD"))
-    cached = workspace / "cache"
-    print(f"  first review:           {first:6.2f} s, {written / 1024:.0f} KiB written")
-    print(f"  identical re-review:    {again:6.2f} s (ratio {again / first:4.2f}; cache {hits})")
-    print(f"  one-line follow-up:     {follow:6.2f} s (ratio {follow / first:4.2f}; "
-          f"cache {follow_hits})")  # fmt: skip
-    print(f"  findings cache size:    {disk_bytes(cached) / 1024:.0f} KiB")
+    follow, follow_cache = timed(git(repo, "rev-parse", "HEAD"))
+    print(f"  first review:              {first:6.2f} s, {written / 1024:.0f} KiB written")
+    for name, seconds, cache in (
+        ("identical re-review", again, again_cache),
+        ("same files, new commit", rebased, rebased_cache),
+        ("one-line follow-up", follow, follow_cache),
+    ):
+        print(f"  {name + ':':<26} {seconds:6.2f} s (ratio {seconds / first:4.2f}; {cache})")
+    cached = disk_bytes(workspace / "runs" / ".findings-cache")
+    print(f"  findings cache size:       {cached / 1024:.0f} KiB")
 
 
 def parallel(root: Path, tmp: Path) -> None:

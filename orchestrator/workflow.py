@@ -19,6 +19,7 @@ agent's findings file from it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from aws_durable_execution_sdk_python.exceptions import StepError
 from aws_durable_execution_sdk_python.retries import RetryDecision
 
 from agents.base import run_agent
+from agents.cache import write_returned
 from agents.registry import get_agent
 from orchestrator import steps
 from orchestrator.sources import Sink, Source, State
@@ -141,13 +143,15 @@ def run_local_agent(name: str, run: RunDir, request: ReviewRequest) -> dict[str,
 
 
 def store_returned_result(name: str, run: RunDir, returned: object) -> dict[str, Any]:
-    """Write agent `name`'s findings file from what its function returned; its summary.
+    """Write agent `name`'s findings file from what its function returned, and the
+    findings cache entries it could not write on its read-only mount; its summary.
 
     Idempotent (the same file, written atomically), so a repeated step is harmless. The
     file name comes from the agent invoked, never from the untrusted result.
     """
     result = from_returned(name, returned)
-    run.write_agent_result(result)
+    write_returned(run.findings_cache_dir, result.cache_entries)
+    run.write_agent_result(replace(result, cache_entries={}))
     return result.summary()
 
 

@@ -1,6 +1,6 @@
 """Keeping the workspace bounded: finished run folders past retention go, then the oldest
 finished ones until the workspace is under its cap, then the least recently used entries
-of the findings cache (`cache/findings/`, see `agents.cache`) while it is still over.
+of the findings cache (`runs/.findings-cache/`, see `agents.cache`) while it is still over.
 
 A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from review.workspace import RunDir, Workspace
+from review.workspace import FINDINGS_CACHE, RunDir, Workspace
 
 log = logging.getLogger(__name__)
 UNREADABLE_GRACE_SECONDS = 600.0  # a run folder without its request yet is kept this long
@@ -183,7 +183,7 @@ def collect_garbage(
             result.freed_bytes += folder.size
             total -= folder.size
         if total > max_bytes:
-            total = _evict_cache(root / "cache" / "findings", total, max_bytes, result)
+            total = _evict_cache(root / "runs" / FINDINGS_CACHE, total, max_bytes, result)
         result.orphan_locks = _remove_orphan_locks(root)
         result.total_bytes = max(total, 0)
         return result

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -36,6 +37,8 @@ MAX_INFLATED_BYTES = 16 * 1024 * 1024
 MAX_RETURNED_NOTES = 60
 MAX_NOTE_CHARS = 1_000
 MAX_ERROR_CHARS = 4_000
+MAX_ENTRIES = 5_000  # findings cache entries returned by one agent
+_KEY = re.compile(r"[0-9a-f]{64}")
 PLAIN = "json"
 COMPRESSED = "zlib+base64"
 _USAGE_KEYS = (
@@ -70,6 +73,9 @@ class AgentResult:
     # result an agent function returned, so that the report still names them
     rejected: list[str] = field(default_factory=list)
     cache: dict[str, int] | None = None  # findings cache: {"hits": files, "misses": files}
+    # findings cache entries (key -> entry) an agent function could not write itself (its
+    # mount is read-only): returned for the workflow to write, never in a findings file
+    cache_entries: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -88,6 +94,8 @@ class AgentResult:
             data["rejected"] = list(self.rejected)
         if self.cache is not None:
             data["cache"] = dict(self.cache)
+        if self.cache_entries:
+            data["cache_entries"] = dict(self.cache_entries)
         return data
 
     @classmethod
@@ -119,6 +127,7 @@ class AgentResult:
             else [],
             rejected=rejected,
             cache=cache_of(data.get("cache")),
+            cache_entries=_entries_of(data.get("cache_entries")),
         )
 
     @classmethod
@@ -134,6 +143,18 @@ class AgentResult:
             "seconds": self.seconds,
             "error": self.error,
         }
+
+
+def _entries_of(data: object) -> dict[str, Any]:
+    """Findings cache entries by key: 64 lowercase hex digits each, at most MAX_ENTRIES
+    (the cache checks an entry's content when it reads it)."""
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v
+        for k, v in list(data.items())[:MAX_ENTRIES]
+        if isinstance(k, str) and _KEY.fullmatch(k) and isinstance(v, dict)
+    }
 
 
 def cache_of(data: object) -> dict[str, int] | None:
@@ -162,18 +183,20 @@ def to_returned(result: AgentResult, limit: int = RETURNED_LIMIT) -> dict[str, A
     with only the gravest findings that fit (errors, then warnings, then notes; the agent's
     order among equals), the other lists trimmed, and a note saying how many findings were
     left out and why; as a last resort, no findings, notes or dismissals at all and a note
-    saying so. `limit` must be at least 4 KiB (ValueError otherwise).
+    saying so. Findings cache entries go first when the result does not fit: they only
+    save a later review some work. `limit` must be at least 4 KiB (ValueError otherwise).
     """
     if limit < 4096:
         raise ValueError(f"a returned result needs at least 4096 bytes, got {limit}")
     data = result.to_dict()
-    plain = {"encoding": PLAIN, "result": data}
-    if _size(plain) <= limit:
-        return plain
-    packed = _compressed(data, limit)
-    if packed is not None:
-        return packed
-    return _trimmed(result, data["findings"], limit)
+    for attempt in (data, {k: v for k, v in data.items() if k != "cache_entries"}):
+        plain = {"encoding": PLAIN, "result": attempt}
+        if _size(plain) <= limit:
+            return plain
+        packed = _compressed(attempt, limit)
+        if packed is not None:
+            return packed
+    return _trimmed(replace(result, cache_entries={}), data["findings"], limit)
 
 
 def from_returned(agent: str, returned: object) -> AgentResult:

@@ -23,6 +23,7 @@ from review.lifecycle import Lifecycle
 from review.report import Report
 from review.request import ReviewRequest
 
+FINDINGS_CACHE = ".findings-cache"  # under runs/, see RunDir.findings_cache_dir
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _AGENT = re.compile(r"[a-z0-9_-]{1,40}")
 
@@ -76,11 +77,12 @@ class RunDir:
 
     @property
     def findings_cache_dir(self) -> Path | None:
-        """The workspace's findings cache (`cache/findings/` beside `runs/`), shared by
-        every run; None for a run folder that is not in a workspace's `runs/`."""
+        """The workspace's findings cache, `runs/.findings-cache/` (not a run id: run ids
+        have no dot), shared by every run and readable where the run folders are (an
+        agent function mounts `runs/` only); None for a folder outside a workspace's `runs/`."""
         if self.path.parent.name != "runs":
             return None
-        return self.path.parent.parent / "cache" / "findings"
+        return self.path.parent / FINDINGS_CACHE
 
     @property
     def diff_file(self) -> Path:

@@ -249,8 +249,23 @@ def test_reviewable_files_skip_links_escapes_and_large_files(tmp_path: Path) -> 
     assert notes == [
         "big.py: skipped, 600 bytes is over the 100-byte limit",
         "link.py: skipped, symbolic link",
-        "out.py: skipped, path leaves the checkout",
+        "out.py: skipped, symbolic link",
     ]
+
+
+def test_a_file_under_a_linked_directory_is_never_read(tmp_path: Path) -> None:
+    """The checks before reading are one `lstat` a file; the read itself is confined, so a
+    directory link on the way (which the clone step never writes) reads as nothing."""
+    work = work_on(tmp_path, {"ok.py": "x = 1\n"})
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "inner.py").write_text("SECRET = 1\n")
+    (work.run.src / "linked").symlink_to(tmp_path / "elsewhere")
+    inner = ChangedFile("linked/inner.py", FileStatus.ADDED, hunks=[Hunk(1, 1, (1,), ())])
+    work = AgentInput(work.run, work.diff, [*work.files, inner], work.config)
+    tool = Analyser(command=(PYTHON, "-c", PROBE, FILES), parse=seen)
+    (note,) = tool_notes(run_analyser("probe", tool, work))
+    assert list(json.loads(note)["files"]) == [str(Path(json.loads(note)["argv"][0]))]
+    assert "SECRET" not in note
 
 
 def test_over_the_file_cap_the_most_valuable_files_are_read(tmp_path: Path) -> None:

@@ -150,8 +150,18 @@ def test_the_same_file_read_with_and_without_a_neutralised_suppression_is_two_en
 def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspace) -> None:
     repo = make_repo([{"README.md": "hi\n"}, {"app.py": EVAL}])
     first = review_repo(repo, root=workspace, agents=("security",))
-    for entry in (workspace / "cache" / "findings").rglob("*.json"):
-        entry.write_text(json.dumps({"format": 1, "path": "app.py", "findings": [{"x": 1}]}))
+    for entry in (workspace / "runs" / ".findings-cache").rglob("*.json"):
+        damaged = {"findings": [{"x": 1}], "notes": []}  # a finding without its fields
+        entry.write_text(
+            json.dumps(
+                {
+                    "format": cache_module.FORMAT,
+                    "path": "app.py",
+                    "marked": [],
+                    "variants": {"": damaged, "2": damaged},
+                }
+            )
+        )
     again(first)
     done = review_repo(repo, root=workspace, agents=("security",))
     assert done.report.agents["security"].cache == {"hits": 0, "misses": 2}  # bandit, ruff
@@ -163,9 +173,9 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
 ) -> None:
     repo = make_repo([{"README.md": "hi\n"}, files(30)])
     review_repo(repo, root=workspace)
-    entries = sorted((workspace / "cache" / "findings").rglob("*.json"))
+    entries = sorted((workspace / "runs" / ".findings-cache").rglob("*.json"))
     assert len(entries) == 120  # four analysers (bandit, ruff's S rules, ruff, detect-secrets)
     done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
     assert done.removed  # the finished run went first
-    assert not list((workspace / "cache" / "findings").rglob("*.json"))
+    assert not list((workspace / "runs" / ".findings-cache").rglob("*.json"))
     assert done.cache_entries_removed == 120
