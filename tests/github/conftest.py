@@ -110,21 +110,28 @@ def scenario(make_repo, app_key: tuple[str, str]) -> Iterator[Scenario]:
 
 
 @pytest.fixture
-def converging(
-    make_repo, app_key: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Scenario]:
-    """Pull request #1 of `converge_support` at its first push, reviewed by the agent that
-    compares with the base (every review names the `security` agent, which it replaces)."""
-    from converge_support import BASE, PUSHES, compare_agent
+def converge_pull(make_repo, app_key: tuple[str, str]) -> Iterator[Scenario]:
+    """Pull request #1 of `converge_support` at its first push, on the fake GitHub."""
+    from converge_support import BASE, PUSHES
 
-    from orchestrator import workflow
-
-    monkeypatch.setattr(workflow, "run_local_agent", compare_agent)
     repo = make_repo([BASE, PUSHES[0]], name="demo")
     private, public = app_key
     with fake_pull_request(repo, public) as fake:
         settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
         yield Scenario(fake, repo, settings)
+
+
+@pytest.fixture
+def converging(converge_pull: Scenario, monkeypatch: pytest.MonkeyPatch) -> Scenario:
+    """`converge_pull` reviewed by the quick agent that compares with the base
+    (`converge_support.compare_agent`: every review names the `security` agent, which it
+    replaces)."""
+    from converge_support import compare_agent
+
+    from orchestrator import workflow
+
+    monkeypatch.setattr(workflow, "run_local_agent", compare_agent)
+    return converge_pull
 
 
 @pytest.fixture

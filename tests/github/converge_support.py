@@ -1,25 +1,32 @@
-"""A pull request pushed to several times, and an analyser that compares with the base.
+"""A pull request pushed to several times, and an agent that compares with the base.
 
-The analysers' own comparison with the base lands separately; `compare_agent` stands in
-for it: it flags three problems by their code (an `eval(name)`, a jinja2 `Environment(`
-in a file without `autoescape=True`, a `subprocess.call(cmd, shell=shell)` in a file
-that sets `shell = True`) and stamps each finding "unchanged" when the base version of
-its file had the same problem on the same code, "new" otherwise: as SARIF's
-`baselineState`, and as a content-keyed comparison would. Renaming the variable an
-`eval` assigns to keeps it pre-existing; deleting `autoescape=True` makes the unchanged
-`Environment(` line a new finding.
+`compare_agent` stands in for the `security` agent (bandit and ruff's `S` rules, whose
+findings `agents.baseline` compares with the base version of each file) where a test
+needs many reviews to be quick: on this pull request it finds what bandit finds (B307,
+an `eval(name)`; B701, a jinja2 `Environment(` call without `autoescape=`) and stamps
+each finding "unchanged" when the base version of its file had the same problem on the
+same code, "new" otherwise, as SARIF's `baselineState`. Renaming the variable an `eval`
+assigns to keeps it pre-existing; deleting `autoescape=True` makes the unchanged
+`Environment(` line a new finding. The real agent reviews the same pull request in
+`test_github_converge_analysers.py` and `benchmarks/converge_bench.py`.
 
-`PUSHES` is the pull request: `BASE`, then each push's files (see `converge_pull`).
+`PUSHES` is the pull request: `BASE`, then each push's files (the `converging` fixture
+opens it at the first push).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from github_support import run_workflow
+
+from reporter.formats.markdown import SUMMARY_MARKER
 from review.agent_result import AgentResult
 from review.findings import Finding, Severity
+from review.pull_state import PullState
 from review.request import ReviewRequest
 from review.workspace import RunDir
 
@@ -29,30 +36,25 @@ RULES: tuple[Rule, ...] = (
     (
         "B701",
         re.compile(r"Environment\("),
-        lambda text: "autoescape=True" not in text,
-        "A jinja2 Environment without autoescape=True renders templates unescaped (XSS).",
-    ),
-    (
-        "B602",
-        re.compile(r"subprocess\.call\(cmd, shell=shell\)"),
-        lambda text: "shell = True" in text,
-        "subprocess call with shell=True: the command goes through a shell.",
+        lambda text: "autoescape=" not in text,
+        "A jinja2 Environment without autoescape renders templates unescaped (XSS).",
     ),
 )
 
 APP = """\
-import subprocess
-
-
-def run(cmd):
-    shell = {flag}
-    return subprocess.call(cmd, shell=shell)
-
-
 def compute(text):
     {name} = eval(text)
     return {name}
 """
+# a short call: a line deleted from it leaves `Environment(` in the hunk GitHub shows
+RENDER = """\
+from jinja2 import Environment, select_autoescape
+
+env = Environment(
+    trim_blocks=True,
+{autoescape})
+"""
+# a long call: a line deleted at its end leaves `Environment(` outside every hunk
 TEMPLATES = """\
 from jinja2 import Environment, FileSystemLoader
 
@@ -64,21 +66,24 @@ env = Environment(
     keep_trailing_newline=True,
 {autoescape})
 """
+AUTOESCAPE = "    autoescape=True,\n"
 BASE = {
-    "app.py": APP.format(flag="False", name="val"),
-    "templates.py": TEMPLATES.format(autoescape="    autoescape=True,\n"),
+    "app.py": APP.format(name="val"),
+    "render.py": RENDER.format(autoescape=AUTOESCAPE),
+    "templates.py": TEMPLATES.format(autoescape=AUTOESCAPE),
 }
-# push 1: the eval line is edited (a rename: the finding was already there); the shell
-# flag goes on (a new finding on the unchanged call below it); autoescape is deleted (a
-# new finding on the unchanged `Environment(` line, outside every hunk GitHub shows)
+# push 1: the eval line is edited (a rename: the finding was already there); autoescape
+# is deleted from both environments (a new finding on each unchanged `Environment(`
+# line: render.py's is shown as context of the hunk, templates.py's is outside it)
 PUSH_1 = {
-    "app.py": APP.format(flag="True", name="value"),
+    "app.py": APP.format(name="value"),
+    "render.py": RENDER.format(autoescape=""),
     "templates.py": TEMPLATES.format(autoescape=""),
 }
-# push 2: the shell flag is fixed, a new eval comes in a new file, and two lines above
-# the template environment move it down
+# push 2: render.py's environment is fixed, a new eval comes in a new file, and two
+# lines above the template environment move it down
 PUSH_2 = {
-    "app.py": APP.format(flag="False", name="value"),
+    "render.py": RENDER.format(autoescape="    autoescape=select_autoescape(),\n"),
     "extra.py": "def again(expression):\n    return eval(expression)\n",
     "templates.py": '"""Templates."""\n\n' + TEMPLATES.format(autoescape=""),
 }
@@ -144,3 +149,31 @@ def reformat(text: str) -> str:
     around the calls changed (the code of each flagged line, whitespace aside, is the
     same, and so are the findings' fingerprints)."""
     return '"""Formatted."""\n\n' + text.replace("return eval(", "return  eval(")
+
+
+def review(scenario: Any, workspace: Path, **trigger: Any) -> tuple[Any, list[tuple]]:
+    """Review the pull request's head with the `security` agent: the workflow's outcome
+    and the new inline comments' (path, first line, rule)."""
+    before = len(scenario.github.review_comments)
+    values = {"agents": ("security",), "head_sha": scenario.pull.head, **trigger}
+    ran = run_workflow(scenario.app(), scenario.trigger(**values), workspace)
+    assert ran.error is None, ran.error
+    new = scenario.github.review_comments[before:]
+    return ran, [(c["path"], c["start_line"] or c["line"], c["body"].split("**")[1]) for c in new]
+
+
+def summary_of(scenario: Any) -> tuple[str, PullState]:
+    """The one summary comment's body and the state its marker keeps."""
+    (summary,) = scenario.github.issue_comments
+    assert summary["body"].startswith(SUMMARY_MARKER)
+    return summary["body"], PullState.from_comment(summary["body"])
+
+
+def comment_on(scenario: Any, path: str, rule: str) -> dict[str, Any]:
+    """The one inline comment on `path` about `rule`."""
+    (comment,) = [
+        c
+        for c in scenario.github.review_comments
+        if c["path"] == path and f"**{rule}**" in c["body"]
+    ]
+    return comment

@@ -9,38 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from converge_support import PUSHES, force_push_same_content, reformat
-from github_support import run_workflow
-
-from reporter.formats.markdown import SUMMARY_MARKER
-from review.pull_state import PullState
-
-AGENT = ("security",)
-
-
-def review(scenario, workspace: Path, **trigger: object):
-    """Review the pull request's head; the new inline comments' (path, line, rule)."""
-    before = len(scenario.github.review_comments)
-    values = {"agents": AGENT, "head_sha": scenario.pull.head, **trigger}
-    ran = run_workflow(scenario.app(), scenario.trigger(**values), workspace)
-    assert ran.error is None, ran.error
-    new = scenario.github.review_comments[before:]
-    return ran, [(c["path"], c["line"], c["body"].split("**")[1]) for c in new]
-
-
-def summary_of(scenario) -> tuple[str, PullState]:
-    (summary,) = scenario.github.issue_comments
-    assert summary["body"].startswith(SUMMARY_MARKER)
-    return summary["body"], PullState.from_comment(summary["body"])
-
-
-def comment_on(scenario, path: str, rule: str) -> dict:
-    (comment,) = [
-        c
-        for c in scenario.github.review_comments
-        if c["path"] == path and f"**{rule}**" in c["body"]
-    ]
-    return comment
+from converge_support import (
+    PUSHES,
+    comment_on,
+    force_push_same_content,
+    reformat,
+    review,
+    summary_of,
+)
 
 
 def test_a_push_is_commented_on_what_it_introduced_not_on_what_it_touched(
@@ -48,22 +24,23 @@ def test_a_push_is_commented_on_what_it_introduced_not_on_what_it_touched(
 ) -> None:
     gh = converging.github
     ran, new = review(converging, workspace)
-    # the call below the new `shell = True` is unchanged but now vulnerable: inline (GitHub
-    # shows it as context); the renamed eval line was already vulnerable: not posted
-    assert new == [("app.py", 6, "B602")]
+    # render.py lost its autoescape: the unchanged `Environment(` line above it is now
+    # vulnerable, and GitHub shows it as context of the hunk: inline. The renamed eval
+    # line was already vulnerable: not posted
+    assert new == [("render.py", 3, "B701")]
     report = ran.result["outputs"]
     assert report["review"]["comments"] == 1 and report["review"]["outside_diff"] == 1
-    # the Environment( line lost its autoescape further down, outside every hunk: an
-    # annotation, and a line of the summary
+    # templates.py's Environment( line lost its autoescape further down, outside every
+    # hunk: an annotation, and a line of the summary
     (run,) = gh.check_runs.values()
     assert [(a["path"], a["start_line"], a["title"]) for a in run["annotations"]] == [
         ("templates.py", 3, "B701 (security)")
     ]
     body, state = summary_of(converging)
     assert "**2 open**, 0 fixed, 0 dismissed, 1 pre-existing (not posted)" in body
-    assert "| 🔴 | app.py | 6 | B602 |" in body and "| inline comment |" in body
+    assert "| 🔴 | render.py | 3 | B701 |" in body and "| inline comment |" in body
     assert "| 🔴 | templates.py | 3 | B701 |" in body and "| check run |" in body
-    assert "- app.py:10 B307" in body  # listed as pre-existing
+    assert "- app.py:2 B307" in body  # listed as pre-existing
     assert state.head == converging.pull.head and len(state.open) == 2
 
 
@@ -72,18 +49,18 @@ def test_later_pushes_comment_once_on_what_changed_and_resolve_what_was_fixed(
 ) -> None:
     gh = converging.github
     _, first = review(converging, workspace)
-    assert first == [("app.py", 6, "B602")]
-    shell = comment_on(converging, "app.py", "B602")
+    assert first == [("render.py", 3, "B701")]
+    render = comment_on(converging, "render.py", "B701")
 
-    second_head = converging.push(PUSHES[1])  # fixes the shell flag, adds an eval
+    second_head = converging.push(PUSHES[1])  # fixes render.py's autoescape, adds an eval
     ran, second = review(converging, workspace, reason="synchronize")
     assert second == [("extra.py", 2, "B307")]  # exactly one new comment
-    assert gh.threads[shell["id"]] == {"resolved": True, "by": None}  # resolved by the App
+    assert gh.threads[render["id"]] == {"resolved": True, "by": None}  # resolved by the App
     (resolved,) = gh.graphql_calls("resolveReviewThread")
-    assert resolved.body["variables"] == {"thread": f"PRRT_{shell['id']}"}
+    assert resolved.body["variables"] == {"thread": f"PRRT_{render['id']}"}
     body, state = summary_of(converging)
     assert "**2 open**, 1 fixed, 0 dismissed, 1 pre-existing" in body
-    assert f"B602 in app.py: fixed in `{second_head[:12]}`" in body
+    assert f"B701 in render.py: fixed in `{second_head[:12]}`" in body
     assert "Incremental review" in body and second_head[:12] in body
     review_body = gh.calls("POST", r"/pulls/1/reviews$")[-1].body["body"]
     assert "on what is new since" in review_body
@@ -141,7 +118,7 @@ def test_a_writer_dismisses_by_resolving_or_thumbs_down_and_a_reader_cannot(
     ran, second = review(converging, workspace, reason="command", delivery_id="c-1", full=True)
     assert second == [("extra.py", 12, "B307")]  # only the reader's: not dismissed
     body, state = summary_of(converging)
-    assert "**3 open**, 0 fixed, 2 dismissed" in body  # the reader's eval, B602, B701
+    assert "**3 open**, 0 fixed, 2 dismissed" in body  # the reader's eval, the two B701
     assert "dismissed by mia, who resolved its thread" in body
     assert "dismissed by mia, who reacted 👎" in body
     assert sorted(c.how for c in state.dismissed.values()) == ["resolved", "thumbs_down"]
@@ -158,7 +135,7 @@ def test_a_writer_dismisses_by_resolving_or_thumbs_down_and_a_reader_cannot(
 def test_threads_the_app_did_not_start_are_never_touched(converging, workspace: Path) -> None:
     gh = converging.github
     review(converging, workspace)
-    comment = comment_on(converging, "app.py", "B602")
+    comment = comment_on(converging, "render.py", "B701")
     forged = {**comment, "id": gh.next_id(), "user": {"login": "reviewbot-test", "type": "User"}}
     gh.review_comments.append(forged)  # a person named like the App pastes its comment
     gh.resolve_thread(forged["id"], by="reviewbot-test")
@@ -177,7 +154,7 @@ def test_when_threads_cannot_be_read_the_review_still_posts_and_says_why(
     gh = converging.github
     gh.fail_next("POST", "graphql", 403, body={"message": "Resource not accessible by integration"})
     _, new = review(converging, workspace)
-    assert new == [("app.py", 6, "B602")]
+    assert new == [("render.py", 3, "B701")]
     body, _ = summary_of(converging)
     assert "earlier reviews' threads could not be read" in body
 
@@ -193,4 +170,4 @@ def test_a_review_whose_comments_could_not_be_posted_leaves_the_next_one_full(
     assert state.head is None and len(state.open) == 2  # tracked, but said nowhere inline
     converging.push({"notes.txt": "unrelated\n"})
     _, second = review(converging, workspace, reason="synchronize")
-    assert second == [("app.py", 6, "B602")]
+    assert second == [("render.py", 3, "B701")]
