@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from github_support import run_workflow
+from github_support import files_of, follow_comments, run_workflow
 
 from reporter.formats.markdown import SUMMARY_MARKER
 from review.agent_result import AgentResult
@@ -142,6 +142,27 @@ def force_push_same_content(repo: Any, pull: Any) -> str:
     repo.commits.append(commit)
     pull.head = commit
     return commit
+
+
+def rebase_onto_moved_base(scenario: Any, prefix: dict[str, str]) -> str:
+    """The base branch moves on (the text `prefix` gives is put on top of those files)
+    and the pull request's branch is rebased onto it: the same changes, in new commits,
+    on lines moved down. GitHub's pull request follows (its base, head, files and the
+    review comments' lines)."""
+    repo, pull = scenario.repo, scenario.pull
+    old_head = pull.head
+    repo.git("checkout", "-q", "-B", "main", pull.base)
+    moved = {path: text + (repo.path / path).read_text() for path, text in prefix.items()}
+    base = repo.commit(moved, "the base moves on")
+    repo.git("checkout", "-q", old_head, "--", ".")  # the pull request's files, replayed
+    head = repo.commit(
+        {path: text + (repo.path / path).read_text() for path, text in prefix.items()}, "rebased"
+    )
+    repo.git("update-ref", "refs/pull/1/head", head)
+    pull.base, pull.head = base, head
+    pull.files = files_of(repo.path, base, head)
+    follow_comments(scenario.github, repo.path, head)
+    return head
 
 
 def reformat(text: str) -> str:

@@ -13,6 +13,7 @@ from converge_support import (
     PUSHES,
     comment_on,
     force_push_same_content,
+    rebase_onto_moved_base,
     reformat,
     review,
     summary_of,
@@ -76,6 +77,26 @@ def test_later_pushes_comment_once_on_what_changed_and_resolve_what_was_fixed(
     # no finding was ever commented twice
     fingerprints = [c["body"].rsplit("fp=", 1)[1] for c in gh.review_comments]
     assert len(fingerprints) == len(set(fingerprints)) == 2
+
+
+def test_a_rebase_onto_a_moved_base_posts_nothing_new(converging, workspace: Path) -> None:
+    gh = converging.github
+    _, first = review(converging, workspace)
+    assert first == [("render.py", 3, "B701")]
+    render = comment_on(converging, "render.py", "B701")
+    # the base branch gains a line on top of every file of the pull request and the branch
+    # is rebased onto it: other commits, every finding one line further down
+    rebased = rebase_onto_moved_base(
+        converging, {name: "# Reviewed.\n" for name in ("app.py", "render.py", "templates.py")}
+    )
+    assert render["line"] == 4  # GitHub moved the comment with its line
+    ran, second = review(converging, workspace, reason="synchronize")
+    assert second == [] and ran.result["outputs"]["review"]["review_id"] is None
+    assert gh.graphql_calls("resolveReviewThread") == []
+    assert gh.threads.get(render["id"], {}).get("resolved") is not True
+    body, state = summary_of(converging)
+    assert state.head == rebased and "**2 open**, 0 fixed, 0 dismissed, 1 pre-existing" in body
+    assert "| 🔴 | render.py | 4 | B701 |" in body and "| 🔴 | templates.py | 4 | B701 |" in body
 
 
 def test_review_full_comments_on_every_open_finding_not_yet_commented(

@@ -6,9 +6,10 @@ This publisher also decides whether the review is stale: if the pull request mov
 body; comments already on the pull request are found by their fingerprint markers.
 
 After the first review of a pull request, a review is incremental (unless `/review full`
-asked otherwise): new comments go only to findings that were not open at the last
-reviewed head and have no open thread of the App's, that is findings on code the push
-changed (a finding's fingerprint is the code it points at) or that the push introduced.
+or the check run's Re-run button asked otherwise): new comments go only to findings that
+were not open at the last reviewed head and have no open thread of the App's, that is
+findings on code the push changed (a finding's fingerprint is the code it points at) or
+that the push introduced.
 Dismissed findings are never posted. Then the threads of fixed findings are resolved,
 and those of fixed findings that came back are reopened (`review.lifecycle`).
 """

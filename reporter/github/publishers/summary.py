@@ -73,7 +73,8 @@ def summary_text(
         )
         lines.append(
             f"Incremental review of `{ctx.head[:12]}`: {what} ({count} new). Comment "
-            "`/review full` to comment on every open finding not yet commented."
+            "`/review full` (or re-run the check) to comment on every open finding not yet "
+            "commented."
         )
     if review.get("earlier"):
         lines.append(
