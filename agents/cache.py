@@ -142,7 +142,7 @@ class FindingsCache:
             if entry is None or entry["marked"] != lines:
                 entry = {"format": FORMAT, "path": path, "marked": lines, "variants": {}}
             entry["variants"][lookups[path].variant(lines)] = result
-            self._write(lookups[path].key, entry)
+            self.write_raw(lookups[path].key, entry)
 
     def note(self, tool: str) -> str | None:
         """ "bandit: 12 files from the cache, 3 analysed", or None when nothing was looked up."""
@@ -155,23 +155,36 @@ class FindingsCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def _read(self, key: str, path: str) -> dict[str, Any] | None:
-        """The entry at `key` for `path`, if it is one of this format."""
+        """The findings entry at `key` for `path`, if it is one of this format."""
+        data = self.read_raw(key)
+        if data is None or data.get("path") != path:
+            return None
+        try:
+            if not isinstance(data.get("variants"), dict):
+                return None
+            data["marked"] = [int(n) for n in data.get("marked") or ()]
+        except (ValueError, TypeError):
+            return None
+        return data
+
+    def read_raw(self, key: str) -> dict[str, Any] | None:
+        """The entry at `key` if it is a JSON object of this `FORMAT`, marked as recently
+        used (the sweep removes the oldest first); None otherwise."""
         if self.directory is None:
             return None
         entry_path = self._entry_path(key)
         try:
             data = json.loads(entry_path.read_bytes())
-            if data.get("format") != FORMAT or data.get("path") != path:
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
                 return None
-            if not isinstance(data.get("variants"), dict):
-                return None
-            data["marked"] = [int(n) for n in data.get("marked") or ()]
-            os.utime(entry_path)  # recently used: the sweep removes the oldest first
-        except (OSError, ValueError, TypeError, AttributeError):
+            os.utime(entry_path)
+        except (OSError, ValueError):
             return None
         return data
 
-    def _write(self, key: str, entry: dict[str, Any]) -> None:
+    def write_raw(self, key: str, entry: dict[str, Any]) -> None:
+        """Write `entry` at `key`; kept in `unwritten` when the workspace is read-only,
+        logged on any other failure."""
         assert self.directory is not None
         try:
             write_entry(self.directory, key, entry)

@@ -58,7 +58,9 @@ class Analyser:
     for tools that ignore files outside their working directory (detect-secrets).
     `rule_ids` is a regular expression every rule id the tool reports matches in full
     (bandit's `B[0-9]{3}`): a repository's configuration naming a rule no agent's pattern
-    matches is an error.
+    matches is an error. `neighbours` maps a glob of a changed file's name to globs of the
+    names of the unchanged files beside it the tool must read with it (`{"*.tf": ("*.tf",)}`:
+    a Terraform module's variables); see `agents.neighbours`.
     """
 
     command: tuple[str, ...]
@@ -75,6 +77,7 @@ class Analyser:
     new_only: bool = False
     relative: bool = False
     rule_ids: str = ""
+    neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:

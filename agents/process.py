@@ -35,6 +35,7 @@ from agents.command import (
 )
 from agents.declaration import Analyser
 from agents.lines import to_git_lines
+from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
 from agents.scratch import read_copies, write_copies
 from review.diff import FileStatus
@@ -142,45 +143,53 @@ def _run_once(
     is written from git's objects), so a hit reads nothing; a file without a blob id is
     known by the bytes it reads."""
     head = source is None
+    root: Path = work.run.src if head else source  # type: ignore[assignment]
     changed = {f.path: f for f in work.files}
     added = {path: changed[path].added_lines for path in paths} if head else {}
     neutralised = bool(analyser.suppressions)
+    limit = work.config.max_file_bytes
+    beside = {p: context(root, p, patterns_for(analyser.neighbours, p), limit) for p in paths}
     lookups: dict[str, Lookup] = {}
     for path in paths:
         blob = changed[path].blob if head else changed[path].old_blob
         if blob:
-            key = store.key(path, f"git blob {blob}".encode())
+            key = store.key(path, f"git blob {blob}".encode() + _context_key(beside[path]))
             lookups[path] = Lookup(key, added.get(path) if neutralised else None)
     cached = store.load(lookups)
     copies = read_copies(
-        work.run.src if head else source,  # type: ignore[arg-type]
-        [path for path in paths if path not in cached],
-        work.config.max_file_bytes,
-        added,
-        analyser.suppressions,
+        root, [path for path in paths if path not in cached], limit, added, analyser.suppressions
     )
     unknown = {
-        p: Lookup(store.key(p, data)) for p, data in copies.files.items() if p not in lookups
+        p: Lookup(store.key(p, data + _context_key(beside[p])))
+        for p, data in copies.files.items()
+        if p not in lookups
     }
     cached |= store.load(unknown)
     lookups |= unknown
     missing = {path: data for path, data in copies.files.items() if path not in cached}
     analysis = Analysis(notes=copies.notes)  # the neutralised suppressions: kept per file
     if missing:
-        with invocation(analyser, missing) as call:
+        read = {n: d for p in missing for n, d in beside[p].items() if n not in missing}
+        with invocation(analyser, {**missing, **read}) as call:
             argv = command_line(analyser, call.arguments(call.present))
             text = run_command(argv, call, timeout, analyser)
             output = ToolOutput(
                 text, agent, analyser.tool, analyser.severities, call.repo_path, tuple(missing)
             )
             found = analyser.parse(output)
-        analysis.findings, analysis.notes = found.findings, [*copies.notes, *found.notes]
+        kept = [f for f in found.findings if f.path not in read]  # neighbours: context
+        analysis.findings, analysis.notes = kept, [*copies.notes, *found.notes]
         store.store({path: lookups[path] for path in missing}, analysis, copies.marked)
     for path in paths:
         if path in cached:
             analysis.findings += cached[path].findings
             analysis.notes += cached[path].notes
     return analysis
+
+
+def _context_key(files: Mapping[str, bytes]) -> bytes:
+    """What a file's cache key adds for the neighbours read with it (nothing without)."""
+    return b"\0neighbours " + digest(files) if files else b""
 
 
 def _against_base(

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from agents.neighbours import MAX_NEIGHBOURS, matches
 from orchestrator.git import check_source
 from orchestrator.local_repo import LocalRepository, borrow
 from review.git import EMPTY_TREE, Git, GitError
@@ -107,6 +108,29 @@ def fetch_blobs(git: Git, oids: Iterable[str]) -> int:
     request = "".join(f"{oid}\n" for oid in wanted).encode()
     git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
     return len(wanted)
+
+
+def folder_files(git: Git, commit: str, folders: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The regular files directly in each folder of `folders` ("" the root) at `commit`
+    whose names match the folder's globs (`agents.neighbours`), by path -> blob id; read
+    from trees alone, so nothing is fetched. A folder missing at `commit` has none."""
+    found: dict[str, str] = {}
+    for folder, globs in sorted(folders.items()):
+        try:
+            listing = git.run(
+                "ls-tree", "-z", f"{commit}:{folder}" if folder else f"{commit}^{{tree}}"
+            )
+        except GitError:
+            continue
+        names = []
+        for record in listing.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, name = record.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[0] in ("100644", "100755") and matches(name, globs):
+                names.append((name, fields[2]))
+        for name, oid in sorted(names)[:MAX_NEIGHBOURS]:
+            found[f"{folder}/{name}" if folder else name] = oid
+    return found
 
 
 def fetch_tree(git: Git, head: str, max_file_bytes: int) -> None:

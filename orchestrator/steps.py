@@ -12,16 +12,24 @@ import logging
 import shutil
 from typing import Any
 
+from agents import neighbours, registry
 from agents.llm.budget import ai_reviewers
 from orchestrator.change import changed_objects, compute_diff
-from orchestrator.checkout import fetch_blobs, fetch_tree, open_repository, write_files
+from orchestrator.checkout import (
+    fetch_blobs,
+    fetch_tree,
+    folder_files,
+    open_repository,
+    write_files,
+)
 from orchestrator.git import merge_base
-from review.diff import Change, FileStatus
+from review.diff import Change, Diff, FileStatus
 from review.findings import Finding
+from review.git import Git
 from review.lines import split_lines
 from review.merge import merge_findings
 from review.report import AgentStatus, ConfigUsed, Report
-from review.request import ReviewRequest
+from review.request import ReviewConfig, ReviewRequest
 from review.workspace import RunDir, read_regular_file
 
 log = logging.getLogger(__name__)
@@ -74,14 +82,55 @@ def clone(
         for c in diff.reviewable()
         if c.old_blob and c.status is not FileStatus.ADDED and c.path in heads
     }
-    write_files(
+    written += write_files(
         git, bases, run.base_src, config.max_file_bytes, config.max_checkout_bytes - written
+    )[0]
+    left_out += _write_neighbours(
+        git, run, (request.head, base_commit), diff, config.max_checkout_bytes - written, config
     )
     if ai_reviewers(config):
         fetch_tree(git, request.head, config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out])
     run.write_change(change)
     return _clone_summary(change)
+
+
+def _write_neighbours(
+    git: Git,
+    run: RunDir,
+    commits: tuple[str, str],
+    diff: Diff,
+    budget: int,
+    config: ReviewConfig,
+) -> list[str]:
+    """Write the unchanged files the review's analysers read beside its changed files
+    (`agents.neighbours`), the head's under `src/` and the base's under `base/`, within
+    what is left of the checkout budget; a note when some had to be left out."""
+    declared = [
+        analyser.neighbours
+        for name in config.agents
+        if name in registry.names()
+        for analyser in registry.get_agent(name).analysers
+        if analyser.neighbours
+    ]
+    changed = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
+    wanted = neighbours.folders(declared, changed)
+    if not wanted:
+        return []
+    taken = set(diff.files) | {c.old_path for c in diff.files.values() if c.old_path}
+    sides = [
+        {p: oid for p, oid in folder_files(git, commit, wanted).items() if p not in taken}
+        for commit in commits
+    ]
+    fetch_blobs(git, [oid for side in sides for oid in side.values()])
+    left = 0
+    for side, dest in zip(sides, (run.src, run.base_src), strict=True):
+        kept = {p: oid for p, oid in side.items() if not config.excludes(p)}
+        used, notes = write_files(git, kept, dest, config.max_file_bytes, budget)
+        budget, left = budget - used, left + len(notes)
+    if not left:
+        return []
+    return [f"{left} unchanged files the analysers read as context were left out, for size"]
 
 
 def _clone_summary(change: Change) -> dict[str, Any]:

@@ -50,6 +50,8 @@ _USAGE_KEYS = (
     "seconds",
     "stopped",
     "error",
+    "cached",  # answered from the AI result cache (agents.llm.result_cache)
+    "saved_tokens",  # what the cached pass had spent
 )
 
 

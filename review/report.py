@@ -73,6 +73,8 @@ class AgentStatus:
         usage = self.usage or {}
         if not usage.get("model"):
             return ""
+        if usage.get("cached"):
+            return f"reused from the cache ({_count(usage.get('saved_tokens'))} tokens saved)"
         text = (
             f"{_count(usage.get('input_tokens'))} tokens in, "
             f"{_count(usage.get('output_tokens'))} out, {usage.get('model_calls') or 0} model calls"

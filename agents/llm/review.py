@@ -18,6 +18,7 @@ from agents.declaration import Agent
 from agents.llm.budget import Budget, Usage
 from agents.llm.config import ModelConfigError, build_model, parse_spec
 from agents.llm.redact import Redactor
+from agents.llm.result_cache import ModelResult, ResultCache, usage_reused
 from agents.llm.sandbox import Checkout, SandboxLimits
 from agents.llm.session import ReviewSession
 
@@ -70,6 +71,16 @@ def model_review(
         raise ValueError("a model review needs a model")
     if seconds < 1:
         return _not_run(analysis, "no time left in the agent's timeout", agent.needs_model)
+    checkout = Checkout(
+        work.run.repo_dir,
+        work.head,
+        SandboxLimits(max_file_bytes=config.max_file_bytes),
+        excluded=config.excludes,
+    )
+    results = ResultCache.for_request(agent, work, analysis, spec.text)
+    reused = results.load(checkout)
+    if reused is not None:
+        return _reused(analysis, reused, spec.text)
     try:
         model = build_model(spec, environ)
     except ModelConfigError as exc:
@@ -79,12 +90,7 @@ def model_review(
     session = ReviewSession(
         agent=agent.name,
         brief=agent.brief,
-        checkout=Checkout(
-            work.run.repo_dir,
-            work.head,
-            SandboxLimits(max_file_bytes=config.max_file_bytes),
-            excluded=config.excludes,
-        ),
+        checkout=checkout,
         diff=work.diff,
         config=config,
         budget=Budget.for_agent(config, seconds),
@@ -95,13 +101,42 @@ def model_review(
     from agents.llm.runner import run_reviewer  # imports Strands: only when a model runs
 
     run_reviewer(session, model, work.files)
+    return _fold(agent, analysis, session, results)
+
+
+def _fold(
+    agent: Agent, analysis: Analysis, session: ReviewSession, results: ResultCache
+) -> Analysis:
+    """`analysis` with the finished model pass of `session` folded in; the pass stored in
+    `results` when it ran to its end."""
     findings, dismissed = session.result()
     if agent.needs_model and session.usage.error and not findings:
         raise AgentError(f"model review failed: {session.usage.error}")
+    notes, usage = session.notes(), session.usage.to_dict()
+    if results.key is not None and results.directory is not None:
+        usage["cached"] = False
+        if not (session.usage.error or session.usage.stopped):  # a whole pass, not a cut one
+            stored = ModelResult(findings, [d.to_dict() for d in dismissed], notes[1:], usage)
+            results.store(session.checkout, stored)
     analysis.findings = findings
-    analysis.notes += session.notes()
-    analysis.usage = session.usage.to_dict()
+    analysis.notes += notes
+    analysis.usage = usage
     analysis.dismissed = [d.to_dict() for d in dismissed]
+    analysis.cache_entries |= results.unwritten
+    return analysis
+
+
+def _reused(analysis: Analysis, stored: ModelResult, model: str) -> Analysis:
+    """`analysis` with the stored model pass folded in, as if it had just run."""
+    usage = usage_reused(model, stored.usage)
+    analysis.findings = stored.findings
+    analysis.notes += [
+        f"model review with {model}: reused from the cache (the same model, prompt, change "
+        f"and files read; {usage['saved_tokens']:,} tokens saved)",
+        *stored.notes,
+    ]
+    analysis.usage = usage
+    analysis.dismissed = stored.dismissed
     return analysis
 
 

@@ -16,6 +16,7 @@ excludes are never read (nor searched). Search is plain Python over the blobs.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -73,6 +74,7 @@ class Checkout:
         self._dirs: set[str] = set()
         self._sizes: dict[str, int | None] = {}
         self._missing: frozenset[str] | None = None
+        self.looked_at: set[str] = set()  # every path a tool named (`versions` for a cache)
 
     # -- the tree --------------------------------------------------------------------------
 
@@ -138,6 +140,30 @@ class Checkout:
             offset = end + 1 + int(size) + 1
         return found
 
+    def versions(self, paths: list[str]) -> dict[str, str | None]:
+        """What each repository path (`.` the root) is at the head, from the tree alone (no
+        blob is read or fetched): a file's mode and blob id, a folder's digest of every
+        entry under it, or None when there is no such path."""
+        entries = self.entries()
+        names = sorted(entries)
+        found: dict[str, str | None] = {}
+        for path in paths:
+            if path in entries:
+                found[path] = f"{entries[path].mode} {entries[path].oid}"
+            elif path == "." or path in self._dirs:
+                prefix = "" if path == "." else f"{path}/"
+                digest = hashlib.sha256()
+                for name in names:
+                    if name.startswith(prefix):
+                        entry = entries[name]
+                        digest.update(
+                            f"{entry.mode} {entry.oid} {name}\0".encode("utf-8", "surrogateescape")
+                        )
+                found[path] = f"tree {digest.hexdigest()}"
+            else:
+                found[path] = None
+        return found
+
     # -- paths -----------------------------------------------------------------------------
 
     def relative(self, path: str) -> str:
@@ -160,6 +186,7 @@ class Checkout:
         """(repository path, its entry) of a file, or (path, None) for a folder; ToolRefused
         for anything else: no such path, or a link or submodule on the way."""
         relative = self.relative(path)
+        self.looked_at.add(relative)
         entries = self.entries()
         if relative == "." or relative in self._dirs:
             return relative, None

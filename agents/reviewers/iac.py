@@ -131,6 +131,8 @@ AGENT = Agent(
             suppressions=(SKIP,),
             new_only=True,
             rule_ids=r"CKV2?_[A-Z0-9]+_[0-9]+",
+            # a module's variables, locals and providers decide its resources' values
+            neighbours={"*.tf": ("*.tf",)},
             install="checkov runs from an environment of its own: pipx install checkov, or "
             "see README, 'Installing the analysers'",
         ),

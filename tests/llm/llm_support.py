@@ -132,10 +132,14 @@ def make_run(
     tmp_path: Path,
     files: dict[str, str],
     changed: dict[str, Iterable[int]] | None = None,
+    run_id: str = "run1",
+    blobs: bool = False,
 ) -> RunDir:
-    """A run folder whose head commit (and changed files) hold `files` and whose diff
-    adds `changed` lines. By default every line of every file counts as added."""
-    run = Workspace(tmp_path / "workspace").run("run1")
+    """A run folder `run_id` of the workspace under `tmp_path` whose head commit (and
+    changed files) hold `files` and whose diff adds `changed` lines. By default every line
+    of every file counts as added; with `blobs`, the diff knows each file's git blob id
+    (as a real review's does)."""
+    run = Workspace(tmp_path / "workspace").run(run_id)
     for path, text in files.items():
         target = run.src / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +153,7 @@ def make_run(
                 path,
                 FileStatus.ADDED,
                 hunks=[Hunk(min(lines), max(lines) - min(lines) + 1, tuple(lines), ())],
+                blob=_blob(run.repo_dir, head, path) if blobs else None,
             )
             for path, lines in ((p, sorted(set(n))) for p, n in changed.items())
         }
@@ -180,6 +185,16 @@ def _commit(repo: Path, tree: Path) -> str:
     git("add", "-A", **in_repo)
     git("commit", "-q", "-m", "head", **in_repo)
     return git("rev-parse", "HEAD", **in_repo)
+
+
+def _blob(repo: Path, head: str, path: str) -> str:
+    done = subprocess.run(
+        ["git", f"--git-dir={repo}", "rev-parse", f"{head}:{path}"],
+        check=True,
+        capture_output=True,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_CONFIG_GLOBAL": os.devnull},
+    )
+    return done.stdout.decode().strip()
 
 
 def agent_input(run: RunDir, config: ReviewConfig) -> AgentInput:

@@ -164,7 +164,7 @@ def test_ai_reviewers_run_in_parallel_and_their_grounded_findings_are_in_the_jso
     assert (off["agent"], off["severity"], off["confidence"]) == ("correctness", "error", 0.9)
     assert "[redacted]" in off["message"] and "[redacted]" in off["suggestion"]
     # usage, per agent, in the findings files and in the progress lines
-    run = next((tmp_path / "runs").iterdir())
+    run = next(p for p in (tmp_path / "runs").iterdir() if not p.name.startswith("."))
     for agent, calls in (("security", 3), ("style", 2), ("correctness", 3)):
         usage = read_json(run / "findings" / f"{agent}.json")["usage"]
         assert usage["model"] == f"scripted:{MODEL_IDS[agent]}"
