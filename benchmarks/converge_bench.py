@@ -36,8 +36,8 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-# main before reviews converged: the findings cache under runs/ (issue 14's analysers)
-BEFORE = "280999a4454455afae3c77afbf793e5c1e3a430d"
+# main before reviews converged (the neighbours and the AI result cache had landed)
+BEFORE = "05bf520f6e289b9a5120a9d713aebb93e63e1907"
 RESULT = "converge-result: "
 
 
