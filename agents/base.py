@@ -2,8 +2,9 @@
 
 The same call serves every place an agent runs: a thread of the local workflow or a
 separate Lambda function. It picks the changed files that concern the agent, runs its
-analyser (`agents.process`), then its model pass when it has a brief and the review a
-model (`agents.llm.review`). An agent never raises to its caller: whatever happens,
+analyser (`agents.process`), grades the findings by where they are (`agents.policy`),
+then runs its model pass when it has a brief and the review a model
+(`agents.llm.review`). An agent never raises to its caller: whatever happens,
 `findings/<agent>.json` says what it found or why it failed, so one broken agent never
 sinks the review.
 """
@@ -19,6 +20,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from agents import policy
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.declaration import Agent
 from agents.files import SHEBANG_BYTES
@@ -78,12 +80,15 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
         if found.cache is not None:
             counts = analysis.cache or {"hits": 0, "misses": 0}
             analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
-    analysis.findings = combine_tools(by_tool)  # one problem two tools found: one finding
+    # one problem two tools found: one finding; graded where it is (`agents.policy`)
+    analysis.findings = policy.apply(combine_tools(by_tool))
     if agent.analysers and not ran:
         analysis.status = "skipped"  # none of its tools is installed
     if agent.brief is None:
         return analysis
-    return model_pass(agent, work, analysis, started)
+    reviewed = model_pass(agent, work, analysis, started)
+    reviewed.findings = policy.apply(reviewed.findings)  # the model's, graded alike
+    return reviewed
 
 
 def _analyse_in_time(agent: Agent, work: AgentInput) -> Analysis:

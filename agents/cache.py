@@ -8,7 +8,9 @@ filter and the merge run anew. An entry's key is the SHA-256 of
   environment, severities, suppressions and line model; the bytes of its configuration
   file and of the YAML files in its folder (a rule pack's rules); the installed tool (the
   distribution's version for `python -m` tools, else the program's path, size and
-  modification time); the source of its parser; `FORMAT`;
+  modification time); the source of its parser's module and of every module of ours
+  (`agents`, `review`) that module imports, directly or not (a severity map or helper a
+  parser borrows from another agent's module is part of what it computes); `FORMAT`;
 - the file's path and its git blob id (the checkout's files are written from git's
   objects, so a hit reads nothing), or, for a file known by no blob id, the bytes of the
   private copy.
@@ -33,12 +35,12 @@ be analysed (a timeout, a tool failure) is never stored.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import errno
 import hashlib
 import importlib.metadata
 import importlib.util
-import inspect
 import json
 import logging
 import os
@@ -259,9 +261,9 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"lines={analyser.line_model.value}",
         f"relative={analyser.relative}",
         f"tool={_tool_identity(program, analyser.command)}",
-        f"parser={_source_digest(analyser.parse)}",
-        f"parsers={_source_digest(sarif)}",  # the shared parsing helpers
     ]
+    sources = dict(_sources(analyser.parse)) | dict(_sources(sarif))  # sarif: shared helpers
+    parts += [f"source {name}={digest}" for name, digest in sorted(sources.items())]
     if analyser.config is not None:
         # the configuration and what it names beside it (ast-grep's rule pack)
         folder = Path(analyser.config).parent
@@ -281,6 +283,10 @@ def _tool_identity(program: str, command: tuple[str, ...]) -> str:
 def _module_version(module: str) -> str:
     """`module`'s distribution and version, or its file's identity when it has none."""
     top = module.split(".")[0]
+    try:  # most tools' distribution is named as their module: no scan of every package
+        return f"{top} {importlib.metadata.version(top)}"
+    except importlib.metadata.PackageNotFoundError:
+        pass
     for dist in importlib.metadata.packages_distributions().get(top, ()):
         try:
             return f"{dist} {importlib.metadata.version(dist)}"
@@ -299,12 +305,59 @@ def _stat_identity(path: str) -> str:
     return f"{path} {info.st_size} {info.st_mtime_ns}"
 
 
-def _source_digest(function: Any) -> str:
+def _sources(function: Any) -> list[tuple[str, str]]:
+    """(module, SHA-256 of its source) for `function`'s module and the modules of ours it
+    imports, transitively; a function without a source file is named by its repr."""
+    module = getattr(function, "__module__", None)
+    if not module or _module_file(module) is None:
+        return [(repr(function), "")]
+    seen: dict[str, str] = {}
+    pending = [module]
+    while pending:
+        name = pending.pop()
+        source = _module_file(name)
+        if name in seen or source is None:
+            continue
+        seen[name] = _file_digest(source)
+        try:
+            pending += _imports(source, os.stat(source).st_mtime_ns)
+        except OSError:
+            continue  # its digest says it is unreadable
+    return sorted(seen.items())
+
+
+_OURS = ("agents", "review")
+
+
+@cache
+def _module_file(name: str) -> str | None:
+    """The source file of module `name` when it is one of ours, else None."""
+    if name.split(".")[0] not in _OURS:
+        return None
     try:
-        source = inspect.getsourcefile(function)
-    except TypeError:
-        source = None
-    return _file_digest(source) if source else repr(function)
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    origin = spec.origin if spec is not None else None
+    return origin if origin and origin.endswith(".py") else None
+
+
+@cache
+def _imports(source: str, _mtime_ns: int) -> tuple[str, ...]:
+    """The modules of ours the module at `source` imports (`import agents.x`, `from
+    agents.x import y`, and `agents.x.y` when `y` is a module itself)."""
+    try:
+        tree = ast.parse(Path(source).read_bytes(), source)
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return tuple(n for n in names if _module_file(n) is not None)
 
 
 def _file_digest(path: str) -> str:

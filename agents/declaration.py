@@ -38,11 +38,13 @@ class Analyser:
     exit status 0 and the `findings_exit_codes` mean the tool ran, anything else is a
     failed agent. `parse` turns its standard output into findings (`agents.parsers.sarif`
     for SARIF, else an adapter of the tool's own format); `severities` maps the tool's
-    rule ids or levels to ours, for the parser to use. `config` is a file of ours the
-    command names with `CONFIG` (never the reviewed repository's). `name` names the tool
-    in errors; by default the module or executable. `line_model` says how the tool counts
-    lines: `LineModel.UNIVERSAL` for tools built on Python's tokenizer or universal
-    newlines (a lone CR ends a line), whose numbers are then mapped onto git's.
+    rule ids or levels (or, for SARIF, `rule@level`) to ours, for the parser to use; a
+    parser that needs the text the tool read gets it from `ToolOutput.read`. `config` is
+    a file of ours the command names with `CONFIG` (never the reviewed repository's).
+    `name` names the tool in errors; by default the module or executable. `line_model`
+    says how the tool counts lines: `LineModel.UNIVERSAL` for tools built on Python's
+    tokenizer or universal newlines (a lone CR ends a line), whose numbers are then mapped
+    onto git's.
 
     `suppressions` are regular expressions of the in-code suppression comments the tool
     honours (`# nosec`, `# noqa`, `// eslint-disable-next-line`): on the lines the change

@@ -10,16 +10,22 @@ drops what it cannot place, and never lets a path out of the checkout.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from agents.analysis import AgentError, Analysis
 from review.findings import Finding, Severity
+from review.lines import LineModel, split_lines
+from review.workspace import PathEscape, read_regular_file
 
 MAX_NOTIFICATIONS = 20
+MAX_COPY_BYTES = 64 * 1024 * 1024  # the copies are cut at the review's file limit already
+_UNIVERSAL_NEWLINE = re.compile(rb"\r\n|\r|\n")
 _LEVELS = {
     "error": Severity.ERROR,
     "warning": Severity.WARNING,
@@ -36,7 +42,8 @@ class ToolOutput:
     `repo_path` maps a file name the tool reports (relative to its working directory, or
     absolute) to the repository path, or to None when it is outside the checkout.
     `severities` is the agent's declared map (rule id or level -> severity); `files` the
-    repository paths the tool was asked to read.
+    repository paths the tool was asked to read, and `copies` the root of the private
+    copies it read them from (see `read`).
     """
 
     text: str
@@ -45,6 +52,31 @@ class ToolOutput:
     severities: Mapping[str, Severity]
     repo_path: Callable[[str], str | None]
     files: tuple[str, ...] = ()  # the repository paths the tool was given
+    copies: Path | None = None  # where the tool's private copies of them are
+
+    def read(self, path: str) -> bytes | None:
+        """The bytes the tool read for repository path `path`: its private copy, with the
+        suppressions the change adds neutralised (not the checkout's file). None for a path
+        the tool was not given, or no regular file under the copies' root."""
+        if self.copies is None or path not in self.files:
+            return None
+        try:
+            return read_regular_file(self.copies, path, MAX_COPY_BYTES)
+        except PathEscape:
+            return None
+
+    def lines(self, path: str, model: LineModel = LineModel.GIT) -> list[str]:
+        """The lines of what the tool read for `path` (see `read`), numbered as `model`
+        numbers them (line n at index n - 1, without its line ending); [] when unreadable."""
+        data = self.read(path)
+        if not data:
+            return []
+        if model is LineModel.GIT:
+            return split_lines(data)
+        parts = _UNIVERSAL_NEWLINE.split(data)
+        if parts[-1] == b"":
+            parts.pop()
+        return [part.decode("utf-8", "replace") for part in parts]
 
     def json(self) -> Any:
         """The output as JSON; AgentError when it is not (a crash, a usage message)."""
@@ -58,8 +90,9 @@ def sarif(output: ToolOutput) -> Analysis:
     """Findings from a SARIF 2.1.0 log: one per result that names a line of a checkout file.
 
     The rule is `ruleId` (or the rule `ruleIndex` points at); the severity comes from the
-    declared map by rule id, then by level, else from the level itself (a missing level is
-    the rule's default, else "warning"). Artifact URIs may be relative to the tool's
+    declared map by `rule@level` (a rule the tool grades itself, as zizmor does), then by
+    rule id, then by level, else from the level itself (a missing level is the rule's
+    default, else "warning"). Artifact URIs may be relative to the tool's
     working directory, relative to a `uriBaseId` defined in `originalUriBaseIds`, absolute
     paths or `file://` URIs. Results that are passes, outside the checkout or without a
     line are left out (counted in a note); tool errors reported as notifications become
@@ -119,7 +152,8 @@ class _SarifRun:
         finding = Finding(
             agent=self.output.agent,
             rule=rule_id,
-            severity=severities.get(rule_id)
+            severity=severities.get(f"{rule_id}@{level}")
+            or severities.get(rule_id)
             or severities.get(level)
             or _LEVELS.get(level, Severity.WARNING),
             path=path,

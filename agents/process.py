@@ -174,7 +174,13 @@ def _run_once(
             argv = command_line(analyser, call.arguments(call.present))
             text = run_command(argv, call, timeout, analyser)
             output = ToolOutput(
-                text, agent, analyser.tool, analyser.severities, call.repo_path, tuple(missing)
+                text,
+                agent,
+                analyser.tool,
+                analyser.severities,
+                call.repo_path,
+                tuple(missing),
+                call.root,
             )
             found = analyser.parse(output)
         kept = [f for f in found.findings if f.path not in read]  # neighbours: context

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, Json, SecretStr, ValidationEr
 
 PREFIX = "REVIEWBOT_"
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_GITHUB_URL = "https://github.com"
 DEFAULT_MAX_INLINE_COMMENTS = 25
 LAMBDA_MOUNT = Path("/mnt/workspace")
 DEFAULT_REQUEST_TIMEOUT_SECONDS = 10.0  # GitHub sends a delivery at once
@@ -48,6 +49,11 @@ class Settings(BaseModel):
     private_key_arn: str | None = None
     github_api_url: str = DEFAULT_API_URL
     app_slug: str = Field(default="reviewbot", min_length=1)
+    # the setup page of `reviewbot serve` (creating the App from its manifest)
+    public_url: str | None = None  # where GitHub and browsers reach this server
+    webhook_url: str | None = None  # default: public_url + /webhook
+    github_url: str = DEFAULT_GITHUB_URL  # GitHub's web pages (GitHub Enterprise Server: its URL)
+    config_dir: Path | None = None  # the App's credentials file from the setup page
     # what the App does
     review_drafts: bool = False
     max_inline_comments: int = Field(default=DEFAULT_MAX_INLINE_COMMENTS, ge=0)
@@ -74,6 +80,16 @@ class Settings(BaseModel):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/") or DEFAULT_API_URL
+
+    @field_validator("github_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        return _http_url(value) or DEFAULT_GITHUB_URL
+
+    @field_validator("public_url", "webhook_url")
+    @classmethod
+    def _optional_url(cls, value: str | None) -> str | None:
+        return _http_url(value) if value else None
 
     @field_validator("model")
     @classmethod
@@ -106,6 +122,30 @@ class Settings(BaseModel):
         from platformdirs import user_cache_dir
 
         return Path(user_cache_dir("reviewbot")) / "workspace"
+
+    def config_root(self) -> Path:
+        """Where `reviewbot serve` keeps the App's credentials: REVIEWBOT_CONFIG_DIR, else the
+        user configuration directory (`$XDG_CONFIG_HOME/reviewbot`, by default
+        `~/.config/reviewbot`, on Linux; platformdirs' convention elsewhere)."""
+        if self.config_dir is not None:
+            return self.config_dir.expanduser()
+        from platformdirs import user_config_dir
+
+        return Path(user_config_dir("reviewbot"))
+
+    def names_an_app(self) -> bool:
+        """Whether any of the App's settings (id, key, webhook secret) is set."""
+        return any(
+            value is not None
+            for value in (
+                self.app_id,
+                self.webhook_secret,
+                self.webhook_secret_arn,
+                self.private_key,
+                self.private_key_path,
+                self.private_key_arn,
+            )
+        )
 
     def secret(self, read: Callable[[str], str] | None = None) -> str | None:
         """The webhook secret: the variable, else the Secrets Manager secret it names."""
@@ -248,6 +288,14 @@ def read_secret(arn: str) -> str:
     import boto3
 
     return boto3.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+
+
+def _http_url(value: str | None) -> str | None:
+    """`value` without surrounding space or trailing slashes; ValueError unless http(s)."""
+    value = (value or "").strip().rstrip("/")
+    if value and not value.startswith(("https://", "http://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return value or None
 
 
 def _describe(exc: ValidationError) -> str:

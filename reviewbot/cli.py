@@ -22,6 +22,9 @@ from reviewbot.config_cli import add_commands as add_config_commands
 from reviewbot.config_cli import review_options, warn_if_invalid
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from review.request import ReviewConfig
     from review.workspace import RunDir
 
 USAGE_ERROR = 2
@@ -290,27 +293,39 @@ def _models(values: list[str] | None, settings: Settings) -> tuple[str, dict[str
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve `POST /webhook`, `GET /healthz` and `GET /readyz`; reviews run on the local
-    durable runner. A setting GitHub refuses, a damaged workspace store, or another server
-    keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it, with one line."""
+    durable runner. Without any App setting nor a stored App, serve the setup page instead
+    (`reviewbot.serve_setup`). A setting GitHub refuses, a damaged workspace store, or
+    another server keeping the workspace past REVIEWBOT_WORKSPACE_WAIT_SECONDS stops it,
+    with one line."""
     from orchestrator.local import DamagedStore
     from orchestrator.review_queue import DamagedQueue
     from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
-    from reviewbot.serve import build_serve_app, serve
+    from review.app_credentials import credentials_path, with_stored_app
+    from reviewbot.serve import serve
 
     model, agent_models = _models(None, settings)
     config = settings.review_config(model=model, agent_models=agent_models)
     try:
-        app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
+        settings, stored = with_stored_app(settings)
+        if settings.names_an_app():
+            app = _app_of(settings, config, stored is not None)
+        else:
+            from reviewbot.serve_setup import build_setup_app
+
+            app = build_setup_app(settings, config=config)
+            if settings.public_url:
+                how = f"open {settings.public_url}/setup to create one"
+            else:
+                how = "set REVIEWBOT_PUBLIC_URL to this server's URL, then open /setup"
+            print(
+                f"reviewbot: no GitHub App is configured: {how} (stored in "
+                f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
+                "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET",
+                file=sys.stderr,
+                flush=True,
+            )
     except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
-    check = app.state.app_check.check_now()
-    if check.refused:
-        raise UsageError(
-            f"{settings.key_variable()} or REVIEWBOT_APP_ID is wrong: {check.detail}; "
-            f"check that the key is the one GitHub generated for App {settings.app_id}"
-        )
-    if not check.ok:
-        print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
     root = settings.workspace_root()
     wait = settings.workspace_wait_seconds
 
@@ -331,6 +346,29 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         lock.release()
     return 0
+
+
+def _app_of(settings: Settings, config: ReviewConfig, stored: bool) -> FastAPI:
+    """The reviewing app for the configured App, whose credentials GitHub must not refuse
+    (`stored`: they come from the setup page's credentials file)."""
+    from review.app_credentials import credentials_path
+    from reviewbot.serve import build_serve_app
+
+    app = build_serve_app(settings, config=config)  # a bad setting fails here, as one line
+    check = app.state.app_check.check_now()
+    if check.refused and stored:
+        raise UsageError(
+            f"GitHub refuses the App stored in {credentials_path(settings)}: {check.detail}; "
+            "was it deleted? Move the file aside and create the App again at /setup"
+        )
+    if check.refused:
+        raise UsageError(
+            f"{settings.key_variable()} or REVIEWBOT_APP_ID is wrong: {check.detail}; "
+            f"check that the key is the one GitHub generated for App {settings.app_id}"
+        )
+    if not check.ok:
+        print(f"reviewbot: not ready yet: {check.detail} (see GET /readyz)", file=sys.stderr)
+    return app
 
 
 def _collect_garbage(settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""What the App must subscribe to and be granted: checked against app-manifest.yml by tests.
+"""What the App must subscribe to and be granted (tests check webhook/app-manifest.yml).
 
 Kept free of imports so `from webhook import ROUTED_EVENTS` costs nothing.
 """

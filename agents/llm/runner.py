@@ -137,17 +137,44 @@ def run_reviewer(
         name=f"reviewbot-{session.agent}",
         record_direct_tool_call=False,
     )
+    prompt = initial_prompt(
+        files, _lines_of(session, files), session.analyser_findings, nonce,
+        session.config.instructions_for,
+    )  # fmt: skip
+    state = {SESSION_KEY: session, NONCE_KEY: nonce}
+    outcome = _invoke_in_thread(agent, prompt, state, session, deadline)
+    session.close()  # a tool call still under way in an abandoned run records nothing
+    if outcome.get("abandoned") or outcome.get("timeout"):
+        session.stop("time")
+    elif "error" in outcome:
+        session.usage.error = _describe(outcome["error"], session)
+    else:
+        reason = _LIMIT_REASONS.get(str(getattr(outcome.get("result"), "stop_reason", "")))
+        if reason:
+            session.stop("time" if reason == "time" else f"{reason} (Strands limit)")
+    with contextlib.suppress(Exception):  # best effort once a run was abandoned
+        hooks._read_usage(agent)
+    session.usage.seconds = time.monotonic() - session.started
+
+
+def _lines_of(session: ReviewSession, files: list[ChangedFile]) -> dict[str, list[str] | None]:
+    """Each changed file's lines at the head (None: not a readable text file)."""
     lines_of: dict[str, list[str] | None] = {}
     for changed in files:
         try:
             lines_of[changed.path] = session.checkout.text_lines(changed.path)[1]
         except ValueError:
             lines_of[changed.path] = None
-    prompt = initial_prompt(
-        files, lines_of, session.analyser_findings, nonce, session.config.instructions_for
-    )
-    state = {SESSION_KEY: session, NONCE_KEY: nonce}
-    limits = {"turns": budget.max_model_calls + 2}  # a backstop: the hooks stop it first
+    return lines_of
+
+
+def _invoke_in_thread(
+    agent: Agent, prompt: str, state: dict[str, Any], session: ReviewSession, deadline: float
+) -> dict[str, Any]:
+    """Invoke `agent` on its own event loop in a daemon thread, cancelled at `deadline`
+    and abandoned after the grace periods; the outcome: `result`, `error`, `timeout` or
+    `abandoned`."""
+    limits = {"turns": session.budget.max_model_calls + 2}  # a backstop: the hooks stop first
     cancel = threading.Event()
     outcome: dict[str, Any] = {}
 
@@ -175,18 +202,9 @@ def run_reviewer(
     worker = threading.Thread(target=work, name=f"model-{session.agent}", daemon=True)
     worker.start()
     worker.join(max(0.1, deadline - time.monotonic()) + STOP_GRACE_SECONDS + ABANDON_GRACE_SECONDS)
-    session.close()  # a tool call still under way in an abandoned run records nothing
-    if worker.is_alive() or outcome.get("timeout"):
-        session.stop("time")
-    elif "error" in outcome:
-        session.usage.error = _describe(outcome["error"], session)
-    else:
-        reason = _LIMIT_REASONS.get(str(getattr(outcome.get("result"), "stop_reason", "")))
-        if reason:
-            session.stop("time" if reason == "time" else f"{reason} (Strands limit)")
-    with contextlib.suppress(Exception):  # best effort once a run was abandoned
-        hooks._read_usage(agent)
-    session.usage.seconds = time.monotonic() - session.started
+    if worker.is_alive():
+        outcome["abandoned"] = True
+    return outcome
 
 
 def _describe(exc: BaseException, session: ReviewSession) -> str:

@@ -28,9 +28,13 @@ from review.findings import Finding, Severity
 
 RULE_PACK = Path(__file__).resolve().parents[1] / "rules" / "sgconfig.yml"
 
-# Severity by the rule's category (our policy), never graver than the rule's own
-# severity: injection with run-time data, unsafe deserialisation and disabled TLS
-# verification are errors; weak hashes, SSRF and path traversal warnings.
+# Severity by the rule's category (our policy, README "Severities"), never graver than the
+# rule's own severity: a sink fed a run-time value is an error (injection of a command,
+# code, SQL or markup; unsafe deserialisation; disabled TLS verification; an XML parser
+# told to resolve external entities, XXE; and, as the rules only fire when request data
+# reaches the sink, SSRF and path traversal). Weak hashes and ciphers are warnings: no
+# rule can tell a checksum or a legacy format from a security use (and
+# `usedforsecurity=False` already silences the hash rules).
 SEVERITIES = {
     **dict.fromkeys(
         (
@@ -40,10 +44,13 @@ SEVERITIES = {
             "xss",
             "unsafe-deserialization",
             "insecure-tls",
+            "ssrf",
+            "path-traversal",
+            "xxe",
         ),
         Severity.ERROR,
     ),
-    **dict.fromkeys(("weak-crypto", "ssrf", "path-traversal"), Severity.WARNING),
+    "weak-crypto": Severity.WARNING,
 }
 _RULE_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING}  # hint, info: note
 

@@ -11,8 +11,9 @@ category), so the review merges them into one finding.
 from __future__ import annotations
 
 import re
+import tokenize
 from collections.abc import Mapping
-from pathlib import PurePosixPath
+from functools import cache
 
 from agents.analysis import Analysis
 from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
@@ -32,73 +33,174 @@ CATEGORIES = {
     **dict.fromkeys(("B301", "B302", "B506", "B614"), "unsafe-deserialization"),
     **dict.fromkeys(("B501", "B502", "B503", "B504", "B323"), "insecure-tls"),
     **dict.fromkeys(("B303", "B304", "B305", "B324"), "weak-crypto"),
-    **dict.fromkeys(("B701", "B702", "B704"), "xss"),
+    **dict.fromkeys(("B308", "B701", "B702", "B703", "B704"), "xss"),
 }
 
-# Severity policy: injection sinks with run-time data, unsafe deserialisation and disabled
-# TLS verification are errors, hygiene is a note, everything else a warning. Keyed by
-# bandit id; ruff's S rules use the same ids. A shell command bandit judges constant (its
-# LOW, ruff's "seems safe") is a warning. `eval`/`exec` (B307, B102) and SQL strings (B608)
-# stay warnings whatever the data: bandit and ruff flag constants alike, and the
-# `patterns` agent's rule pack reports the run-time cases as errors (merged with these).
+# Severity policy (README, "Severities"; issue 13): an error is what a reviewer would block
+# the merge for. Keyed by bandit id; ruff's S rules use the same ids. Any other rule is a
+# warning, and every import rule (B4xx) a note. Sources: bandit's plugin docs
+# (https://bandit.readthedocs.io/en/latest/plugins/) for what each rule checks.
+#
+# Errors whatever the data, because the rule itself only fires on a dangerous call:
 _ERRORS = (
-    *("B601", "B602", "B604", "B605", "B609"),  # a shell command
-    *("B301", "B302", "B506", "B614"),  # pickle, marshal, yaml.load, torch.load
-    *("B501", "B502", "B503", "B504", "B323"),  # TLS verification off, SSL/TLS too old
-    "B704",  # markupsafe.Markup of a run-time string
+    *("B301", "B302", "B506"),  # pickle, marshal, yaml.load without a safe Loader
+    *("B501", "B323"),  # requests' verify=False, ssl._create_unverified_context
+    # Django extra()/RawSQL and mark_safe, Markup: bandit and ruff report them only when
+    # the SQL or the markup is not a literal
+    *("B610", "B611", "B703", "B704"),
 )
-_HYGIENE = ("B101", "B110", "B112", "B311", "B603", "B607")  # and every import rule, B4xx
-# a password guessed from a variable's name: detect-secrets' warning says it for both
-_GUESSES = ("B105", "B106", "B107")
+# Errors when bandit judges the command run-time data (its HIGH; ruff's message without
+# "seems safe") and it is not a module constant; else warnings:
+_ERRORS_IF_RUNTIME = ("B602", "B605")  # a shell command: subprocess(shell=True), os.system
+# Notes: hygiene, or a call that is only dangerous somewhere else.
+_NOTES = (
+    *("B101", "B110", "B112"),  # assert; try/except/pass, try/except/continue
+    "B311",  # `random`, which is fine but for secrets
+    *("B603", "B606", "B607"),  # a process started without a shell; a partial path
+    # a password guessed from a variable's name: detect-secrets' warning says it for both
+    *("B105", "B106", "B107"),
+    # the standard library's XML parsers: no external entities since Python 3.7.1, and
+    # expat >= 2.4.1 stops entity expansion bombs (https://docs.python.org/3/library/
+    # xml.html#xml-vulnerabilities). (bandit 1.9 has no lxml rule, B320/B410, any more:
+    # lxml 5.0 resolves no external entities by default; `patterns`' py-xxe makes a
+    # parser told to resolve them an error.)
+    *("B313", "B314", "B315", "B316", "B317", "B318", "B319"),
+)
+# Warnings worth naming (they were errors, or look like they should be): B601 and B604
+# (paramiko's exec_command, any call with shell=True: neither rule looks at the data),
+# B609 (a wildcard in a constant command), B502-B504 (old TLS versions, not verification
+# off), B614 (torch.load without weights_only: safe by default since torch 2.6, see
+# https://pytorch.org/docs/stable/generated/torch.load.html; the `patterns` agent makes
+# an explicit weights_only=False an error), B701 (a Jinja2 environment without
+# autoescape: the default, and right for text templates; `patterns` makes an explicit
+# autoescape=False over HTML templates an error), B307, B102 and B608 (`eval`, `exec`,
+# SQL strings, constants included: `patterns` reports the run-time cases as errors,
+# merged with these), B324 (MD5/SHA-1: not a finding with usedforsecurity=False).
 SEVERITIES = {
-    **dict.fromkeys(_ERRORS, Severity.ERROR),
-    **dict.fromkeys((*_HYGIENE, *_GUESSES), Severity.NOTE),
+    **dict.fromkeys((*_ERRORS, *_ERRORS_IF_RUNTIME), Severity.ERROR),
+    **dict.fromkeys(_NOTES, Severity.NOTE),
 }
 
-# Rules that are noise in test code: pytest is built on `assert`.
-TEST_CODE_RULES = frozenset({"B101"})
-
-# bandit's in-code suppression, `# nosec` or `# nosec B602` (ruff's are the style agent's NOQA)
+# bandit's in-code suppression, `# nosec` or `# nosec B602` (ruff's are the style agent's,
+# `NOQA` there): neutralised for both tools where the change adds it, and honoured by ruff's S
+# rules too where it was already there (`nosec_lines`)
 NOSEC = r"(?i)nosec"
-
-
-def is_test_file(path: str) -> bool:
-    """Whether a path is test code by the usual Python conventions."""
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
-    in_tests = any(part in ("tests", "test", "testing") for part in parts[:-1])
-    return (
-        in_tests or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-    )
+# bandit's own pattern of a nosec comment (bandit/core/manager.py): lowercase only
+_NOSEC_COMMENT = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?")
+_NOSEC_TEST = re.compile(r"[A-Za-z0-9_]+")
+# the command a shell rule flags is a module constant: `os.system(CMD)`
+_CONSTANT_ARGUMENT = re.compile(r"\(\s*[A-Z][A-Z0-9_]+\s*[,)]")
 
 
 def severity(rule: str, severities: Mapping[str, Severity], constant: bool) -> Severity:
-    """Our severity of bandit rule `rule`; `constant` when the tool judged the data
-    reaching the sink constant (bandit's LOW, ruff's "seems safe")."""
+    """Our severity of bandit rule `rule`; `constant` when the command it flags is
+    constant (bandit's LOW, ruff's "seems safe", or a module constant)."""
     found = severities.get(rule)
-    if found is Severity.ERROR and constant:
+    if found is Severity.ERROR and constant and rule in _ERRORS_IF_RUNTIME:
         return Severity.WARNING
     if found is None and rule.startswith("B4"):  # importing a module with a bad history
         return Severity.NOTE
     return found or Severity.WARNING
 
 
+def names_a_constant(lines: list[str], line: int, end: int) -> bool:
+    """Whether the call on lines line..end (1-based) passes a module constant (an ALL_CAPS
+    name, as the rule pack counts them) as its first argument."""
+    return bool(_CONSTANT_ARGUMENT.search(" ".join(lines[line - 1 : end])))
+
+
+def nosec_lines(lines: list[str]) -> dict[int, frozenset[str] | None]:
+    """The lines bandit's `# nosec` comments cover, as Python's tokenizer numbers them:
+    every line of a statement holding one (bandit honours a nosec on any line of the node
+    it flags; ruff places a finding on the node's first line). The value is None for a
+    blanket `# nosec`, else the bandit ids it names (`# nosec B602`, or a test's name:
+    `# nosec subprocess_popen_with_shell_equals_true`). A file the tokenizer cannot read
+    to its end falls back to the comment's own line."""
+    comments: dict[int, frozenset[str] | None] = {}
+    spans: list[tuple[int, int]] = []
+    first = None
+    try:
+        for token in tokenize.generate_tokens(iter(f"{line}\n" for line in lines).__next__):
+            row = token.start[0]
+            if token.type == tokenize.COMMENT and (found := _NOSEC_COMMENT.search(token.string)):
+                comments[row] = _nosec_tests(found["tests"] or "")
+            elif token.type == tokenize.NEWLINE and first is not None:
+                spans.append((first, token.end[0]))
+                first = None
+            elif token.type not in _NOT_CODE and first is None:
+                first = row
+    except (tokenize.TokenError, SyntaxError):
+        spans = []
+        comments = {
+            number: _nosec_tests(found["tests"] or "")
+            for number, text in enumerate(lines, 1)
+            if (found := _NOSEC_COMMENT.search(text))
+        }
+    covered = dict(comments)
+    for start, stop in spans:
+        held = [comments[row] for row in range(start, stop + 1) if row in comments]
+        if held:
+            tests = None if None in held else frozenset().union(*held)  # type: ignore[arg-type]
+            covered.update(dict.fromkeys(range(start, stop + 1), tests))
+    return covered
+
+
+_NOT_CODE = frozenset(
+    {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+)
+
+
+def _nosec_tests(text: str) -> frozenset[str] | None:
+    """The bandit ids a nosec comment's text names; None (every test) when it names none,
+    as bandit reads it (`# nosec - a reason` is a blanket nosec)."""
+    ids = {_bandit_id(word) for word in _NOSEC_TEST.findall(text)} - {None}
+    return frozenset(ids) if ids else None  # type: ignore[arg-type]
+
+
+@cache
+def _bandit_id(word: str) -> str | None:
+    """`B602` for "B602" or bandit's name of that test; None for any other word."""
+    if re.fullmatch(r"[Bb]\d{3}", word):
+        return word.upper()
+    if not re.fullmatch(r"[a-z][a-z0-9_]+_[a-z0-9_]+", word):
+        return None  # not a test name: bandit's are snake_case with an underscore
+    from bandit.core import extension_loader  # loads bandit's plugins: only when needed
+
+    return extension_loader.MANAGER.get_test_id(word) or None
+
+
+def is_suppressed(
+    rule: str, nosec: Mapping[int, frozenset[str] | None], line: int, end: int
+) -> bool:
+    """Whether a nosec comment covering one of lines line..end silences `rule`."""
+    for number in range(line, end + 1):
+        if number in nosec:
+            tests = nosec[number]
+            if tests is None or rule in tests:
+                return True
+    return False
+
+
 def parse_bandit(output: ToolOutput) -> Analysis:
     """bandit's JSON report: a finding per result (its whole `line_range`, its confidence
-    in the message), `assert` left alone in test code; a note for each file it could not
-    parse, and for each file it was given but did not report analysing."""
+    in the message); a note for each file it could not parse, and for each file it was
+    given but did not report analysing."""
     report = output.json()
     analysis = Analysis()
+    texts: dict[str, list[str]] = {}
     for item in report.get("results", []):
         path = output.repo_path(item["filename"])
-        rule = item["test_id"]
-        if path is None or (rule in TEST_CODE_RULES and is_test_file(path)):
+        if path is None:
             continue
+        rule = item["test_id"]
         # the whole statement: bandit's `line_number` is the line of what it flags inside
         # it (`shell=True`), ruff's the statement's first line, where both are placed
         line_range = item.get("line_range") or [item["line_number"]]
         line, end = min(line_range), max(line_range)
         constant = item.get("issue_severity") == "LOW"
+        if rule in _ERRORS_IF_RUNTIME and not constant:
+            lines = texts.setdefault(path, output.lines(path, LineModel.UNIVERSAL))
+            constant = names_a_constant(lines, line, end)
         analysis.findings.append(
             Finding(
                 agent=output.agent,
@@ -129,23 +231,34 @@ _S_RULE = re.compile(r"S(\d{3})")
 def parse_ruff_security(output: ToolOutput) -> Analysis:
     """ruff's JSON diagnostics for the `S` rules, named as bandit names them (S602 is
     reported as B602, "ruff S602" in the message) so that the two tools' findings of one
-    problem merge. Syntax errors are the style agent's to report, not repeated here."""
+    problem merge. ruff does not know `# nosec`: a finding on a statement holding one
+    that silences its rule is left out, as bandit leaves it out (`nosec_lines`; a nosec
+    the change adds was neutralised in the copy read here). Syntax errors are the style
+    agent's to report, not repeated here."""
     analysis = Analysis()
+    texts: dict[str, list[str]] = {}
+    nosecs: dict[str, dict[int, frozenset[str] | None]] = {}
     for item in output.json():
         path = output.repo_path(item["filename"])
         match = _S_RULE.fullmatch(item.get("code") or "")
         if path is None or match is None:
             continue
         rule = f"B{match.group(1)}"
-        if rule in TEST_CODE_RULES and is_test_file(path):
-            continue
         line, end = item["location"]["row"], item["end_location"]["row"]
+        if path not in texts:
+            texts[path] = output.lines(path, LineModel.UNIVERSAL)
+            nosecs[path] = nosec_lines(texts[path])
+        if is_suppressed(rule, nosecs[path], line, end):
+            continue
         message = item["message"]
+        constant = "seems safe" in message or (
+            rule in _ERRORS_IF_RUNTIME and names_a_constant(texts[path], line, end)
+        )
         analysis.findings.append(
             Finding(
                 agent=output.agent,
                 rule=rule,
-                severity=severity(rule, output.severities, "seems safe" in message),
+                severity=severity(rule, output.severities, constant),
                 path=path,
                 line=line,
                 end_line=end if end > line else None,
@@ -186,7 +299,7 @@ AGENT = Agent(
             rule_ids=r"B[0-9]{3}",  # named as bandit names them
             line_model=LineModel.UNIVERSAL,
             severities=SEVERITIES,
-            suppressions=(NOQA,),
+            suppressions=(NOQA, NOSEC),  # nosec: the parser honours old ones (see above)
         ),
     ),
     brief=Brief(
@@ -204,6 +317,7 @@ AGENT = Agent(
             "hardcoded-secret",
             "weak-crypto",
             "ssrf",
+            "xxe",
             "authz",
             "insecure-config",
             "information-leak",

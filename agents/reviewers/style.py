@@ -21,15 +21,30 @@ RULES = "E4,E7,E9,F,B,SIM,C4"
 # ruff's in-code suppression comments (case-insensitive): noqa, per line (with or without
 # codes) or for the whole file (ruff: noqa, flake8: noqa), and ruff: disable[...] ranges
 NOQA = r"(?i)noqa|ruff\s*:\s*disable"
-_ERRORS = ("E9", "F821", "F822", "F823", "F63", "F7")
+# Severity policy (README, "Severities"): code that cannot run is an error (a syntax
+# error, E999 or ruff's unnamed ones; pyflakes' compile-time errors F701-F707; a name
+# nothing defines, F821, or a local read before it is bound, F823); a likely bug is a
+# warning (the rest of pyflakes and bugbear); style and hygiene are notes: pycodestyle's
+# E4/E7, simplify and comprehensions, and the pyflakes and bugbear rules below.
+# https://docs.astral.sh/ruff/rules/
+_ERRORS = ("E999", "F70", "F821", "F823")
+_HYGIENE = (
+    "E4",  # import placement
+    "E7",  # statements: `== None`, bare except, lambda assignment, ambiguous names
+    "SIM",
+    "C4",
+    *("F401", "F403", "F405", "F541", "F841", "F842"),  # unused, star imports, f"" bare
+    *("B007", "B009", "B010", "B021", "B024", "B026", "B027"),  # unused loop var, getattr…
+    *("B028", "B904", "B905", "B911", "B912"),  # stacklevel, raise from, zip/map strict
+)
 
 
 def _severity(code: str | None) -> Severity:
     if not code or code.startswith(_ERRORS):
         return Severity.ERROR  # a syntax error, or a name that will fail at run time
-    if code.startswith(("F", "B")):
-        return Severity.WARNING
-    return Severity.NOTE
+    if code.startswith(_HYGIENE):
+        return Severity.NOTE
+    return Severity.WARNING
 
 
 def _suggestion(item: dict[str, Any]) -> tuple[str, tuple[int, int]] | None:

@@ -21,10 +21,16 @@ from agents.parsers import ToolOutput, sarif
 from agents.reviewers.shell import SEVERITIES, SHELLCHECK_DISABLE, shellcheck_severity
 from review.findings import Finding, Severity
 
-# zizmor's SARIF levels follow its own severities; ours: injection and credentials are
-# errors, anything else a warning (a policy violation such as an unpinned action, too).
+# zizmor's SARIF levels follow its own severities (High: error, Medium: warning, Low and
+# Informational: note). Ours: an expression an attacker controls expanded into a script
+# (template injection that zizmor rates High: `github.event.issue.title`, `inputs.*` of a
+# dispatch) and a password written into a container's credentials are errors; the same
+# audit on contexts zizmor rates lower (`env.*`, `steps.*.outputs`, `matrix.*`: not
+# attacker-controlled as far as it can tell) keeps its level; anything else is a warning
+# at most (a policy violation such as an unpinned action, too).
+# https://docs.zizmor.sh/audits/#template-injection
 ZIZMOR_SEVERITIES = {
-    "zizmor/template-injection": Severity.ERROR,
+    "zizmor/template-injection@error": Severity.ERROR,
     "zizmor/hardcoded-container-credentials": Severity.ERROR,
     "error": Severity.WARNING,
     "warning": Severity.WARNING,

@@ -187,7 +187,7 @@ def run(cmd):
 """,
     "py/settings.py": """\
 <<TOP>>
-AWS_KEY = "AKIAIOSFODNN7EXAMPLE"<<END>>
+AWS_KEY = "AKIAZ7Q3WVJ2K5LMNP4R"<<END>>
 """,
 }
 

@@ -18,6 +18,7 @@ from agents.parsers import ToolOutput
 from agents.process import run_analyser
 from review.diff import ChangedFile, Diff, FileStatus, Hunk
 from review.findings import Finding, Severity
+from review.lines import LineModel
 from review.request import ReviewConfig
 from review.workspace import Workspace
 
@@ -109,6 +110,31 @@ def test_suppressions_the_change_adds_are_neutralised(tmp_path: Path) -> None:
         "m.py:2: a suppression the change adds was ignored",
         "m.py:3: a suppression the change adds was ignored",
     ]
+
+
+def test_a_parser_reads_the_copy_the_tool_read_and_nothing_else(tmp_path: Path) -> None:
+    """`ToolOutput.read` gives the private copy (the added suppression neutralised), and
+    `lines` numbers it as the tool does; paths the tool was not given read as None."""
+    text = "a = 1  # nosec\rb = 2\nc = 3  # nosec\n"
+    work = work_on(
+        tmp_path, {"m.py": text, "other.py": "x\n", "../outside": "y\n"}, added={"m.py": {2}}
+    )
+    read: dict[str, object] = {}
+
+    def keep(output: ToolOutput) -> Analysis:
+        read["m.py"] = output.read("m.py")
+        read["other.py"] = output.read("other.py")
+        read["../outside"] = output.read("../outside")
+        read["git"] = output.lines("m.py")
+        read["universal"] = output.lines("m.py", LineModel.UNIVERSAL)
+        return Analysis()
+
+    tool = Analyser(command=(PYTHON, "-c", "pass", FILES), parse=keep, suppressions=(r"nosec",))
+    run_analyser("probe", tool, work)
+    assert read["m.py"] == b"a = 1  # nosec\rb = 2\nc = 3  # xxxxx\n"
+    assert read["other.py"] is None and read["../outside"] is None  # not given to the tool
+    assert read["git"] == ["a = 1  # nosec\rb = 2", "c = 3  # xxxxx"]
+    assert read["universal"] == ["a = 1  # nosec", "b = 2", "c = 3  # xxxxx"]
 
 
 def test_a_missing_tool_skips_its_analyser_saying_how_to_install_it(tmp_path: Path) -> None:

@@ -115,6 +115,22 @@ def test_severity_by_declared_rule_then_level_then_the_level_itself(checkout) ->
     ]
 
 
+def test_a_rule_the_tool_grades_itself_is_mapped_by_rule_and_level(checkout) -> None:
+    """`rule@level` beats the rule alone: zizmor grades one rule by the context it finds."""
+    analysis = parse(
+        checkout,
+        result(ruleId="inject", level="error"),
+        result(ruleId="inject", level="note"),
+        result(ruleId="other", level="error"),
+        severities={"inject@error": Severity.ERROR, "error": Severity.WARNING},
+    )
+    assert [(f.rule, f.severity.value) for f in analysis.findings] == [
+        ("inject", "error"),
+        ("inject", "note"),
+        ("other", "warning"),
+    ]
+
+
 def test_messages_come_from_the_result_its_arguments_or_the_rule(checkout) -> None:
     driver = {
         "name": "t",

@@ -1,4 +1,4 @@
-"""app-manifest.yml subscribes to every routed event and grants every permission used."""
+"""webhook/app-manifest.yml subscribes to every routed event and grants every permission used."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ LEVELS = {"none": 0, "read": 1, "write": 2, "admin": 3}
 
 @pytest.fixture(scope="module")
 def manifest() -> dict[str, Any]:
-    return yaml.safe_load((REPO_ROOT / "app-manifest.yml").read_text())
+    return yaml.safe_load((REPO_ROOT / "webhook" / "app-manifest.yml").read_text())
 
 
 def test_every_routed_event_that_needs_a_subscription_is_subscribed(

@@ -6,6 +6,8 @@ signed with the App's key, installation tokens scoped to repositories and permis
 and, above all, a review whose comment is not on a RIGHT-side line of a hunk of the
 file's patch is refused whole with 422. Every request is recorded; `fail_next` injects
 faults (optionally after the request took effect, like a response lost on the way).
+It knows several Apps: the scenario's own, and any created through the App manifest flow
+(`fake_manifest_flow`), each with its key and installations.
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ class Fault:
 
 
 @dataclass
+class FakeApp:
+    """A registered App: the key its JWTs are checked with, and what the flow gave out."""
+
+    id: int
+    slug: str
+    public_key: str
+    details: dict[str, Any] = field(default_factory=dict)  # the manifest conversion's answer
+
+
+@dataclass
 class Pull:
     number: int
     head: str
@@ -79,6 +91,10 @@ class FakeGitHub:
         self.git_root = git_root  # a working repository, served as <owner>/<name>.git
         self.owner, self.name = owner, name
         self.app_id, self.slug, self.installation_id = 2, "reviewbot-test", 42
+        self.apps: dict[int, FakeApp] = {self.app_id: FakeApp(self.app_id, self.slug, public_key)}
+        self.installations: dict[int, int] = {self.installation_id: self.app_id}  # id -> App
+        self.manifest_codes: dict[str, dict[str, Any]] = {}  # manifest flow: code -> App
+        self.manifest_posts: list[dict[str, Any]] = []  # manifests POSTed to settings/apps/new
         self.base_url = ""  # set by `served`
         self.pulls: dict[int, Pull] = {}
         self.permissions: dict[str, str] = {}  # login -> role on the repository
@@ -96,11 +112,14 @@ class FakeGitHub:
         self.git_requests: list[str] = []
         self._ids = itertools.count(1000)
         self._lock = threading.RLock()
+        from fake_manifest_flow import web_routes
+
         self.app = Starlette(
             routes=[
                 Route("/git/{rest:path}", self._git, methods=["GET", "POST"]),
                 Route("/api/v3/{rest:path}", self._api, methods=["GET", "POST", "PATCH"]),
                 Route("/api/graphql", self._graphql, methods=["POST"]),
+                *web_routes(self),
             ]
         )
 
@@ -119,6 +138,18 @@ class FakeGitHub:
 
     def fail_next(self, method: str, pattern: str, status: int, **kwargs: Any) -> None:
         self.faults.append(Fault(method, pattern, status, **kwargs))
+
+    def install(self, app_id: int) -> int:
+        """Install the App on the repository's account: the new installation's id."""
+        with self._lock:
+            installation_id = self.next_id()
+            self.installations[installation_id] = app_id
+            return installation_id
+
+    def app_of(self, record: Recorded) -> FakeApp:
+        """The App whose installation token authorised `record`."""
+        token = record.authorization.partition(" ")[2]
+        return self.apps[self.tokens[token]["app_id"]]
 
     def calls(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
@@ -209,12 +240,17 @@ class FakeGitHub:
 
     def _handle(self, method: str, path: str, record: Recorded) -> Response:
         if path == "/app" or path.startswith("/app/"):
-            problem = self._check_jwt(record.authorization)
-            if problem:
+            app, problem = self._check_jwt(record.authorization)
+            if app is None:
                 return JSONResponse({"message": problem}, 401)
             if path == "/app":
-                return JSONResponse({"id": self.app_id, "slug": self.slug})
-            return self._issue_token(path, record.body or {})
+                return JSONResponse({"id": app.id, "slug": app.slug})
+            return self._issue_token(app, path, record.body or {})
+        conversion = re.fullmatch(r"/app-manifests/([^/]+)/conversions", path)
+        if conversion and method == "POST":
+            from fake_manifest_flow import convert
+
+            return convert(self, conversion.group(1))
         prefix = f"/repos/{self.owner}/{self.name}"
         if not path.startswith(prefix + "/"):
             return JSONResponse({"message": "Not Found"}, 404)
@@ -226,23 +262,29 @@ class FakeGitHub:
 
         return route(self, method, rest, record)
 
-    def _check_jwt(self, authorization: str) -> str | None:
+    def _check_jwt(self, authorization: str) -> tuple[FakeApp | None, str]:
+        """The App that signed the JWT (its `iss`, checked with that App's key), or why not."""
         if not authorization.startswith("Bearer "):
-            return "A JSON web token could not be decoded"
+            return None, "A JSON web token could not be decoded"
         try:
-            claims = jwt.decode(authorization[7:], self.public_key, algorithms=["RS256"])
-        except jwt.PyJWTError as exc:
-            return f"bad JWT: {exc}"
-        return None if claims.get("iss") == str(self.app_id) else "wrong issuer"
+            issuer = jwt.decode(authorization[7:], options={"verify_signature": False})["iss"]
+            app = self.apps.get(int(issuer))
+            if app is None:
+                return None, "wrong issuer"
+            jwt.decode(authorization[7:], app.public_key, algorithms=["RS256"])
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            return None, f"bad JWT: {exc}"
+        return app, ""
 
-    def _issue_token(self, path: str, body: dict[str, Any]) -> Response:
+    def _issue_token(self, app: FakeApp, path: str, body: dict[str, Any]) -> Response:
         match = re.fullmatch(r"/app/installations/(\d+)/access_tokens", path)
-        if not match or int(match.group(1)) != self.installation_id:
+        if not match or self.installations.get(int(match.group(1))) != app.id:
             return JSONResponse({"message": "Not Found"}, 404)
         token = "ghs_" + secrets.token_hex(18)
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
         everything = {p: "write" for p in ("contents", "pull_requests", "checks", "issues")}
         self.tokens[token] = {  # unscoped requests get all the installation's permissions
+            "app_id": app.id,
             "repositories": body.get("repositories"),
             "permissions": body.get("permissions") or everything,
         }

@@ -82,7 +82,7 @@ def create_review(gh: FakeGitHub, record: Recorded, number: str) -> Response:
     review = {
         "id": review_id,
         "pull_number": pull.number,
-        "user": {"login": gh.bot, "type": "Bot"},
+        "user": {"login": f"{gh.app_of(record).slug}[bot]", "type": "Bot"},
         "body": body.get("body", ""),
         "state": state.get(body.get("event", ""), "COMMENTED"),
         "commit_id": body.get("commit_id") or pull.head,
@@ -94,7 +94,7 @@ def create_review(gh: FakeGitHub, record: Recorded, number: str) -> Response:
                 "id": gh.next_id(),
                 "pull_number": pull.number,
                 "pull_request_review_id": review_id,
-                "user": {"login": gh.bot, "type": "Bot"},
+                "user": {"login": f"{gh.app_of(record).slug}[bot]", "type": "Bot"},
                 "path": comment["path"],
                 "line": comment["line"],
                 "original_line": comment["line"],
@@ -123,7 +123,7 @@ def create_check_run(gh: FakeGitHub, record: Recorded) -> Response:
     run_id = gh.next_id()
     run = {
         "id": run_id,
-        "app": {"id": gh.app_id, "slug": gh.slug},
+        "app": {"id": gh.app_of(record).id, "slug": gh.app_of(record).slug},
         "annotations": [],
         **{k: v for k, v in body.items() if k != "output"},
     }
@@ -177,7 +177,7 @@ def create_issue_comment(gh: FakeGitHub, record: Recorded, number: str) -> Respo
     comment = {
         "id": gh.next_id(),
         "issue_number": int(number),
-        "user": {"login": gh.bot, "type": "Bot"},
+        "user": {"login": f"{gh.app_of(record).slug}[bot]", "type": "Bot"},
         "body": (record.body or {}).get("body", ""),
     }
     gh.issue_comments.append(comment)

@@ -150,8 +150,8 @@ def follow_comments(fake: Any, repo: Path, head: str) -> None:
         comment["commit_id"] = head
 
 
-def sign(body: bytes) -> str:
-    return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def pull_request_payload(
@@ -168,11 +168,13 @@ def pull_request_payload(
     return payload
 
 
-def delivery_headers(event: str, body: bytes, delivery: str) -> dict[str, str]:
+def delivery_headers(
+    event: str, body: bytes, delivery: str, secret: str = SECRET
+) -> dict[str, str]:
     return {
         "X-GitHub-Event": event,
         "X-GitHub-Delivery": delivery,
-        "X-Hub-Signature-256": sign(body),
+        "X-Hub-Signature-256": sign(body, secret),
         "Content-Type": "application/json",
     }
 

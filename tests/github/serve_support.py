@@ -70,9 +70,10 @@ class Server:
 
 
 @contextmanager
-def running_server(env: dict[str, str], cwd: Path) -> Iterator[Server]:
-    """`reviewbot serve` on a free port, once /healthz answers; stopped (bounded) after."""
-    port = free_port()
+def running_server(env: dict[str, str], cwd: Path, port: int | None = None) -> Iterator[Server]:
+    """`reviewbot serve` on `port` (default: a free one), once /healthz answers; stopped
+    (bounded) after."""
+    port = port or free_port()
     log = cwd / "serve.log"  # appended to: a restarted server's output follows the last's
     with log.open("ab") as sink:
         process = subprocess.Popen(
@@ -112,15 +113,15 @@ def running_server(env: dict[str, str], cwd: Path) -> Iterator[Server]:
 
 
 def deliver(
-    server: Server, event: str, payload: dict, delivery: str
+    server: Server, event: str, payload: dict, delivery: str, secret: str = SECRET
 ) -> tuple[httpx.Response, float]:
-    """POST a signed delivery; the answer and how long it took, in seconds."""
+    """POST a delivery signed with `secret`; the answer and how long it took, in seconds."""
     body = json.dumps(payload).encode()
     started = time.perf_counter()
     answer = httpx.post(
         f"{server.url}/webhook",
         content=body,
-        headers=delivery_headers(event, body, delivery),
+        headers=delivery_headers(event, body, delivery, secret),
         timeout=10,  # GitHub's own limit for a delivery
     )
     return answer, time.perf_counter() - started

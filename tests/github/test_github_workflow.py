@@ -73,7 +73,7 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
         assert "<!-- reviewbot:fp=" in comment["body"]
     unused_os = next(c for c in review["comments"] if c["path"] == "app.py" and c["line"] == 3)
     assert unused_os["body"].startswith(
-        "🟠 **F401** (style): \\`os\\` imported but unused\n\n```suggestion\n```\n\n"
+        "🔵 **F401** (style): \\`os\\` imported but unused\n\n```suggestion\n```\n\n"
     )
     assert "suggestion" not in next(c["body"] for c in review["comments"] if c["line"] == 11)
 
@@ -83,13 +83,13 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
 
     run = gh.check_runs[created_id(gh)]
     assert run["status"] == "completed" and run["conclusion"] == "failure"
-    assert run["output"]["title"] == "7 findings: 3 errors, 4 warnings"
+    assert run["output"]["title"] == "7 findings: 3 errors, 1 warning, 3 notes"  # F401: a note
     assert run["annotations"] == [
         {
             "path": "big.py",
             "start_line": 3,
             "end_line": 3,
-            "annotation_level": "warning",
+            "annotation_level": "notice",
             "title": "F401 (style)",
             "message": "`json` imported but unused",
         }

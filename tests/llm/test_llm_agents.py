@@ -427,3 +427,15 @@ def test_the_redactor_keeps_ordinary_text() -> None:
     )  # too short to be sure
     assert redact("key kkkkkkkkkkkk") == "key [redacted]"
     assert redact("-----BEGIN RSA PRIVATE KEY-----") == "[redacted]"
+
+
+def test_a_models_findings_are_graded_by_where_they_are_as_the_tools_are(tmp_path, scripts) -> None:
+    """The location policy (`agents.policy`) runs after the model pass too: a model's
+    SQL injection error in test code is a warning there, while the same in shipped code
+    stays an error."""
+    run = make_run(tmp_path, {"tests/test_db.py": DB, "db.py": DB})
+    spec = scripts.add("m", ScriptedModel([[report(path="tests/test_db.py"), report()], "Two."]))
+    config = ReviewConfig(model=spec, agents=("correctness",))
+    result = analyse(correctness.AGENT, agent_input(run, config))
+    severities = {f.path: f.severity for f in result.findings}
+    assert severities == {"tests/test_db.py": Severity.WARNING, "db.py": Severity.ERROR}

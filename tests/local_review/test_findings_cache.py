@@ -131,8 +131,8 @@ def test_the_same_file_read_with_and_without_a_neutralised_suppression_is_two_en
     make_repo, review_repo, workspace, monkeypatch
 ) -> None:
     """One blob, two changes: where `# nosec` is old it is obeyed, where the change adds it
-    it is not; neither review may be answered with the other's result. (bandit alone: ruff's
-    S rules do not know `# nosec`.)"""
+    it is not; neither review may be answered with the other's result. (bandit alone: one
+    tool's entries.)"""
     from agents.reviewers import security
 
     bandit = next(a for a in security.AGENT.analysers if a.tool == "bandit")
@@ -179,3 +179,46 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
     assert done.removed  # the finished run went first
     assert not list((workspace / "runs" / ".findings-cache").rglob("*.json"))
     assert done.cache_entries_removed == 120
+
+
+def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkeypatch) -> None:
+    """actionlint's parser grades ShellCheck's comments with the shell agent's levels: a
+    change to that module (a severity map, say) changes the workflows agent's key too, so
+    a cached severity is never served after it."""
+    from agents.reviewers import workflows
+
+    actionlint = next(a for a in workflows.AGENT.analysers if a.tool == "actionlint")
+    before = cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true")
+    shell_source = cache_module._module_file("agents.reviewers.shell")
+    digest = cache_module._file_digest
+    monkeypatch.setattr(
+        cache_module,
+        "_file_digest",
+        lambda path: "changed" if path == shell_source else digest(path),
+    )
+    assert cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true") != before
+
+
+def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_review(
+    make_repo, review_repo, workspace
+) -> None:
+    """A test's `verify=False` is stored as the error the tool found; the policy
+    (`agents.policy`) makes it a warning after the cache, on a miss and on a hit alike, so
+    a change of that policy needs no entry invalidated."""
+    test = "import requests\nrequests.get('https://localhost', verify=False, timeout=1)\n"
+    repo = make_repo([{"README.md": "hi\n"}, {"tests/test_tls.py": test}])
+    first = review_repo(repo, root=workspace, agents=("security",))
+    stored = [
+        finding["severity"]
+        for entry in (workspace / "runs" / ".findings-cache").rglob("*.json")
+        for variant in json.loads(entry.read_text())["variants"].values()
+        for finding in variant["findings"]
+        if finding["rule"] == "B501"
+    ]
+    assert stored and set(stored) == {"error"}
+    again(first)
+    second = review_repo(repo, root=workspace, agents=("security",))
+    assert second.report.agents["security"].cache == {"hits": 2, "misses": 0}
+    for done in (first, second):
+        (tls,) = [f for f in done.report.findings if f.rule == "B501"]
+        assert tls.severity is Severity.WARNING

@@ -1,0 +1,3 @@
+"""How the settings page shows an access key."""
+
+PLACEHOLDER_KEY = "AKIAIOSFODNN7EXAMPLE"

@@ -1,0 +1,3 @@
+"""Settings read at start-up."""
+
+ADMIN_PASSWORD = "Tr0ub4dor-and-3-more-words"
