@@ -147,10 +147,14 @@ class FindingsCache:
             self.write_raw(lookups[path].key, entry)
 
     def note(self, tool: str) -> str | None:
-        """ "bandit: 12 files from the cache, 3 analysed", or None when nothing was looked up."""
+        """ "bandit: 12 files from the cache, 3 analysed (head and base versions)", or None
+        when nothing was looked up (a file read at the head and at the base counts twice)."""
         if self.directory is None or not (self.hits or self.misses):
             return None
-        return f"{tool}: {self.hits} files from the cache, {self.misses} analysed"
+        return (
+            f"{tool}: {self.hits} files from the cache, {self.misses} analysed "
+            "(head and base versions)"
+        )
 
     def _entry_path(self, key: str) -> Path:
         assert self.directory is not None

@@ -1,9 +1,10 @@
 """Analysers' line numbers, mapped onto git's before anything else reads them.
 
 Python's tokenizer (so bandit, ruff and detect-secrets, which read files with universal
-newlines) ends a line at a lone CR; git and GitHub do not. In a file holding a lone CR
-the two disagree on every line after it, so a finding would land on the wrong line, or
-past the end of the file and be dropped. Each analyser declares its `LineModel`; its
+newlines) ends a line at a lone CR, and YAML parsers (yamllint) also at U+0085, U+2028
+and U+2029; git and GitHub do not. In a file holding such a character the models disagree
+on every line after it, so a finding would land on the wrong line, or past the end of the
+file and be dropped. Each analyser declares its `LineModel`; its
 findings are mapped through byte offsets (`review.lines.to_git_line`). A finding whose
 line cannot be mapped is kept on the file's last line with a note, never dropped.
 """
@@ -48,9 +49,8 @@ def _starts(src: Path, path: str, model: LineModel, limit: int) -> Starts | None
         data = read_regular_file(src, path, limit)
     except PathEscape:
         return None
-    if not data or data.count(b"\r") == data.count(b"\r\n"):  # no lone CR
-        return None
-    return line_starts(data, model), line_starts(data)
+    tool, git = line_starts(data, model), line_starts(data)
+    return None if tool == git else (tool, git)
 
 
 def _mapped(finding: Finding, tool: list[int], git: list[int]) -> tuple[Finding, str | None]:

@@ -144,6 +144,8 @@ class _SarifRun:
         if not _is_line(line):
             return None, "without a line"
         last = end if _is_line(end) and end > line else line
+        if last > line and region.get("endColumn") == 1:
+            last -= 1  # it ends where line `end` starts (SARIF 2.1.0, 3.30.8): zizmor's jobs
         rule = self._rule(result)
         rule_id = _string(result.get("ruleId")) or _string(rule.get("id")) or "unknown"
         level = result.get("level") or _dict(rule.get("defaultConfiguration")).get("level")

@@ -8,8 +8,9 @@ agent reports) is reviewed by that agent alone; then, on the same run folder:
 - "direct": each analyser's declared command line, run once over all the files in the
   checkout from an empty directory (no copies, no namespace): the floor;
 - "reviewbot": the same analyser through `agents.process.run_analyser`, as a review runs
-  it: private copies, suppressions neutralised, a network namespace, the parser, the
-  mapping of lines (and, for checkov, nothing more: the files are new, there is no base).
+  it, with the findings cache off (the review above filled it): private copies,
+  suppressions neutralised, a network namespace, the parser, the mapping of lines (and,
+  for checkov, nothing more: the files are new, there is no base).
 Then one change adding `--files` files of every kind in turn is reviewed by all the
 analyser agents, and its wall time is set beside the slowest analyser run directly on its
 own files of that change: the agents run in parallel, so the review should take about as
@@ -111,7 +112,7 @@ def work_of(root: Path, request: ReviewRequest, agent: str) -> AgentInput:
     """What the agent was given in the review of `request` (its run folder under `root`)."""
     run = Workspace(root).run(request.run_id)
     change = run.read_change()
-    config = ReviewConfig(agents=(agent,))
+    config = ReviewConfig(agents=(agent,), cache=False)  # the review filled the cache
     files, _ = reviewable_files(run, change.diff, registry.get_agent(agent), config)
     return AgentInput(run, change.diff, files, config, change.head)
 

@@ -7,7 +7,8 @@ every place that numbers, shows, fingerprints, grounds or reads lines goes throu
 `split_lines`.
 
 Some analysers count differently: Python's tokenizer (so bandit and ruff) also ends a
-line at a lone CR. `to_git_line` maps their numbers through byte offsets.
+line at a lone CR; YAML parsers (PyYAML, so yamllint) also at U+0085, U+2028 and U+2029
+(YAML 1.1's line breaks). `to_git_line` maps their numbers through byte offsets.
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from enum import StrEnum
 
-_UNIVERSAL_NEWLINE = re.compile(rb"\r\n|\r|\n")
-
 
 class LineModel(StrEnum):
     """How a tool numbers lines."""
 
     GIT = "git"  # LF only (git, GitHub, tree-sitter based tools)
     UNIVERSAL = "universal"  # LF, CRLF and lone CR (Python's tokenizer: bandit, ruff)
+    YAML = "yaml-1.1"  # also U+0085, U+2028, U+2029 (PyYAML's marks: yamllint)
+
+
+_BREAKS = {
+    LineModel.GIT: re.compile(rb"\n"),
+    LineModel.UNIVERSAL: re.compile(rb"\r\n|\r|\n"),
+    # YAML 1.1, 5.4: CRLF, CR, LF, NEL, LS, PS (UTF-8 encoded)
+    LineModel.YAML: re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80\xa8|\xe2\x80\xa9"),
+}
 
 
 def split_lines(data: bytes) -> list[str]:
@@ -44,10 +52,7 @@ def split_lines(data: bytes) -> list[str]:
 
 def line_starts(data: bytes, model: LineModel = LineModel.GIT) -> list[int]:
     """The byte offset where each line begins under `model` (line n at index n - 1)."""
-    if model is LineModel.GIT:
-        starts = [0] + [m.end() for m in re.finditer(rb"\n", data)]
-    else:
-        starts = [0] + [m.end() for m in _UNIVERSAL_NEWLINE.finditer(data)]
+    starts = [0] + [m.end() for m in _BREAKS[model].finditer(data)]
     if starts[-1] == len(data) and len(starts) > 1:
         starts.pop()  # a final terminator starts no line
     return starts if data else []

@@ -8,6 +8,7 @@ symbolic link is never followed out of the checkout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -77,12 +78,21 @@ class RunDir:
 
     @property
     def findings_cache_dir(self) -> Path | None:
-        """The workspace's findings cache, `runs/.findings-cache/` (not a run id: run ids
-        have no dot), shared by every run and readable where the run folders are (an
-        agent function mounts `runs/` only); None for a folder outside a workspace's `runs/`."""
+        """The findings cache of this run's repository: `runs/.findings-cache/<partition>/`
+        (not a run id: run ids have no dot), where `<partition>` is the first 16 hex digits
+        of the SHA-256 of the request's `repository`. Shared by every run of that
+        repository and readable where the run folders are (an agent function mounts
+        `runs/` only); one repository's reviews (and so a compromised analyser reading a
+        hostile change) can neither read nor plant another's entries. None for a folder
+        outside a workspace's `runs/` or without a readable request."""
         if self.path.parent.name != "runs":
             return None
-        return self.path.parent / FINDINGS_CACHE
+        try:
+            repository = self.read_request().repository
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        partition = hashlib.sha256(repository.encode("utf-8", "surrogateescape")).hexdigest()
+        return self.path.parent / FINDINGS_CACHE / partition[:16]
 
     @property
     def diff_file(self) -> Path:

@@ -59,7 +59,7 @@ def parse_ast_grep(output: ToolOutput) -> Analysis:
     """ast-grep's `--json=stream` output: one JSON object per line and match, its lines
     counted from 0. The finding's category is the rule's `metadata.category`."""
     analysis = Analysis()
-    for number, text in enumerate(output.text.splitlines(), 1):
+    for number, text in enumerate(output.text.split("\n"), 1):
         if not text.strip():
             continue
         try:

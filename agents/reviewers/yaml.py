@@ -15,6 +15,7 @@ from agents.declaration import CONFIG, FILES, PYTHON, Agent, Analyser
 from agents.files import Files
 from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # a file that does not parse is an error; a duplicate key a warning
 SEVERITIES = {"syntax": Severity.ERROR, "key-duplicates": Severity.WARNING}
@@ -28,7 +29,7 @@ _RULE = re.compile(r"^(?P<message>.*) \((?P<rule>[\w-]+)\)$")
 def parse_yamllint(output: ToolOutput) -> Analysis:
     """yamllint's `parsable` lines: a finding each."""
     analysis = Analysis()
-    for text in output.text.splitlines():
+    for text in output.text.split("\n"):
         line = _LINE.match(text)
         path = output.repo_path(line["path"]) if line else None
         if line is None or path is None:
@@ -64,6 +65,8 @@ AGENT = Agent(
             # `# yamllint disable`, `disable-line`, `disable-file`
             suppressions=(r"yamllint\s+disable",),
             rule_ids=r"syntax|key-duplicates",  # the only rules our configuration enables
+            # both rules report PyYAML's marks, which also end a line at NEL, LS and PS
+            line_model=LineModel.YAML,
             install="pip install 'yamllint>=1.38' (a reviewbot dependency)",
         ),
     ),

@@ -52,6 +52,24 @@ def test_a_result_becomes_a_finding_of_the_agent(checkout) -> None:
 
 
 @pytest.mark.parametrize(
+    ("region", "end_line"),
+    [
+        ({"endLine": 7, "endColumn": 1}, 6),  # ends where line 7 starts: a job up to the EOF
+        ({"endLine": 7, "endColumn": 2}, 7),
+        ({"endLine": 7}, 7),
+        ({"endLine": 4, "endColumn": 1}, None),  # all of line 3, its LF included
+    ],
+)
+def test_a_region_ending_at_a_lines_start_ends_on_the_line_before(
+    checkout, region, end_line
+) -> None:
+    res = result()
+    res["locations"][0]["physicalLocation"]["region"].update(region)
+    (finding,) = parse(checkout, res).findings
+    assert (finding.line, finding.end_line) == (3, end_line)
+
+
+@pytest.mark.parametrize(
     ("uri", "bases"),
     [
         ("src/app%20x.py", None),  # relative to the tool's working directory, percent-encoded

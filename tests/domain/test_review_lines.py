@@ -44,6 +44,14 @@ def test_form_feed_lines_count_alike_in_both_models() -> None:
     assert split_lines(data)[6 - 1] == "    return run(cmd)"
 
 
+def test_yamls_line_breaks_are_mapped_onto_gits_lines() -> None:
+    data = 'x: "a\u2028b\u0085c\u2029d"\na: 1\ra: 2\n'.encode()
+    yaml, git = line_starts(data, LineModel.YAML), line_starts(data)
+    assert len(yaml) == 6 and len(git) == 2
+    assert [to_git_line(n, yaml, git) for n in range(1, 7)] == [1, 1, 1, 1, 2, 2]
+    assert to_git_line(7, yaml, git) is None
+
+
 @pytest.fixture(scope="module")
 def blame_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("blame")

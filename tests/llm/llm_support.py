@@ -22,7 +22,7 @@ from strands.models import Model
 
 from agents.analysis import AgentInput
 from review.diff import Change, ChangedFile, Diff, FileStatus, Hunk
-from review.request import ReviewConfig
+from review.request import ReviewConfig, ReviewRequest
 from review.workspace import RunDir, Workspace
 
 _IDS = itertools.count(1)
@@ -159,6 +159,7 @@ def make_run(
         }
     )
     run.write_change(Change("0" * 40, head, "0" * 40, diff))
+    run.write_request(ReviewRequest("example/repo", str(run.repo_dir), head, "0" * 40))
     return run
 
 

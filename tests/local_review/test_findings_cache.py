@@ -49,7 +49,10 @@ def test_a_second_review_of_the_same_change_reads_every_file_from_the_cache(
     second = review_repo(repo, root=workspace)
     assert counts(second) == {n: {"hits": 6 * tools(n), "misses": 0} for n in counts(first)}
     assert second.report.findings == first.report.findings
-    assert "bandit: 6 files from the cache, 0 analysed" in second.report.agents["security"].notes
+    assert (
+        "bandit: 6 files from the cache, 0 analysed (head and base versions)"
+        in second.report.agents["security"].notes
+    )
 
 
 def test_a_follow_up_push_analyses_only_what_it_changed(make_repo, review_repo, workspace) -> None:
@@ -63,19 +66,24 @@ def test_a_follow_up_push_analyses_only_what_it_changed(make_repo, review_repo, 
     assert second.at("app.py") == first.at("app.py")
 
 
-def test_a_rebase_of_the_same_content_and_another_pull_request_hit_the_cache(
+def test_a_rebase_of_the_same_content_hits_the_cache_another_repository_does_not(
     make_repo, review_repo, workspace
 ) -> None:
     one = make_repo([{"README.md": "hi\n"}, {**files(3), "app.py": EVAL}], name="one")
     review_repo(one, root=workspace)
-    # the same files on a new base commit: every commit id differs, the blobs do not
-    other = make_repo(
-        [{"README.md": "hi\n"}, {"NOTES.md": "moved on\n"}, {**files(3), "app.py": EVAL}],
-        name="other",
-    )
-    rebased = review_repo(other, root=workspace)
+    # the same files on a new base commit (another pull request, or a rebase): every commit
+    # id differs, the blobs do not
+    one.git("checkout", "-q", "-b", "rebased", one.commits[0])
+    base = one.commit({"NOTES.md": "moved on\n"})
+    head = one.commit({**files(3), "app.py": EVAL})
+    rebased = review_repo(one, base=base, head=head, root=workspace)
     assert counts(rebased)["security"] == {"hits": 4 * 2, "misses": 0}  # bandit, ruff
     assert rebased.at("app.py") == [("B307", 2), ("F401", 1)]
+    # another repository holding the very same files shares nothing: its cache is its own
+    other = make_repo([{"README.md": "hi\n"}, {**files(3), "app.py": EVAL}], name="other")
+    elsewhere = review_repo(other, root=workspace)
+    assert counts(elsewhere)["security"] == {"hits": 0, "misses": 4 * 2}
+    assert elsewhere.at("app.py") == [("B307", 2), ("F401", 1)]
 
 
 def again(done) -> None:

@@ -72,3 +72,30 @@ def test_no_changed_python_file_is_silently_left_out(make_repo, run_cli) -> None
         "bin/tool",
     }
     assert not any("did not analyse" in n for n in report["agents"]["security"]["notes"])
+
+
+def test_yaml_line_breaks_and_odd_paths_lose_no_yamllint_finding(make_repo, run_cli) -> None:
+    # PyYAML (so yamllint) also ends a line at U+0085, U+2028 and U+2029; git does not
+    files = {
+        "nel.yaml": 'x: "\u0085"\na: 1\na: 2\n'.encode(),
+        "ls.yaml": 'x: "\u2028\u2029"\nb: 1\nb: 2\ny: 3\n'.encode(),
+        "odd\u2028name.yaml": b"k: 1\nk: 2\n",  # yamllint prints this path as it is
+    }
+    repo = make_repo([{"README.md": "x\n"}, files])
+    report = review(run_cli, repo, "--agents", "yaml")
+    assert {(f["path"], f["line"]) for f in report["findings"]} == {
+        ("nel.yaml", 3),
+        ("ls.yaml", 3),
+        ("odd\u2028name.yaml", 2),
+    }
+    assert report["rejected"] == []
+
+
+def test_a_line_separator_in_a_match_costs_no_pattern_finding(make_repo, run_cli) -> None:
+    # ast-grep's JSON lines carry the matched source, U+2028 unescaped
+    head = 'import os\n\n\ndef run(cmd):\n    os.system("echo " + cmd + "\u2028")\n'
+    repo = make_repo([{"README.md": "x\n"}, {"app.py": head.encode()}])
+    report = review(run_cli, repo, "--agents", "patterns")
+    assert ("app.py", "py-command-injection", 5) in found(report)
+    notes = report["agents"]["patterns"]["notes"]
+    assert not [n for n in notes if "not analysed" in n], notes

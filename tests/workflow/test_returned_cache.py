@@ -15,7 +15,7 @@ from agents.registry import get_agent
 from orchestrator.workflow import store_returned_result
 from review.agent_result import RETURNED_LIMIT, AgentResult, from_returned, to_returned
 from review.diff import Change, ChangedFile, Diff, FileStatus, Hunk
-from review.request import ReviewConfig
+from review.request import ReviewConfig, ReviewRequest
 from review.workspace import Workspace
 
 EVAL = "import os\nx = eval(input())\n"
@@ -33,6 +33,7 @@ def run(tmp_path: Path):
     (run.src / "app.py").write_text(EVAL)
     changed = ChangedFile("app.py", FileStatus.ADDED, hunks=[Hunk(1, 2, (1, 2), ())], blob="a" * 40)
     run.write_change(Change("b" * 40, "h" * 40, "b" * 40, Diff({"app.py": changed}), []))
+    run.write_request(ReviewRequest("example/repo", "https://example.invalid", "h" * 40, "b" * 40))
     return run
 
 
