@@ -36,8 +36,8 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-# main before reviews converged (the neighbours and the AI result cache had landed)
-BEFORE = "05bf520f6e289b9a5120a9d713aebb93e63e1907"
+# the main this change was last merged with: the code before reviews converged
+BEFORE = "10b1f03e2ad3f3f04b0f409ece37867a649fa8be"
 RESULT = "converge-result: "
 
 
