@@ -93,6 +93,29 @@ class LocalRepository:
         self._deepen_until(resolves, repr(ref))
         return resolve_commit(self.path, ref)
 
+    def uncommitted(self) -> tuple[int, int]:
+        """(changed tracked files, untracked files) of the working tree and index, which
+        a review of commits does not see; (0, 0) for a bare repository. Nothing is
+        written: no index refresh, no lock taken."""
+        if self.git.text("rev-parse", "--is-inside-work-tree") != "true":
+            return 0, 0
+        status = self.git.run(
+            "--no-optional-locks", "status", "--porcelain=v1", "-z", "--ignore-submodules"
+        )
+        # entries are "XY path"; a rename's or copy's old path follows as a field of its own
+        fields = iter(status.split(b"\0"))
+        changed = untracked = 0
+        for entry in fields:
+            if not entry:
+                continue
+            if entry.startswith(b"??"):
+                untracked += 1
+                continue
+            changed += 1
+            if b"R" in entry[:2] or b"C" in entry[:2]:
+                next(fields, None)
+        return changed, untracked
+
     def is_empty(self) -> bool:
         """Whether the repository has no commit at all (a fresh `git init`)."""
         return not self.git.text("for-each-ref", "--count=1", "refs/heads", "refs/remotes")

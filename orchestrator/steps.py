@@ -23,6 +23,7 @@ from orchestrator.checkout import (
     write_files,
 )
 from orchestrator.git import merge_base
+from orchestrator.progress import progress_file
 from review.diff import Change, Diff, FileStatus
 from review.findings import Finding
 from review.git import Git
@@ -36,12 +37,14 @@ log = logging.getLogger(__name__)
 
 
 def prepare(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
-    """Record the request and clear the findings of any earlier review of the same run."""
+    """Record the request and clear the findings (and progress count) of any earlier
+    review of the same run."""
     run.path.mkdir(parents=True, exist_ok=True)
     run.write_request(request)
     shutil.rmtree(run.findings_dir, ignore_errors=True)
     run.report_file.unlink(missing_ok=True)
     run.lifecycle_file.unlink(missing_ok=True)
+    progress_file(run).unlink(missing_ok=True)  # a new review gets its own updates
     return {"run_id": run.run_id}
 
 

@@ -18,8 +18,8 @@ agent's findings file from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from agents.base import run_agent
 from agents.cache import write_returned
 from agents.registry import get_agent
 from orchestrator import steps
+from orchestrator.progress import ProgressPolicy, notify
 from orchestrator.sources import Sink, Source, State
 from reporter.github.retry import PermanentGitHubError
 from review.agent_result import from_returned
@@ -56,16 +57,22 @@ def _retry(error: Exception, attempts: int) -> RetryDecision:
 
 
 RETRY = StepConfig(retry_strategy=_retry)
+ONCE = StepConfig(retry_strategy=lambda error, attempts: RetryDecision.no_retry())
 
 
 def make_workflow(
-    root: Path, sources: Mapping[str, Source], agent_functions: Mapping[str, str] | None = None
+    root: Path,
+    sources: Mapping[str, Source],
+    agent_functions: Mapping[str, str] | None = None,
+    progress: ProgressPolicy | None = None,
 ) -> Workflow:
-    """The workflow over the workspace `root`, for events of `sources` (by name).
+    """The workflow over the workspace `root`, for events of `sources` (by name);
+    `progress` bounds the sinks' updates as agents finish.
 
     Wrap it with `durable_execution` (or use `make_handler`).
     """
     functions = dict(agent_functions or {})
+    policy = progress or ProgressPolicy()
 
     def review(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
         source = sources.get(str(event.get("source")))
@@ -86,7 +93,8 @@ def make_workflow(
             _sink_step(context, sink, "start", state, lambda s=sink: s.start(state))
         try:
             cloned = context.step(lambda _: source.clone(run, request), name="clone", config=RETRY)
-            run_agents(context, run, request, functions)
+            shown = Progress(sinks, state, policy) if sinks else None
+            run_agents(context, run, request, functions, shown)
             merged = context.step(lambda _: steps.merge(run, request), name="merge", config=RETRY)
             for sink in sinks:
                 _sink_step(context, sink, "publish", state, lambda s=sink: s.publish(state))
@@ -107,10 +115,13 @@ def make_workflow(
 
 
 def make_handler(
-    root: Path, sources: Mapping[str, Source], agent_functions: Mapping[str, str] | None = None
+    root: Path,
+    sources: Mapping[str, Source],
+    agent_functions: Mapping[str, str] | None = None,
+    progress: ProgressPolicy | None = None,
 ) -> Callable:
     """The durable handler (Lambda entry point or local runner workflow)."""
-    return durable_execution(make_workflow(root, sources, agent_functions))
+    return durable_execution(make_workflow(root, sources, agent_functions, progress))
 
 
 def _sink_step(
@@ -122,12 +133,27 @@ def _sink_step(
         state[sink.name] = {**state.get(sink.name, {}), **outcome}
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where the agents' progress goes: the review's sinks, within `policy`."""
+
+    sinks: Sequence[Sink]
+    state: State
+    policy: ProgressPolicy
+
+
 def run_agents(
-    context: DurableContext, run: RunDir, request: ReviewRequest, functions: dict[str, str]
+    context: DurableContext,
+    run: RunDir,
+    request: ReviewRequest,
+    functions: dict[str, str],
+    shown: Progress | None = None,
 ) -> None:
-    """Every configured agent as one parallel branch; a failed agent fails only its branch."""
+    """Every configured agent as one parallel branch; a failed agent fails only its
+    branch. With `shown`, each branch ends with a progress step (`orchestrator.progress`)."""
     branches = [
-        _agent_branch(name, run, request, functions.get(name)) for name in request.config.agents
+        _agent_branch(name, run, request, functions.get(name), shown)
+        for name in request.config.agents
     ]
     if not branches:
         return
@@ -155,8 +181,11 @@ def store_returned_result(name: str, run: RunDir, returned: object) -> dict[str,
     return result.summary()
 
 
-def _agent_branch(name: str, run: RunDir, request: ReviewRequest, function: str | None):
-    """One parallel branch: the agent as a local step, or as its own Lambda function.
+def _agent_branch(
+    name: str, run: RunDir, request: ReviewRequest, function: str | None, shown: Progress | None
+):
+    """One parallel branch: the agent as a local step, or as its own Lambda function,
+    then the progress step.
 
     Either way the branch returns the agent's small summary, so that the parallel
     operation's own checkpoint stays small whatever the agents found.
@@ -166,11 +195,20 @@ def _agent_branch(name: str, run: RunDir, request: ReviewRequest, function: str 
         if function:
             event = {"run_id": run.run_id, "agent": name}
             returned = ctx.invoke(function, event, name=f"agent-{name}")
-            return ctx.step(
+            summary = ctx.step(
                 lambda _: store_returned_result(name, run, returned),
                 name=f"findings-{name}",
                 config=RETRY,
             )
-        return ctx.step(lambda _: run_local_agent(name, run, request), name=f"agent-{name}")
+        else:
+            summary = ctx.step(lambda _: run_local_agent(name, run, request), name=f"agent-{name}")
+        if shown is not None:
+            agents = request.config.agents
+            ctx.step(
+                lambda _: notify(shown.sinks, shown.state, run, agents, shown.policy),
+                name=f"progress-{name}",
+                config=ONCE,
+            )
+        return summary
 
     return branch

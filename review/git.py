@@ -78,6 +78,13 @@ class Git:
             )
         except subprocess.TimeoutExpired as exc:
             raise GitError(f"git {args[0]} timed out after {timeout:g} s") from exc
+        except FileNotFoundError as exc:
+            if exc.filename != "git":  # the working folder is gone
+                raise GitError(f"git {args[0]} failed: {exc.filename} does not exist") from None
+            raise GitError(
+                "git is not installed or not on PATH: install git (e.g. apt-get install git) "
+                "and try again"
+            ) from None
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git {args[0]} failed: {_redact(' '.join(message[-2:]))}")

@@ -13,6 +13,7 @@ file (`REVIEWBOT_PRIVATE_KEY_PATH`) or, on AWS, a Secrets Manager ARN read throu
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ DEFAULT_GITHUB_URL = "https://github.com"
 DEFAULT_MAX_INLINE_COMMENTS = 25
 LAMBDA_MOUNT = Path("/mnt/workspace")
 DEFAULT_REQUEST_TIMEOUT_SECONDS = 10.0  # GitHub sends a delivery at once
+SETUP_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")  # URL-safe, so the link works as printed
 
 
 class ConfigError(Exception):
@@ -54,11 +56,13 @@ class Settings(BaseModel):
     webhook_url: str | None = None  # default: public_url + /webhook
     github_url: str = DEFAULT_GITHUB_URL  # GitHub's web pages (GitHub Enterprise Server: its URL)
     config_dir: Path | None = None  # the App's credentials file from the setup page
+    setup_token: SecretStr | None = None  # the setup link's token (default: a random one)
     # what the App does
     review_drafts: bool = False
     max_inline_comments: int = Field(default=DEFAULT_MAX_INLINE_COMMENTS, ge=0)
     request_changes: bool = False
     report_pre_existing: bool = False
+    code_scanning: bool = False  # upload SARIF (the App needs security_events: write)
     model: str = "none"
     # where it runs
     workspace: Path | None = None
@@ -90,6 +94,16 @@ class Settings(BaseModel):
     @classmethod
     def _optional_url(cls, value: str | None) -> str | None:
         return _http_url(value) if value else None
+
+    @field_validator("setup_token")
+    @classmethod
+    def _url_safe_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not SETUP_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be at least 20 characters from A-Z, a-z, 0-9, _ and - (for example "
+                "from `openssl rand -hex 32`)"
+            )
+        return value
 
     @field_validator("model")
     @classmethod
@@ -247,7 +261,7 @@ class Settings(BaseModel):
         return ReviewConfig(**{**given, **fields})
 
 
-_SECRET_FIELDS = frozenset({"webhook_secret", "private_key"})
+_SECRET_FIELDS = frozenset({"webhook_secret", "private_key", "setup_token"})
 
 
 def load_settings(

@@ -8,7 +8,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import traceback
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -47,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     try:
+        if args.needs_git and shutil.which("git") is None:
+            raise UsageError(
+                "git is not installed or not on PATH: install git (e.g. apt-get install git) "
+                "and try again"
+            )
         return args.command(args, settings)
     except UsageError as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
@@ -54,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reviewbot: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an unforeseen failure: one line, the details with -v
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        what = " ".join(str(exc).split())[:300] or "no message"
+        hint = "" if args.verbose else "; rerun with --verbose for the traceback"
+        print(f"reviewbot: unexpected error: {type(exc).__name__}: {what}{hint}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewbot", description=__doc__)
     parser.add_argument("--version", action="version", version=version("reviewbot"))
     parser.add_argument("-v", "--verbose", action="store_true", help="log workflow details")
-    parser.set_defaults(reads_env_file=False)
+    parser.set_defaults(reads_env_file=False, needs_git=False)
     # -v also after the command; SUPPRESS keeps the value given before it
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -126,8 +140,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="use this configuration file instead of the base commit's .github/reviewbot.yml",
     )
-    review.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    review.set_defaults(command=_review)
+    review.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (there is none when stderr is not a terminal)",
+    )
+    review.set_defaults(command=_review, needs_git=True)
 
     add_config_commands(commands, common)
 
@@ -192,6 +211,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     from orchestrator.local_repo import LocalRepository
     from reporter.formats import formats
     from review.git import GitError
+    from reviewbot.review_notes import live_progress, note_uncommitted, nothing_ran
 
     model, agent_models = _models(args.model, settings)
     agents: tuple[str, ...] = ()  # none named: the repository's configuration, or the defaults
@@ -233,13 +253,18 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     request = ReviewRequest(
         repository=str(repo.path), source=str(repo.path), head=head, base=base, config=config
     )
-    progress = None if args.quiet else _progress(why, base, head)
+    if args.head == "HEAD":
+        note_uncommitted(repo, base, head)
+    progress = None if args.quiet else live_progress(why, base, head)
     _collect_garbage(settings)
     try:
         report = run_review(request, settings.workspace_root(), progress=progress, options=options)
     except (WorkflowFailed, GitError) as exc:
         print(f"reviewbot: {exc}; rerun with --verbose for details", file=sys.stderr)
         return USAGE_ERROR
+    finally:
+        if progress is not None:
+            progress.close()
     warn_if_invalid(report)
     rendered = formats()[args.format].render(report)
     if output is None:
@@ -253,6 +278,8 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
                 f"reviewbot: cannot write {output}: {exc}; the review is on stdout", file=sys.stderr
             )
             return USAGE_ERROR
+    if nothing_ran(report):
+        return USAGE_ERROR
     return 1 if report.fails(report.config.fail_on) else 0
 
 
@@ -300,7 +327,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from orchestrator.local import DamagedStore
     from orchestrator.review_queue import DamagedQueue
     from orchestrator.serve_lock import WorkspaceBusy, lock_workspace
-    from review.app_credentials import credentials_path, with_stored_app
+    from review.app_credentials import with_stored_app
     from reviewbot.serve import serve
 
     model, agent_models = _models(None, settings)
@@ -310,20 +337,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         if settings.names_an_app():
             app = _app_of(settings, config, stored is not None)
         else:
-            from reviewbot.serve_setup import build_setup_app
+            from reviewbot.serve_setup import build_setup_app, setup_token
 
-            app = build_setup_app(settings, config=config)
-            if settings.public_url:
-                how = f"open {settings.public_url}/setup to create one"
-            else:
-                how = "set REVIEWBOT_PUBLIC_URL to this server's URL, then open /setup"
-            print(
-                f"reviewbot: no GitHub App is configured: {how} (stored in "
-                f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
-                "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET",
-                file=sys.stderr,
-                flush=True,
-            )
+            token = setup_token(settings)
+            app = build_setup_app(settings, token, config=config)
+            print(_setup_notice(settings, token), file=sys.stderr, flush=True)
     except (ConfigError, DamagedQueue, DamagedStore) as exc:
         raise UsageError(str(exc)) from None
     root = settings.workspace_root()
@@ -346,6 +364,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         lock.release()
     return 0
+
+
+def _setup_notice(settings: Settings, token: str) -> str:
+    """The start line of `serve` without an App: the setup link with its token (printed to
+    the operator's terminal only, never logged; REVIEWBOT_SETUP_TOKEN's value is not
+    repeated), or what to set first."""
+    from review.app_credentials import credentials_path
+
+    if not settings.public_url:
+        how = (
+            "set REVIEWBOT_PUBLIC_URL to this server's URL and restart: the setup link is "
+            "printed then"
+        )
+    elif settings.setup_token is not None:
+        how = f"open {settings.public_url}/setup?token=<REVIEWBOT_SETUP_TOKEN> to create one"
+    else:
+        how = (
+            f"open {settings.public_url}/setup?token={token} to create one (the link works "
+            "until the App is created; a restart makes a new one)"
+        )
+    return (
+        f"reviewbot: no GitHub App is configured: {how} (stored in "
+        f"{credentials_path(settings)}), or set REVIEWBOT_APP_ID, "
+        "REVIEWBOT_PRIVATE_KEY_PATH and REVIEWBOT_WEBHOOK_SECRET"
+    )
 
 
 def _app_of(settings: Settings, config: ReviewConfig, stored: bool) -> FastAPI:
@@ -455,7 +498,8 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     """Print what the edge would answer, which review it would start and what it would
-    send GitHub; start and send nothing. With the App configured, a command's look-ups
+    send GitHub; start and send nothing. With the App configured (its variables, or the
+    setup page's stored App as `serve` reads it), a command's look-ups
     (the commenter's permission, the pull request's head) ask GitHub; without it, they
     are assumed, and the output says so."""
     from agents.registry import names
@@ -465,16 +509,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from webhook.replay import DryRunGitHub, LookupFailed, replay
     from webhook.settings import WebhookSettings
 
-    key = None
-    if settings.app_id is not None:  # the App is configured: its key must be usable
-        try:
-            key = settings.key()
-        except ConfigError as exc:
-            raise UsageError(f"cannot replay {args.event_json}: {exc}") from None
-        except Exception as exc:  # a Secrets Manager ARN that cannot be read here
-            raise UsageError(
-                f"cannot replay {args.event_json}: {settings.key_variable()} cannot be read ({exc})"
-            ) from None
+    settings, key = _replay_app(args.event_json, settings)
     try:
         if key:
             settings.require_valid_app()
@@ -531,30 +566,19 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _progress(why: str, base: str, head: str):
-    from review.agent_result import AgentResult
+def _replay_app(event_json: Path, settings: Settings) -> tuple[Settings, str | None]:
+    """`settings` as the App `serve` would act as (its variables, else the stored App), and
+    the App's key (None without an App). UsageError when they cannot be read."""
+    from review.app_credentials import with_stored_app
 
-    def show(kind: str, data: object) -> None:
-        if kind == "started":
-            agents = ", ".join(data)  # type: ignore[arg-type]
-            line = f"reviewing {head[:12]} against {base[:12]} ({why}) with {agents}"
-            print(line, file=sys.stderr)
-            return
-        assert isinstance(data, AgentResult)
-        detail = data.error or f"{len(data.findings)} raw findings"
-        usage = data.usage or {}
-        if usage.get("error"):
-            detail += f"; model review: {usage['error']}"
-        elif usage.get("model"):
-            detail += (
-                f"; {usage.get('model')}: {usage.get('input_tokens', 0):,} tokens in, "
-                f"{usage.get('output_tokens', 0):,} out, {usage.get('model_calls', 0)} calls"
-            )
-            if usage.get("stopped"):
-                detail += f", budget reached: {usage['stopped']}"
-        print(
-            f"  {data.agent}: {data.status} in {data.seconds:.1f} s, {detail}",
-            file=sys.stderr,
-        )
-
-    return show
+    try:
+        settings, _ = with_stored_app(settings)
+        if settings.app_id is None:
+            return settings, None
+        return settings, settings.key()  # the App is configured: its key must be usable
+    except ConfigError as exc:
+        raise UsageError(f"cannot replay {event_json}: {exc}") from None
+    except Exception as exc:  # a Secrets Manager ARN that cannot be read here
+        raise UsageError(
+            f"cannot replay {event_json}: {settings.key_variable()} cannot be read ({exc})"
+        ) from None

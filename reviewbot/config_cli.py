@@ -35,7 +35,9 @@ INVALID = 2
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Register `config check|schema|show` on the `reviewbot` subcommands."""
     config = commands.add_parser(
-        "config", help="check, describe or show a repository's .github/reviewbot.yml"
+        "config",
+        help="check, describe or show a repository's .github/reviewbot.yml",
+        parents=[common],
     )
     actions = config.add_subparsers(required=True, metavar="ACTION")
     check = actions.add_parser(
@@ -58,7 +60,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     show.add_argument("path", nargs="?", default=".", help="a git repository (default: .)")
     show.add_argument("--base", help="base ref (default: as `reviewbot review` picks it)")
-    show.set_defaults(command=_show)
+    show.set_defaults(command=_show, needs_git=True)
 
 
 def context(settings: Settings) -> ConfigContext:

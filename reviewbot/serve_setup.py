@@ -85,8 +85,17 @@ class SwitchingApp:
                 return
 
 
+def setup_token(settings: Settings) -> str:
+    """REVIEWBOT_SETUP_TOKEN, else a new random token (`webhook.setup.new_setup_token`)."""
+    from webhook.setup import new_setup_token
+
+    fixed = settings.setup_token
+    return fixed.get_secret_value() if fixed is not None else new_setup_token()
+
+
 def build_setup_app(
     settings: Settings,
+    token: str,
     *,
     workspace: Path | None = None,
     config: ReviewConfig | None = None,
@@ -95,11 +104,12 @@ def build_setup_app(
 ) -> SwitchingApp:
     """The app of `reviewbot serve` with no App configured: `/setup` until GitHub created
     one (see the module), then what `build_serve_app` builds for it (`workspace`,
-    `config` and `policy` are passed on). `transport` carries the code exchange."""
+    `config` and `policy` are passed on). `token` is the setup token the page requires
+    (`setup_token`); `transport` carries the code exchange."""
     from reviewbot.serve import build_serve_app
-    from webhook.setup import RedactCallbackQuery, SetupTarget, create_setup_app
+    from webhook.setup import RedactSetupQuery, SetupTarget, create_setup_app
 
-    logging.getLogger("uvicorn.access").addFilter(RedactCallbackQuery())
+    logging.getLogger("uvicorn.access").addFilter(RedactSetupQuery())
 
     path = credentials_path(settings)
     switching: SwitchingApp
@@ -129,6 +139,7 @@ def build_setup_app(
         switching.switch(app)
         return str(path)
 
-    setup = create_setup_app(SetupTarget.from_settings(settings), adopt, transport=transport)
+    target = SetupTarget.from_settings(settings)
+    setup = create_setup_app(target, adopt, token=token, transport=transport)
     switching = SwitchingApp(setup, settings.shutdown_grace_seconds)
     return switching

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from review.github_api import API_HEADERS, TokenCache, token_key
 from review.settings import DEFAULT_API_URL
-from webhook.github import USER_AGENT, HttpxGitHub
+from webhook.github import USER_AGENT, HttpxGitHub, check_available, unavailable
 from webhook.settings import WebhookSettings
 
 if TYPE_CHECKING:
@@ -58,11 +58,15 @@ class InstallationTokens:
             return cached
         import httpx
 
-        url = f"{self._api_url}/app/installations/{quote(str(installation_id))}/access_tokens"
+        path = f"/app/installations/{quote(str(installation_id))}/access_tokens"
         headers = {**API_HEADERS, **USER_AGENT, "Authorization": f"Bearer {self.app_jwt()}"}
         body = {"repositories": [repository.partition("/")[2]], "permissions": dict(permissions)}
-        async with httpx.AsyncClient(transport=self._transport, timeout=5.0) as client:
-            response = await client.post(url, headers=headers, json=body)
+        try:
+            async with httpx.AsyncClient(transport=self._transport, timeout=5.0) as client:
+                response = await client.post(self._api_url + path, headers=headers, json=body)
+        except httpx.TransportError as exc:  # refused, reset, timed out
+            raise unavailable("POST", path, exc) from None
+        check_available("POST", path, response)
         response.raise_for_status()
         data = response.json()
         return self._cache.put(key, data["token"], data["expires_at"])

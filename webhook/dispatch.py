@@ -9,7 +9,7 @@ from typing import Any
 
 from review.github_api import WRITE_LEVELS
 from review.trigger import ReviewStarter, ReviewTrigger
-from webhook.github import GitHubPort
+from webhook.github import GitHubPort, GitHubUnavailable
 from webhook.logs import log_event
 from webhook.routing import Acknowledge, Command, Decision, Ignore, Reject, StartReview
 
@@ -60,6 +60,18 @@ async def _start(decision: Decision, starter: ReviewStarter, trigger: ReviewTrig
 async def _command(command: Command, starter: ReviewStarter, github: GitHubPort | None) -> Outcome:
     if github is None:
         return _ignored(command, "commands need the App's id and private key configured")
+    try:
+        return await _carry_out(command, starter, github)
+    except GitHubUnavailable as exc:
+        # Nothing was started: say so in one line (no traceback, it is not our bug) and
+        # answer 503, so the delivery shows as failed and can be redelivered from the
+        # App's settings, or the command commented again.
+        log_event(logger, "command not carried out", logging.WARNING, error=str(exc))
+        reason = f"{exc}; nothing was started: comment the command again or redeliver this"
+        return Outcome(503, {"status": "unavailable", "reason": reason}, command)
+
+
+async def _carry_out(command: Command, starter: ReviewStarter, github: GitHubPort) -> Outcome:
     t = command.target
     if command.needs_permission_check:
         level = await github.permission(t.installation_id, t.owner, t.repo, command.user)

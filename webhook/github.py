@@ -35,6 +35,29 @@ PERMISSION_TTL_SECONDS = 60.0
 PERMISSION_CACHE_ENTRIES = 4096
 
 
+class GitHubUnavailable(Exception):
+    """GitHub could not be reached, timed out, or answered 5xx or 429 (a later try may
+    work); the message is one line naming the call, never a token."""
+
+
+def unavailable(
+    method: str, path: str, exc: Exception | None = None, status: int | None = None
+) -> GitHubUnavailable:
+    """The error for a call GitHub did not answer (`exc`) or answered `status` to."""
+    why = (
+        f"answered {status}"
+        if status is not None
+        else f"could not be reached ({type(exc).__name__})"
+    )
+    return GitHubUnavailable(f"GitHub {why} on {method} {path}")
+
+
+def check_available(method: str, path: str, response: httpx.Response) -> None:
+    """GitHubUnavailable when `response` is one a later try may change (5xx, 429)."""
+    if response.status_code >= 500 or response.status_code == 429:
+        raise unavailable(method, path, status=response.status_code)
+
+
 class PermissionChecker(Protocol):
     async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
         """The user's permission on the repository: admin, maintain, write, triage, read, none."""
@@ -116,11 +139,15 @@ class HttpxGitHub:
                 url = self._api_url + path
                 return await client.request(method, url, headers=headers, json=body)
 
-            token = await self._tokens(installation_id, name, permissions)
-            response = await send(token)
-            if response.status_code == 401 and self._drop_token is not None:
-                self._drop_token(token)  # revoked or expired early: mint another, once
-                response = await send(await self._tokens(installation_id, name, permissions))
+            try:
+                token = await self._tokens(installation_id, name, permissions)
+                response = await send(token)
+                if response.status_code == 401 and self._drop_token is not None:
+                    self._drop_token(token)  # revoked or expired early: mint another, once
+                    response = await send(await self._tokens(installation_id, name, permissions))
+            except httpx.TransportError as exc:  # refused, reset, timed out
+                raise unavailable(method, path, exc) from None
+            check_available(method, path, response)
             return response
 
     async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:

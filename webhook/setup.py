@@ -1,6 +1,12 @@
 """The setup page of `reviewbot serve` when no GitHub App is configured: GitHub's App
 manifest flow (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest).
 
+0. `reviewbot serve` prints a link with a one-time setup token, `/setup?token=<token>`:
+   until the App exists, whoever reaches the server could otherwise create an App of
+   theirs and have this server adopt it. Both pages answer 403 without the token, given
+   in the query or in the HttpOnly cookie a valid visit sets (path /setup, SameSite=Lax,
+   so the organisation form and GitHub's redirect back carry it); the token dies with
+   the adoption.
 1. `GET /setup[?organization=<login>]` shows a form that POSTs `webhook/app-manifest.yml`,
    as JSON in the `manifest` field, to `{github_url}/settings/apps/new?state=<state>` (or
    `/organizations/<login>/settings/apps/new`). The manifest's webhook URL is
@@ -52,6 +58,7 @@ logger = logging.getLogger(__name__)
 STATE_TTL_SECONDS = 3600.0  # GitHub: the three steps must be done within one hour
 MAX_PENDING_STATES = 64
 STATE_COOKIE = "reviewbot_setup_state"
+TOKEN_COOKIE = "reviewbot_setup_token"  # noqa: S105 (a cookie's name)
 LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")  # GitHub's account names
 CODE = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # adopt(credentials): store them and switch the server to them; ConfigError or OSError
@@ -59,9 +66,10 @@ CODE = re.compile(r"[A-Za-z0-9_-]{1,200}")
 Adopt = Callable[[AppCredentials], Awaitable[str]]
 
 
-class RedactCallbackQuery(logging.Filter):
-    """Keeps the callback's one-time code and state out of uvicorn's access log (its
-    record's arguments are client, method, path with query, HTTP version, status)."""
+class RedactSetupQuery(logging.Filter):
+    """Keeps the setup pages' queries (the setup token, the callback's one-time code and
+    state) out of uvicorn's access log (its record's arguments are client, method, path
+    with query, HTTP version, status)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
@@ -70,6 +78,11 @@ class RedactCallbackQuery(logging.Filter):
             if sep and path.startswith("/setup"):
                 record.args = (*args[:2], f"{path}?(redacted)", *args[3:])
         return True
+
+
+def new_setup_token() -> str:
+    """A random setup token: 43 URL-safe characters (256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 class SetupError(Exception):
@@ -84,11 +97,16 @@ class SetupTarget:
     webhook_url: str | None
     github_url: str
     github_api_url: str
+    code_scanning: bool = False  # the App also gets security_events: write
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SetupTarget:
         return cls(
-            settings.public_url, settings.webhook_url, settings.github_url, settings.github_api_url
+            settings.public_url,
+            settings.webhook_url,
+            settings.github_url,
+            settings.github_api_url,
+            settings.code_scanning,
         )
 
     def new_app_url(self, owner: str | None) -> str:
@@ -106,9 +124,15 @@ def packaged_manifest() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def app_manifest(public_url: str, webhook_url: str | None = None) -> dict[str, Any]:
-    """The packaged manifest with this server's URLs filled in."""
+def app_manifest(
+    public_url: str, webhook_url: str | None = None, *, code_scanning: bool = False
+) -> dict[str, Any]:
+    """The packaged manifest with this server's URLs filled in; with `code_scanning`
+    (REVIEWBOT_CODE_SCANNING) it also asks for `security_events: write`, which the SARIF
+    upload needs and nothing else does."""
     manifest = json.loads(json.dumps(packaged_manifest()))  # a deep copy
+    if code_scanning:
+        manifest["default_permissions"]["security_events"] = "write"
     manifest["url"] = public_url
     manifest["hook_attributes"]["url"] = webhook_url or f"{public_url}/webhook"
     manifest["redirect_url"] = f"{public_url}/setup/callback"
@@ -203,11 +227,13 @@ class SetupFlow:
         self,
         target: SetupTarget,
         adopt: Adopt,
+        token: str,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.target = target
         self._adopt = adopt
+        self._token: str | None = token
         self._transport = transport
         self._pending: ExpiringMap[str, bool] = ExpiringMap(
             STATE_TTL_SECONDS, MAX_PENDING_STATES, clock
@@ -215,8 +241,24 @@ class SetupFlow:
         self._adopting = asyncio.Lock()
         self.adopted: AppCredentials | None = None
 
+    def _setup_token(self, given: str | None) -> str | None:
+        """The setup token when `given` is it (compared in constant time), else None."""
+        token = self._token
+        if token and given and hmac.compare_digest(given.encode(), token.encode()):
+            return token
+        return None
+
+    def _locked(self, page: str) -> Response:
+        log_event(logger, f"setup: refused the {page}", logging.WARNING, reason="setup token")
+        problem = (
+            "This page needs the setup link reviewbot serve printed when it started "
+            "(/setup?token=...): open that link, or restart reviewbot serve to get a new one."
+        )
+        return _page(problem_page("Setup link needed", problem, retry=False), 403)
+
     async def page(self, request: Request) -> Response:
-        """GET /setup: the form, with a new state (also set as a cookie)."""
+        """GET /setup[?token=]: the form, with a new state (also set as a cookie); 403
+        without the setup token in the query or its cookie."""
         target = self.target
         if self.adopted is not None:
             return _not_found()
@@ -224,9 +266,14 @@ class SetupFlow:
             problem = (
                 "REVIEWBOT_PUBLIC_URL is not set: set it to the https:// URL at which GitHub "
                 "and your browser reach this server (for example https://reviewbot.example.com)"
-                ", restart reviewbot serve and open /setup again."
+                ", restart reviewbot serve and open the setup link it prints."
             )
             return _page(problem_page("Set up reviewbot", problem, retry=False), 503)
+        token = self._setup_token(
+            request.query_params.get("token", request.cookies.get(TOKEN_COOKIE))
+        )
+        if token is None:
+            return self._locked("setup page")
         owner = request.query_params.get("organization", "").strip() or None
         problem = None
         if owner and not LOGIN.fullmatch(owner):
@@ -234,25 +281,35 @@ class SetupFlow:
             owner = None
         state = secrets.token_urlsafe(32)
         self._pending.put(state, True)
-        manifest = app_manifest(target.public_url, target.webhook_url)
+        manifest = app_manifest(
+            target.public_url, target.webhook_url, code_scanning=target.code_scanning
+        )
         action = f"{target.new_app_url(owner)}?state={state}"
         html = setup_page(manifest, json.dumps(manifest), action, owner, problem)
         response = _page(html, 400 if problem else 200, f"'self' {_origin(target.github_url)}")
-        response.set_cookie(
-            STATE_COOKIE,
-            state,
-            max_age=int(STATE_TTL_SECONDS),
-            path="/setup",
-            secure=target.public_url.startswith("https://"),
-            httponly=True,
-            samesite="lax",
-        )
+        secure = target.public_url.startswith("https://")
+        for name, value, max_age in (
+            (TOKEN_COOKIE, token, None),  # for the browser's session, or until adopted
+            (STATE_COOKIE, state, int(STATE_TTL_SECONDS)),
+        ):
+            response.set_cookie(
+                name,
+                value,
+                max_age=max_age,
+                path="/setup",
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            )
         return response
 
     async def callback(self, request: Request) -> Response:
-        """GET /setup/callback?code=&state=: check the state, exchange the code, adopt."""
+        """GET /setup/callback?code=&state=: check the setup token's cookie and the state,
+        exchange the code, adopt."""
         if self.adopted is not None:
             return _not_found()
+        if self._setup_token(request.cookies.get(TOKEN_COOKIE)) is None:
+            return self._locked("callback")
         state = request.query_params.get("state", "")
         cookie = request.cookies.get(STATE_COOKIE, "")
         known = bool(state) and self._pending.get(state) is not None
@@ -290,12 +347,14 @@ class SetupFlow:
             problem = f"GitHub created the App {credentials.slug}, but {exc}"
             return _page(problem_page("Setup not completed", problem, retry=False), 500)
         self.adopted = credentials
+        self._token = None  # the setup link dies with the adoption
         log_event(logger, "setup: serving as the new App", **fields)
         html = created_page(
             credentials.slug, credentials.html_url, credentials.install_url, stored_in
         )
         response = _page(html)
         response.delete_cookie(STATE_COOKIE, path="/setup")
+        response.delete_cookie(TOKEN_COOKIE, path="/setup")
         return response
 
 
@@ -303,15 +362,17 @@ def create_setup_app(
     target: SetupTarget,
     adopt: Adopt,
     *,
+    token: str,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The app `reviewbot serve` runs until the App exists: `/setup`, `/setup/callback`,
-    `/healthz`; `/readyz` and `POST /webhook` answer 503 (no App yet). `transport` carries
-    the code exchange; `clock` (monotonic seconds) ages the states. The flow is
+    `/healthz`; `/readyz` and `POST /webhook` answer 503 (no App yet). `token` is the
+    setup token the pages require (see `new_setup_token`); `transport` carries the code
+    exchange; `clock` (monotonic seconds) ages the states. The flow is
     `app.state.setup_flow`."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    flow = SetupFlow(target, adopt, transport, clock)
+    flow = SetupFlow(target, adopt, token, transport, clock)
     app.state.setup_flow = flow
     app.add_api_route("/setup", flow.page, methods=["GET"])
     app.add_api_route("/setup/callback", flow.callback, methods=["GET"])
@@ -322,12 +383,12 @@ def create_setup_app(
 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
-        detail = "no GitHub App is configured: create one at /setup"
+        detail = "no GitHub App is configured: create one with the /setup link serve printed"
         return JSONResponse({"status": "not ready", "detail": detail}, status_code=503)
 
     @app.post("/webhook")
     async def webhook() -> JSONResponse:
-        reason = "no GitHub App is configured yet: create one at /setup"
+        reason = "no GitHub App is configured yet: create one with the /setup link serve printed"
         return JSONResponse({"status": "not configured", "reason": reason}, status_code=503)
 
     return app

@@ -130,6 +130,9 @@ class BoundPublisher:
     def start(self, state: State) -> Outcome:
         return self.publisher.start(self.ctx, state)
 
+    def progress(self, state: State, done: list[dict[str, Any]], running: list[str]) -> None:
+        self.publisher.progress(self.ctx, state, done, running)
+
     def publish(self, state: State) -> Outcome:
         return self.publisher.publish(self.ctx, state)
 

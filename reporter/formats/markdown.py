@@ -10,7 +10,9 @@ and who dismissed what. Everything from the repository, a model or a person is e
 
 from __future__ import annotations
 
-from reporter.escape import code_block, inline, truncate_body
+from collections.abc import Callable
+
+from reporter.escape import GITHUB_BODY_LIMIT, code_block, inline, truncate_body
 from reporter.formats import Format
 from review.findings import Finding, marker_fingerprint
 from review.lifecycle import Reconciled
@@ -26,14 +28,18 @@ _HOW = {"resolved": "resolved its thread", "thumbs_down": "reacted 👎"}
 def render_markdown(
     report: Report,
     extra_findings_note: str | None = None,
+    limit: int = GITHUB_BODY_LIMIT,
     *,
     pull: Reconciled | None = None,
     inline_fingerprints: frozenset[str] = frozenset(),
 ) -> str:
-    """The summary's Markdown. Its first line says so when the repository's configuration
-    file is invalid (the review then used the defaults). With `pull`, its open findings
-    (not the report's) are listed, each saying whether it is commented inline
-    (`inline_fingerprints`)."""
+    """The summary comment, at most `limit` characters (GitHub's cap on a comment body,
+    65,536). Its first line says so when the repository's configuration file is invalid
+    (the review then used the defaults). With `pull`, its open findings (not the
+    report's) are listed, each saying whether it is commented inline
+    (`inline_fingerprints`), then the fixed, dismissed and pre-existing ones. When the
+    findings do not all fit, the table ends at a whole row followed by "… and N more
+    findings"; long notes are cut the same way."""
     findings = report.findings if pull is None else pull.open
     source = report.config.source
     lines = [config_warning(report)] if source.errors else []
@@ -72,22 +78,64 @@ def render_markdown(
     usage = [f"{name}: {s.usage_text()}" for name, s in report.agents.items() if s.usage_text()]
     if usage:
         lines += ["", f"AI reviewers used {inline('; '.join(usage), 1_000)}."]
-    if findings:
-        lines += ["", *_table(findings, pull is not None, inline_fingerprints)]
-    if extra_findings_note:
-        lines += ["", extra_findings_note]
+    head, rows = _table(findings, pull is not None, inline_fingerprints)
+    tail = ["", extra_findings_note] if extra_findings_note else []
     if pull is not None:
-        lines += _lifecycle(report, pull)
+        tail += _lifecycle(report, pull)
     notes = report.all_notes()[:100]
+    body = _assemble(lines, (head, rows), tail, notes)
+    if len(body) > limit:  # cut whole rows and notes, never a row in the middle
+        notes = _fit(notes, NOTES_BUDGET, lambda n: f"… and {n} more notes (in the JSON output)")
+        room = limit - len(_assemble(lines, (head, []), tail, notes)) - len("\n".join(head)) - 1
+        rows = _fit(rows, room, _more_findings)
+        body = _assemble(lines, (head, rows), tail, notes)
+    return truncate_body(body, limit)  # only a pathological header is still too long
+
+
+FINDINGS_MORE = (
+    "… and {n} more findings, not shown: a GitHub comment holds at most 65,536 characters. "
+    "Every finding is in the check run's annotations and in the JSON output."
+)
+NOTES_BUDGET = 8_000  # characters of notes kept when the body must be cut
+
+
+def _more_findings(n: int) -> str:
+    return "\n" + FINDINGS_MORE.format(n=n)  # a blank line ends the table
+
+
+def _assemble(
+    lines: list[str], table: tuple[list[str], list[str]], tail: list[str], notes: list[str]
+) -> str:
+    head, rows = table
+    out = list(lines)
+    if rows:
+        out += [*head, *rows]
+    out += tail
     if notes:
-        lines += [
+        out += [
             "",
             "<details><summary>Notes</summary>",
             "",
             code_block("\n".join(notes)),
             "</details>",
         ]
-    return truncate_body("\n".join(lines) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def _fit(lines: list[str], budget: int, more: Callable[[int], str]) -> list[str]:
+    """The first of `lines` that fit in `budget` characters (one newline each) together
+    with the line `more(left out)` saying how many did not; all of them when they fit."""
+    if sum(len(line) + 1 for line in lines) <= budget:
+        return lines
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        reserve = len(more(len(lines) - len(kept) - 1)) + 1
+        if used + len(line) + 1 + reserve > budget:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return [*kept, more(len(lines) - len(kept))]
 
 
 def _counts(report: Report, pull: Reconciled | None) -> str:
@@ -102,9 +150,14 @@ def _counts(report: Report, pull: Reconciled | None) -> str:
     )
 
 
-def _table(findings: list[Finding], pull: bool, commented: frozenset[str]) -> list[str]:
+def _table(
+    findings: list[Finding], pull: bool, commented: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """The findings table's head (after a blank line) and its rows; a pull request's has
+    a column saying where each finding is."""
     header = "| | file | line | rule | message |" + (" where |" if pull else "")
-    rows = [header, "| --- | --- | --- | --- | --- |" + (" --- |" if pull else "")]
+    head = ["", header, "| --- | --- | --- | --- | --- |" + (" --- |" if pull else "")]
+    rows: list[str] = []
     for f in findings:
         tag = " (pre-existing)" if f.baseline_state == "unchanged" else ""
         row = (
@@ -115,7 +168,7 @@ def _table(findings: list[Finding], pull: bool, commented: frozenset[str]) -> li
             where = "inline comment" if marker_fingerprint(f) in commented else "check run"
             row += f" {where} |"
         rows.append(row)
-    return rows
+    return head, rows
 
 
 def _lifecycle(report: Report, pull: Reconciled) -> list[str]:

@@ -44,6 +44,36 @@ def in_progress(head_sha: str, pull_number: int, marker: str) -> dict[str, Any]:
     }
 
 
+def progress(
+    head_sha: str, marker: str, done: list[dict[str, Any]], running: list[str]
+) -> dict[str, Any]:
+    """The update of an in-progress check run as agents finish: a line per agent (its
+    status, the findings it reported so far and its seconds), and the run's marker (so
+    it is still found by it). `done` entries are `orchestrator.progress.finished_agents`'s."""
+    total = len(done) + len(running)
+    found = sum(int(entry.get("findings") or 0) for entry in done)
+    rows = []
+    for entry in done:
+        status = inline(str(entry.get("status")), 40)  # read from an agent's file
+        if status == "failed":
+            status = f"failed: {inline(str(entry.get('error') or ''), 200)}"
+        rows.append(
+            f"| {inline(str(entry['agent']), 80)} | {status} | {entry.get('findings', 0)} "
+            f"| {float(entry.get('seconds') or 0):.1f} s |"
+        )
+    rows += [f"| {inline(name, 80)} | running | | |" for name in running]
+    summary = (
+        f"reviewbot is reviewing `{head_sha[:12]}`: {len(done)} of {total} agents done, "
+        f"{found} finding{'s' if found != 1 else ''} reported so far (before they are "
+        "merged and kept to the change).\n\n"
+        "| agent | status | findings | time |\n| --- | --- | --- | --- |\n"
+        + "\n".join(rows)
+        + f"\n\n{marker}"
+    )
+    heading = f"Review in progress: {len(done)} of {total} agents done"
+    return {"output": output(heading, summary)}
+
+
 def stopped(what_happened: str, marker: str, now: float) -> dict[str, Any]:
     """The completed body of a check run whose review ended without a result: what
     happened, how to re-run it, and the run's marker (so it is found again)."""

@@ -80,8 +80,15 @@ class GitHubApp:
         """Forget a token GitHub refused: the next `token` call for its key mints another."""
         self._tokens.drop(token)
 
-    def repo(self, installation_id: int, repository: str, permissions: Permissions) -> RepoClient:
-        """A client for one repository, acting as the installation; one per step.
+    def repo(
+        self,
+        installation_id: int,
+        repository: str,
+        permissions: Permissions,
+        policy: RetryPolicy | None = None,
+    ) -> RepoClient:
+        """A client for one repository, acting as the installation; one per step. Its
+        calls retry by `policy` (default: the App's).
 
         If GitHub answers 401 to a call (the cached token was revoked), the token is
         dropped, a new one minted and the call repeated, once per client.
@@ -93,7 +100,8 @@ class GitHubApp:
             self.drop_token(client.token)
             client.connect(self.token(installation_id, repository, permissions))
 
-        client = RepoClient(owner, name, Caller(self.policy, reauthenticate), self._options())
+        caller = Caller(policy or self.policy, reauthenticate)
+        client = RepoClient(owner, name, caller, self._options())
         client.connect(token)
         return client
 
@@ -287,4 +295,14 @@ class RepoClient:
             lambda: self._rest.issues.update_comment(
                 self.owner, self.name, comment_id, data={"body": body}
             ).json(),
+        )
+
+    def upload_sarif(self, commit_sha: str, ref: str, sarif: str) -> dict[str, Any]:
+        """POST /repos/{owner}/{repo}/code-scanning/sarifs: `sarif` is the log gzipped and
+        base64-encoded. Repeating it is harmless: code scanning keeps one analysis per
+        tool, commit and ref, and a new upload replaces it. Answers {"id", "url"}."""
+        body = {"commit_sha": commit_sha, "ref": ref, "sarif": sarif}
+        return self.caller.call(
+            f"uploading SARIF for {commit_sha[:12]}",
+            lambda: self._rest.code_scanning.upload_sarif(self.owner, self.name, data=body).json(),
         )

@@ -8,6 +8,8 @@ find what an earlier attempt posted before posting (see `retry.Caller.create_onc
 
 Phases, each returning a small JSON-able dict that later phases see in `state`:
 - `start`: before the review runs (the check run goes "in progress");
+- `progress`: as agents finish, a few times per review (`orchestrator.progress`); it
+  returns nothing and its failure is only logged;
 - `publish`: after the review is merged;
 - `fail`: the review stopped for good (close what `start` opened);
 - `skip`: there is nothing to review (the pull request closed or moved on).
@@ -93,6 +95,12 @@ class Publisher:
 
     def start(self, ctx: PublishContext, state: State) -> dict[str, Any] | None:
         return None
+
+    def progress(
+        self, ctx: PublishContext, state: State, done: list[dict[str, Any]], running: list[str]
+    ) -> None:
+        """Show the agents `done` so far and those still `running` (an update, never a
+        new object: it may run twice)."""
 
     def publish(self, ctx: PublishContext, state: State) -> dict[str, Any] | None:
         return None

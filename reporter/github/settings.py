@@ -19,8 +19,10 @@ class GitHubSettings:
     `max_inline_comments` keeps one review well under GitHub's content-creation limits
     (about 80 a minute per installation); findings beyond it go to the summary.
     `request_changes` makes a review with error findings REQUEST_CHANGES instead of
-    COMMENT. `retry_budget_seconds` bounds how long one step waits out 5xx answers
-    and secondary rate limits before it gives up.
+    COMMENT. `code_scanning` also uploads each review's SARIF to GitHub code scanning
+    (the App then needs the `security_events: write` permission). `retry_budget_seconds`
+    bounds how long one step waits out 5xx answers and secondary rate limits before it
+    gives up.
     """
 
     app_id: int
@@ -28,6 +30,7 @@ class GitHubSettings:
     api_url: str = DEFAULT_API_URL
     max_inline_comments: int = DEFAULT_MAX_INLINE_COMMENTS
     request_changes: bool = False
+    code_scanning: bool = False
     retry_budget_seconds: float = 300.0
 
     def __post_init__(self) -> None:
@@ -50,4 +53,5 @@ class GitHubSettings:
             api_url=settings.github_api_url,
             max_inline_comments=settings.max_inline_comments,
             request_changes=settings.request_changes,
+            code_scanning=settings.code_scanning,
         )

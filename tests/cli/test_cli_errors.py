@@ -142,6 +142,10 @@ def test_a_bad_model_names_where_it_came_from(run_cli, repo, monkeypatch) -> Non
         (["review", "--verbose", "."], True),
         (["workspace", "gc", "-v"], True),
         (["doctor", "-v"], True),
+        (["config", "-v", "schema"], True),
+        (["config", "schema", "--verbose"], True),
+        (["-v", "config", "schema"], True),
+        (["config", "schema"], False),
     ],
 )
 def test_verbose_is_accepted_before_or_after_the_command(argv: list[str], verbose: bool) -> None:

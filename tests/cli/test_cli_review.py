@@ -293,10 +293,34 @@ def test_fail_on_threshold(notes_only, run_cli, tmp_path_factory, fail_on, code)
     assert done.code == code
 
 
-def test_progress_goes_to_stderr(notes_only, run_cli) -> None:
+def test_no_progress_when_stderr_is_not_a_terminal(notes_only, run_cli) -> None:
     done = run_cli(
         "review", str(notes_only.path), "--base", notes_only.base, "--format", "json", *ANALYSERS
     )
     json.loads(done.stdout)  # stdout stays machine-readable
-    assert done.stderr.startswith(f"reviewing {notes_only.head[:12]} against")
-    assert "security: ok in" in done.stderr
+    assert done.stderr == ""  # piped or redirected: quiet
+
+
+def test_progress_on_a_terminal_is_a_line_per_agent(notes_only, run_cli, monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from reviewbot import progress_view
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=200)
+    monkeypatch.setattr(progress_view, "stderr_console", lambda: console)
+    done = run_cli(
+        "review", str(notes_only.path), "--base", notes_only.base, "--format", "json", *ANALYSERS
+    )
+    json.loads(done.stdout)
+    drawn = screen.getvalue()
+    assert f"reviewing {notes_only.head[:12]} against {notes_only.base[:12]}" in drawn
+    assert "with security, style, secrets" in drawn
+    for line in ("security: ok in", "style: ok in", "secrets: ok in"):
+        assert re.search(rf"✓.*{line} \d+\.\d s, \d+ raw findings", drawn), drawn
+    assert "security: ok in" in drawn and "1 raw findings" in drawn  # bandit's B404
+    assert "\x1b[" in drawn  # drawn in place, with the terminal's control sequences
+    quiet = run_cli("review", str(notes_only.path), "--base", notes_only.base, "-q", *ANALYSERS)
+    assert quiet.code == 0 and screen.getvalue() == drawn  # -q: nothing more drawn

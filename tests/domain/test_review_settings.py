@@ -185,6 +185,22 @@ def test_secrets_never_appear_in_errors() -> None:
     assert "x" * 10 not in str(info.value)
 
 
+@pytest.mark.parametrize("token", ["short-but-secret", "has space in it, 20+ characters", "ü" * 30])
+def test_a_setup_token_that_is_short_or_not_url_safe_is_refused_unechoed(token: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings({"REVIEWBOT_SETUP_TOKEN": token})
+    message = str(info.value)
+    assert message.startswith("REVIEWBOT_SETUP_TOKEN: ") and "openssl rand -hex 32" in message
+    assert token not in message
+
+
+def test_a_setup_token_is_kept_secret() -> None:
+    token = "Q" * 19 + "-_x"
+    settings = load_settings({"REVIEWBOT_SETUP_TOKEN": token})
+    assert settings.setup_token is not None and settings.setup_token.get_secret_value() == token
+    assert token not in repr(settings)
+
+
 def test_private_key_from_path(tmp_path: Path) -> None:
     key = tmp_path / "app.pem"
     key.write_text("-----BEGIN RSA PRIVATE KEY-----\n...\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from webhook_support import (
 
 from webhook.app import create_app
 from webhook.commands import ParsedCommand, parse_command
+from webhook.github import GitHubUnavailable
 from webhook.routing import Command, Ignore, decide
 from webhook.settings import WebhookSettings
 from webhook.starters import DedupingStarter
@@ -315,15 +317,33 @@ def test_failed_reaction_does_not_fail_the_delivery(
     assert response.json()["status"] == "started"
 
 
-def test_permission_api_failure_is_a_generic_500(
-    settings: WebhookSettings, starter: RecordingStarter
+def test_github_unavailable_is_a_503_that_starts_nothing(
+    settings: WebhookSettings, starter: RecordingStarter, caplog
 ) -> None:
     class DownGitHub(FakeGitHub):
+        async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
+            raise GitHubUnavailable("GitHub answered 502 on GET /repos/o/r/collaborators")
+
+    client = TestClient(create_app(settings, DedupingStarter(starter), DownGitHub()))
+    body = json.dumps(comment_payload("/review", "NONE")).encode()
+    response = client.post("/webhook", content=body, headers=headers_for("issue_comment", body))
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["reason"].startswith("GitHub answered 502 on GET /repos/o/r/")
+    assert starter.triggers == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def test_a_bug_in_a_port_is_a_generic_500(
+    settings: WebhookSettings, starter: RecordingStarter
+) -> None:
+    class BrokenGitHub(FakeGitHub):
         async def permission(self, installation_id: int, owner: str, repo: str, user: str) -> str:
             raise ConnectionError("api.github.com unreachable")
 
     client = TestClient(
-        create_app(settings, DedupingStarter(starter), DownGitHub()), raise_server_exceptions=False
+        create_app(settings, DedupingStarter(starter), BrokenGitHub()),
+        raise_server_exceptions=False,
     )
     body = json.dumps(comment_payload("/review", "NONE")).encode()
     response = client.post("/webhook", content=body, headers=headers_for("issue_comment", body))

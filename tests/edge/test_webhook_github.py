@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from review.github_api import API_VERSION
 from webhook.app_auth import InstallationTokens, client_from_settings
-from webhook.github import HttpxGitHub, PullHead
+from webhook.github import GitHubUnavailable, HttpxGitHub, PullHead
 from webhook.settings import WebhookSettings
 
 API = "https://ghe.example.com/api/v3"
@@ -82,7 +82,7 @@ def test_permission_of_a_stranger_is_none() -> None:
 
 
 def test_permission_errors_raise() -> None:
-    gh, _ = github_with(lambda r: httpx.Response(502))
+    gh, _ = github_with(lambda r: httpx.Response(403))
     with pytest.raises(httpx.HTTPStatusError):
         asyncio.run(gh.permission(5, "octo", "repo", "x"))
 
@@ -104,7 +104,7 @@ def test_react_and_reply_post_once() -> None:
 
 def test_failed_post_is_not_retried() -> None:
     gh, recorder = github_with(lambda r: httpx.Response(500))
-    with pytest.raises(httpx.HTTPStatusError):
+    with pytest.raises(GitHubUnavailable):
         asyncio.run(gh.reply(5, "octo", "repo", 3, "hello"))
     assert len(recorder.requests) == 1
 
@@ -232,3 +232,33 @@ def test_a_second_401_is_final(rsa_key: rsa.RSAPrivateKey) -> None:
         asyncio.run(gh.permission(5, "octo", "repo", "alice"))
     assert info.value.response.status_code == 401
     assert sum(r.url.path.endswith("/access_tokens") for r in recorder.requests) == 2
+
+
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+@pytest.mark.parametrize(
+    ("handler", "why"),
+    [
+        (lambda request: httpx.Response(502, text="<html>bad gateway</html>"), "answered 502"),
+        (lambda request: httpx.Response(503, json={"message": "down"}), "answered 503"),
+        (lambda request: httpx.Response(429, json={"message": "slow down"}), "answered 429"),
+        (_refused, "could not be reached (ConnectError)"),
+    ],
+)
+def test_github_down_is_github_unavailable_naming_the_call(handler: Handler, why: str) -> None:
+    gh, _ = github_with(handler)
+    with pytest.raises(GitHubUnavailable) as info:
+        asyncio.run(gh.pull_head(5, "octo", "repo", 7))
+    assert str(info.value) == f"GitHub {why} on GET /repos/octo/repo/pulls/7"
+
+
+def test_a_token_github_cannot_mint_is_github_unavailable(rsa_key: rsa.RSAPrivateKey) -> None:
+    transport = httpx.MockTransport(_refused)
+    tokens = InstallationTokens(123, pem(rsa_key), API, transport=transport)
+    with pytest.raises(GitHubUnavailable) as info:
+        asyncio.run(tokens(5, "octo/repo", {"metadata": "read"}))
+    assert str(info.value) == (
+        "GitHub could not be reached (ConnectError) on POST /app/installations/5/access_tokens"
+    )

@@ -1,5 +1,6 @@
-"""The setup page's HTTP side (`webhook.setup`), in process: the form and its manifest, the
-state's checks, the code exchange's failures, escaping, and 404 once an App is adopted.
+"""The setup page's HTTP side (`webhook.setup`), in process: the setup token's lock, the
+form and its manifest, the state's checks, the code exchange's failures, escaping, and 404
+once an App is adopted.
 The whole flow in a browser against `reviewbot serve` is tests/github/test_setup_browser.py."""
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from review.settings import ConfigError
 from webhook.setup import (
     STATE_COOKIE,
     STATE_TTL_SECONDS,
-    RedactCallbackQuery,
+    TOKEN_COOKIE,
+    RedactSetupQuery,
     SetupTarget,
     create_setup_app,
+    new_setup_token,
 )
 
 PUBLIC = "https://bot.example.com"
+TOKEN = new_setup_token()
 API = "https://ghe.example.com/api/v3"
 ANSWER = {
     "id": 7,
@@ -88,24 +92,31 @@ class Setup:
             "github_api_url": API,
             **target,
         }
-        app = create_setup_app(
+        self.app = create_setup_app(
             SetupTarget(**fields),
             adopt,
+            token=TOKEN,
             transport=httpx.MockTransport(github),
             clock=lambda: self.now,
         )
-        self.client = TestClient(app, base_url=PUBLIC)
+        self.client = TestClient(self.app, base_url=PUBLIC)
 
-    def browser_state(self, value: str) -> None:
-        """The state cookie the browser sends back."""
+    def browser_cookies(self, state: str | None, token: str | None = TOKEN) -> None:
+        """The state and setup-token cookies the browser sends back (None: not sent)."""
         self.client.cookies.clear()
-        self.client.cookies.set(STATE_COOKIE, value, domain="bot.example.com", path="/setup")
+        for name, value in ((STATE_COOKIE, state), (TOKEN_COOKIE, token)):
+            if value is not None:
+                self.client.cookies.set(name, value, domain="bot.example.com", path="/setup")
 
-    def start(self, query: str = "") -> tuple[httpx.Response, str]:
-        """GET /setup: the answer and the state in its form's action."""
-        page = self.client.get(f"/setup{query}")
+    def start(self, **params: str) -> tuple[httpx.Response, str]:
+        """GET /setup with the setup link's token: the answer and the state in its form's
+        action."""
+        page = self.client.get("/setup", params={"token": TOKEN, **params})
         action = forms_of(page.text)["create"]["action"]
         return page, action.partition("?state=")[2]
+
+    def pending_states(self) -> int:
+        return len(self.app.state.setup_flow._pending)
 
 
 def test_the_form_posts_the_manifest_with_this_servers_urls_to_github() -> None:
@@ -130,10 +141,78 @@ def test_the_form_posts_the_manifest_with_this_servers_urls_to_github() -> None:
     assert setup.start()[1] != state  # a new state each time
 
 
+@pytest.mark.parametrize(
+    "presented",
+    [
+        {},
+        {"query": "wrong"},
+        {"query": ""},
+        {"query": TOKEN[:-1]},
+        {"cookie": "wrong"},
+        {"query": "wrong", "cookie": TOKEN},
+    ],
+)
+def test_without_the_setup_token_the_page_is_refused_and_issues_no_state(
+    presented: dict[str, str],
+) -> None:
+    setup = Setup()
+    setup.browser_cookies(None, presented.get("cookie"))
+    params = {"token": presented["query"]} if "query" in presented else {}
+    page = setup.client.get("/setup", params=params)
+    assert page.status_code == 403, page.text
+    assert "open that link, or restart reviewbot serve" in unescape(page.text)
+    assert "set-cookie" not in page.headers and not forms_of(page.text)
+    assert setup.pending_states() == 0
+
+
+def test_the_setup_link_sets_a_cookie_that_keeps_the_flow_going() -> None:
+    setup = Setup()
+    page, state = setup.start()
+    assert page.status_code == 200 and page.cookies[TOKEN_COOKIE] == TOKEN
+    (cookie,) = [c for c in page.headers.get_list("set-cookie") if c.startswith(TOKEN_COOKIE)]
+    attributes = {a.strip().lower() for a in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=lax", "path=/setup", "secure"} <= attributes
+    assert not any(a.startswith(("max-age", "expires")) for a in attributes)  # the session's
+    assert TOKEN not in page.text  # neither in a form nor in a link
+    assert setup.pending_states() == 1
+    again = setup.client.get("/setup")  # the cookie alone, as the "Start again" link
+    assert again.status_code == 200 and forms_of(again.text)["create"]
+
+
+@pytest.mark.parametrize("cookie", [None, "wrong"])
+def test_a_callback_without_the_setup_tokens_cookie_is_refused(cookie: str | None) -> None:
+    setup = Setup()
+    _, state = setup.start()
+    setup.browser_cookies(state, cookie)
+    params = {"code": "abc123", "state": state}
+    refused = setup.client.get("/setup/callback", params=params)
+    assert refused.status_code == 403, refused.text
+    assert "open that link, or restart reviewbot serve" in unescape(refused.text)
+    assert not setup.exchanged and not setup.adopted
+    setup.browser_cookies(state)  # a refusal for want of the token spends no state
+    assert setup.client.get("/setup/callback", params=params).status_code == 200
+
+
+def test_the_setup_token_dies_with_the_adoption() -> None:
+    setup = Setup()
+    _, state = setup.start()
+    done = setup.client.get("/setup/callback", params={"code": "abc123", "state": state})
+    assert done.status_code == 200
+    deleted = [c for c in done.headers.get_list("set-cookie") if c.startswith(TOKEN_COOKIE)]
+    assert deleted and "max-age=0" in deleted[0].lower()
+    setup.browser_cookies(None)
+    for params in ({"token": TOKEN}, {}):
+        assert setup.client.get("/setup", params=params).status_code == 404
+    again = setup.client.get("/setup/callback", params={"code": "x", "state": state})
+    assert again.status_code == 404
+
+
 def test_an_organisation_owns_the_app_and_a_bad_name_is_refused_escaped() -> None:
     setup = Setup()
-    _, state = setup.start("?organization=acme-org")
+    setup.start()
+    # the organisation form's GET carries no token: the cookie set with the page does
     page = setup.client.get("/setup", params={"organization": "acme-org"})
+    assert page.status_code == 200, page.text
     action = forms_of(page.text)["create"]["action"]
     assert action.startswith("https://ghe.example.com/organizations/acme-org/settings/apps/new?")
 
@@ -180,7 +259,7 @@ def test_a_callback_that_is_not_ours_is_refused_without_asking_github(case: str)
     if case == "unknown":
         params["state"] = "forged"
     elif case == "other browser":
-        setup.browser_state("another")
+        setup.browser_cookies("another")
     elif case == "used":
         setup.adopt_error = OSError("disk full")
         assert setup.client.get("/setup/callback", params=params).status_code == 500
@@ -194,7 +273,7 @@ def test_a_callback_that_is_not_ours_is_refused_without_asking_github(case: str)
     assert not setup.exchanged and not setup.adopted
     assert 'href="/setup"' in answer.text  # start again
     if case == "other browser":  # a state works once, even when refused
-        setup.browser_state(state)
+        setup.browser_cookies(state)
         assert setup.client.get("/setup/callback", params=params).status_code == 400
 
 
@@ -243,11 +322,20 @@ def test_before_an_app_exists_webhooks_and_readiness_answer_503() -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_the_callbacks_query_is_kept_out_of_the_access_log() -> None:
-    args = ("1.2.3.4:5", "GET", "/setup/callback?code=abc&state=def", "1.1", 200)
+@pytest.mark.parametrize(
+    ("path", "secret"),
+    [
+        ("/setup/callback?code=abc&state=def", "abc"),
+        (f"/setup?token={TOKEN}", TOKEN),
+        (f"/setup?organization=acme&token={TOKEN}", TOKEN),
+    ],
+)
+def test_the_setup_pages_queries_are_kept_out_of_the_access_log(path: str, secret: str) -> None:
+    args = ("1.2.3.4:5", "GET", path, "1.1", 200)
     record = logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', args, None)
-    assert RedactCallbackQuery().filter(record)
-    assert "abc" not in record.getMessage() and "/setup/callback?(redacted)" in record.getMessage()
+    assert RedactSetupQuery().filter(record)
+    message = record.getMessage()
+    assert secret not in message and f"{path.partition('?')[0]}?(redacted)" in message
     other = logging.LogRecord("uvicorn.access", 20, "", 0, "%s %s %s", ("a", "GET", "/x?y=1"), None)
-    RedactCallbackQuery().filter(other)
+    RedactSetupQuery().filter(other)
     assert other.getMessage() == "a GET /x?y=1"

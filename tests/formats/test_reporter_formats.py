@@ -104,11 +104,33 @@ def test_markdown_escapes_untrusted_text() -> None:
     assert "| security | failed: crashed:" in body
 
 
-def test_markdown_is_capped_at_githubs_limit() -> None:
-    findings = [f(f"file_{n}.py", n + 1, message="m" * 400) for n in range(400)]
-    body = render_markdown(make_report(findings))
-    assert len(body) <= GITHUB_BODY_LIMIT
-    assert "truncated" in body
+@pytest.mark.parametrize("limit", [GITHUB_BODY_LIMIT, 20_000, 65_535 - 40])
+def test_markdown_is_cut_at_a_row_boundary_with_the_count_left_out(limit: int) -> None:
+    """Issue 16: the summary was cut in the middle of a table row."""
+    findings = [f(f"file_{n}.py", n + 1, message=f"m{n} " + "m" * 400) for n in range(400)]
+    notes = [f"note {n}: " + "n" * 300 for n in range(100)]
+    body = render_markdown(make_report(findings, notes=notes), "- extra note", limit)
+    assert len(body) <= limit
+    assert "truncated" not in body  # the blunt cut is only a last resort
+    lines = body.splitlines()
+    rows = [line for line in lines if line.startswith("| 🟠")]
+    assert 0 < len(rows) < 400
+    for n, row in enumerate(rows):  # whole rows, in order, each ending the way rows end
+        assert row.startswith(f"| 🟠 | file\\_{n}.py | {n + 1} | B307 | m{n} ") and row.endswith(
+            " |"
+        )
+    after = lines[lines.index(rows[-1]) + 1 :]
+    assert after[0] == ""  # a blank line ends the table
+    assert after[1].startswith(f"… and {400 - len(rows)} more findings, not shown")
+    assert "- extra note" in after and "</details>" in after
+    assert "… and " in body.split("<details>")[1]  # notes cut at a line too
+
+
+def test_markdown_that_fits_is_not_cut() -> None:
+    findings = [f(f"file_{n}.py", n + 1) for n in range(40)]
+    body = render_markdown(make_report(findings, notes=["a note"]))
+    assert sum(line.startswith("| 🟠") for line in body.splitlines()) == 40
+    assert "more findings" not in body and "a note" in body
 
 
 # --- text ----------------------------------------------------------------------------

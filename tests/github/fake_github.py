@@ -40,6 +40,7 @@ _NEEDS = [
     ("GET", r"/issues/\d+/comments$", "issues", "read"),
     ("POST", r"/issues/\d+/comments$", "issues", "write"),
     ("PATCH", r"/issues/comments/\d+$", "issues", "write"),
+    ("POST", r"/code-scanning/sarifs$", "security_events", "write"),
 ]
 
 
@@ -107,6 +108,7 @@ class FakeGitHub:
         # review threads by their first comment's id: {"resolved": bool, "by": login|None}
         self.threads: dict[int, dict[str, Any]] = {}
         self.reactions: dict[int, list[tuple[str, str]]] = {}  # comment id -> (login, "-1")
+        self.sarifs: list[dict[str, Any]] = []  # code scanning uploads, as sent
         self.faults: list[Fault] = []
         self.holds: list[Any] = []  # github_support.Held: requests wait while one matches
         self.git_requests: list[str] = []

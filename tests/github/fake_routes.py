@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import re
 import subprocess
 from typing import TYPE_CHECKING, Any
@@ -233,7 +234,25 @@ def react(gh: FakeGitHub, record: Recorded, comment_id: str) -> Response:
     return JSONResponse({"id": gh.next_id(), "content": (record.body or {}).get("content")}, 201)
 
 
+def upload_sarif(gh: FakeGitHub, record: Recorded) -> Response:
+    """As GitHub: 202 with the upload's id; a log that is not gzip+base64 is a 400."""
+    body = record.body or {}
+    try:
+        gzip.decompress(base64.b64decode(body.get("sarif", ""), validate=True))
+    except (ValueError, OSError):
+        return JSONResponse({"message": "Invalid SARIF: not gzipped and base64 encoded"}, 400)
+    if not re.fullmatch(r"[0-9a-f]{40}", str(body.get("commit_sha"))) or not str(
+        body.get("ref", "")
+    ).startswith("refs/"):
+        return JSONResponse({"message": "Invalid request: commit_sha and ref"}, 422)
+    gh.sarifs.append(body)
+    sarif_id = f"sarif-{gh.next_id()}"
+    url = f"{gh.api_url}/repos/{gh.owner}/{gh.name}/code-scanning/sarifs/{sarif_id}"
+    return JSONResponse({"id": sarif_id, "url": url}, 202)
+
+
 _ROUTES = [
+    ("POST", r"/code-scanning/sarifs", upload_sarif),
     ("GET", r"/collaborators/([^/]+)/permission", collaborator_permission),
     ("POST", r"/issues/comments/(\d+)/reactions", react),
     ("GET", r"/contents/(.+)", get_content),

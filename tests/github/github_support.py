@@ -179,9 +179,12 @@ def delivery_headers(
     }
 
 
-def run_workflow(app: Any, trigger: Any, workspace: Path, config: Any = None) -> Any:
+def run_workflow(
+    app: Any, trigger: Any, workspace: Path, config: Any = None, progress: Any = None
+) -> Any:
     """Run the review workflow with the pull-request source on the local durable runner;
-    returns the runner's result. `config` is the reviews' template (ReviewConfig)."""
+    returns the runner's result. `config` is the reviews' template (ReviewConfig),
+    `progress` the ProgressPolicy (default: the workflow's)."""
     import uuid
 
     from orchestrator.local import open_runner
@@ -189,7 +192,8 @@ def run_workflow(app: Any, trigger: Any, workspace: Path, config: Any = None) ->
     from orchestrator.workflow import make_handler
 
     source = PullRequestSource(app, config)
-    with open_runner(workspace, make_handler(workspace, {source.name: source})) as runner:
+    handler = make_handler(workspace, {source.name: source}, progress=progress)
+    with open_runner(workspace, handler) as runner:
         result = runner.run(
             input=json.dumps(trigger.workflow_event()),
             execution_name=uuid.uuid4().hex,

@@ -14,10 +14,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from github_support import SECRET
 from serve_support import START_SECONDS, free_port, reviewbot_command, serve_env
 from webhook_fixtures import FIXTURES, fixture
 
 from orchestrator.review_queue import ReviewQueue
+from review.app_credentials import AppCredentials, write_credentials
 from review.trigger import ReviewTrigger
 
 HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # pull request #2 of our fixtures
@@ -185,3 +187,39 @@ def test_a_lookup_github_does_not_answer_is_one_line(scenario, tmp_path: Path) -
     assert done.returncode == 2 and done.stdout == ""
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"reviewbot: cannot replay {event}: GitHub did not answer GET ")
+
+
+NO_APP = dict.fromkeys(
+    ("REVIEWBOT_APP_ID", "REVIEWBOT_PRIVATE_KEY_PATH", "REVIEWBOT_WEBHOOK_SECRET"), None
+)
+
+
+def test_replay_acts_as_the_app_the_setup_page_stored(scenario, tmp_path: Path) -> None:
+    """Issue 16: replay said the App was missing when serve used the stored one."""
+    gh = scenario.github
+    gh.permissions["writer"] = "write"
+    config = tmp_path / "config"
+    stored = config / "github-app.json"
+    app = AppCredentials(
+        app_id=gh.app_id,
+        slug=gh.slug,
+        html_url=f"{gh.base_url}/apps/{gh.slug}",
+        github_api_url=gh.api_url,
+        webhook_secret=SECRET,
+        private_key=scenario.settings.private_key,
+    )
+    write_credentials(stored, app)
+    env = serve_env(scenario, tmp_path, **NO_APP, REVIEWBOT_CONFIG_DIR=str(config))
+
+    out = replayed(on_fake(scenario, tmp_path, "/review", "writer"), env, tmp_path)
+    assert out["body"]["status"] == "started" and out["assumed"] == []
+    assert out["asked_github"][0].startswith("GET /repos/octo/demo/collaborators/writer/")
+    (asked,) = gh.calls("GET", r"/collaborators/writer/permission$")
+    assert gh.app_of(asked).id == gh.app_id  # with the stored App's key
+
+    stored.write_text('{"app_id": ')  # damaged: one line, as serve says it
+    event = on_fake(scenario, tmp_path, "/review", "writer")
+    done = replay(event, env, tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"reviewbot: cannot replay {event}: the App's credentials file {stored}")

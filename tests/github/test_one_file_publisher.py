@@ -10,7 +10,7 @@ import pytest
 from github_support import run_workflow
 
 import reporter.github.publishers as publishers_package
-from reporter.github.publishing import discover
+from reporter.github.publishing import discover, publishers
 
 MODULE = textwrap.dedent(
     '''
@@ -59,8 +59,11 @@ def one_more_publisher(tmp_path: Path, monkeypatch):
 def test_a_publisher_module_runs_in_every_review_once(
     one_more_publisher, scenario, workspace: Path
 ) -> None:
-    assert [p.name for p in discover()] == ["threads", "review", "summary", "digest", "check_run"]
+    found = ["threads", "review", "summary", "code_scanning", "digest", "check_run"]
+    assert [p.name for p in discover()] == found
     gh, app = scenario.github, scenario.app()
+    # code scanning is opt-in (REVIEWBOT_CODE_SCANNING): off, its module does not run
+    assert [p.name for p in publishers(app)] == [n for n in found if n != "code_scanning"]
     first = run_workflow(app, scenario.trigger(), workspace)
     again = run_workflow(app, scenario.trigger(delivery_id="redelivered"), workspace)
     assert first.error is None and again.error is None

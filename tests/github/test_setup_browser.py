@@ -1,5 +1,6 @@
-"""The setup page in a real browser: from `reviewbot serve` with no App to a review posted
-as the App it created, without a restart; then a restart reads the stored App.
+"""The setup page in a real browser: from `reviewbot serve` with no App, through the setup
+link it prints, to a review posted as the App it created, without a restart; then a
+restart reads the stored App.
 
 `reviewbot serve` runs in its own process against the fake GitHub, which serves the
 manifest flow's pages and conversion as GitHub does (`fake_manifest_flow`). Headless
@@ -94,6 +95,17 @@ def _by_id(driver, element_id: str):
     return wait.until(expected_conditions.presence_of_element_located((By.ID, element_id)))
 
 
+def _click_through(driver, element_id: str) -> None:
+    """Click the element and wait until its page is gone, so that what is looked up next
+    is on the page it leads to."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = _by_id(driver, element_id)
+    element.click()
+    WebDriverWait(driver, PAGE_SECONDS).until(expected_conditions.staleness_of(element))
+
+
 def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
     scenario, tmp_path: Path, browser, screenshot
 ) -> None:
@@ -111,22 +123,29 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
         REVIEWBOT_CONFIG_DIR=str(config),
     )
     with running_server(env, tmp_path, port) as server:
-        assert f"no GitHub App is configured: open {public}/setup" in server.output()
+        # the setup link, with its one-time token, as printed for the operator
+        printed = re.search(r"App is configured: open (\S+) to create one", server.output())
+        assert printed, server.output()
+        link = printed.group(1)
+        assert link.startswith(f"{public}/setup?token=")
+        token = link.partition("?token=")[2]
+        assert len(token) >= 40
         assert httpx.get(f"{public}/readyz").status_code == 503
+        assert httpx.get(f"{public}/setup").status_code == 403  # not without the link
 
         # our page, then the same page for an organisation
-        browser.get(f"{public}/setup")
+        browser.get(link)
         screenshot(browser, "setup")
         assert f"{public}/webhook" in browser.page_source
         _by_id(browser, "organization").send_keys("acme")
-        _by_id(browser, "use-organization").click()
+        _click_through(browser, "use-organization")
         form = _by_id(browser, "create")
         action = form.get_attribute("action")
         assert action.startswith(f"{gh.base_url}/organizations/acme/settings/apps/new?state=")
         screenshot(browser, "setup-organization")
 
         # GitHub's page: name the App, create it; GitHub sends the browser back
-        _by_id(browser, "submit").click()
+        _click_through(browser, "submit")
         name = _by_id(browser, "name")
         screenshot(browser, "github-create-app")
         (posted,) = gh.manifest_posts
@@ -137,7 +156,7 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
         assert manifest["default_events"] == ["pull_request", "issue_comment", "check_run"]
         name.clear()
         name.send_keys("My Reviewbot")
-        _by_id(browser, "create").click()
+        _click_through(browser, "create")
         install = _by_id(browser, "install")
         screenshot(browser, "setup-done")
         assert browser.current_url.startswith(f"{public}/setup/callback?code=")
@@ -155,13 +174,14 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
 
         # the running server switched: /setup is gone, GitHub accepts the new App's JWT
         assert httpx.get(f"{public}/setup").status_code == 404
+        assert httpx.get(link).status_code == 404  # the setup link died with the adoption
         assert httpx.get(browser.current_url).status_code == 404  # the callback, replayed
         ready = httpx.get(f"{public}/readyz")
         assert ready.status_code == 200 and "my-reviewbot" in ready.json()["detail"], ready.text
 
         # install it, as the link on the page says
-        install.click()
-        _by_id(browser, "install").click()
+        _click_through(browser, "install")
+        _click_through(browser, "install")
         installation_id = int(_by_id(browser, "installation").text)
         screenshot(browser, "github-installed")
         assert gh.installations[installation_id] == app.id
@@ -190,6 +210,7 @@ def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
     for leaked in (secret, *secret_lines, app.details["client_secret"]):
         assert leaked not in log
     assert not re.search(r"code=[0-9a-f]{20}", log)  # nor the one-time code
+    assert log.count(token) == 1  # printed once for the operator, never logged
 
     # the next start reads the stored App: no setup page, ready at once
     with running_server(env, tmp_path, free_port()) as again:

@@ -147,8 +147,17 @@ def assert_harmless(text: str) -> None:
 
 
 def test_ai_reviewers_run_in_parallel_and_their_grounded_findings_are_in_the_json(
-    run_cli, repo, scripts, tmp_path, hostile_env
+    run_cli, repo, scripts, tmp_path, hostile_env, monkeypatch
 ) -> None:
+    import sys
+
+    from rich.console import Console
+
+    from reviewbot import progress_view
+
+    # stderr as a terminal (run_cli captures it), so that the progress lines are drawn
+    terminal = lambda: Console(file=sys.stderr, force_terminal=True, width=250)  # noqa: E731
+    monkeypatch.setattr(progress_view, "stderr_console", terminal)
     done = review(run_cli, repo, scripts, tmp_path, "json")
     report = json.loads(done.stdout)
     statuses = {name: s["status"] for name, s in report["agents"].items()}

@@ -32,6 +32,18 @@ class CheckRunPublisher(Publisher):
             )
         }
 
+    def progress(
+        self, ctx: PublishContext, state: State, done: list[dict[str, Any]], running: list[str]
+    ) -> None:
+        """Update the in-progress check run's output: which agents are done, with what."""
+        check_run_id = state.get(self.name, {}).get("check_run_id")
+        if check_run_id is None:
+            return
+        body = checks.progress(ctx.head, ctx.marker, done, running)
+        once = replace(ctx.app.policy, max_attempts=1)  # never hold up the agents
+        client = ctx.app.repo(ctx.installation_id, ctx.repository, self.permissions, once)
+        client.update_check_run(int(check_run_id), body)
+
     def publish(self, ctx: PublishContext, state: State) -> dict[str, Any]:
         client = self.client(ctx)
         check_run_id = int(state[self.name]["check_run_id"])
@@ -44,12 +56,12 @@ class CheckRunPublisher(Publisher):
         report = replace(ctx.report(), findings=pull.open)  # a dismissed finding is not one
         assert ctx.request is not None
         result = checks.conclusion(report, ctx.request.config.fail_on)
-        problems = [
-            p for p in (review.get("problem"), state.get("summary", {}).get("problem")) if p
-        ]
+        # what the outputs published before this one could not post (review, summary, …)
+        problems = [s["problem"] for s in state.values() if s and s.get("problem")]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state, pull)}\n{ctx.marker}\n",
+            f"{summary_text(report, ctx, state, pull, checks.OUTPUT_LIMIT - len(ctx.marker) - 2)}"
+            f"\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )
         shown_inline = set(review.get("inline") or ())

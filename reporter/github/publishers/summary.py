@@ -15,7 +15,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from reporter.escape import inline, truncate_body
+from reporter.escape import GITHUB_BODY_LIMIT, inline
 from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
 from reporter.github.publishing import PublishContext, Publisher, State
@@ -40,8 +40,8 @@ class SummaryPublisher(Publisher):
         if state.get("review", {}).get("unposted"):  # nothing was said inline at this head
             kept = replace(kept, head=None)
         marker = kept.marker()
-        text = summary_text(ctx.report(), ctx, state, pull)
-        body = f"{truncate_body(text, 65_536 - len(marker) - 1)}{marker}\n"
+        text = summary_text(ctx.report(), ctx, state, pull, GITHUB_BODY_LIMIT - len(marker) - 1)
+        body = f"{text}{marker}\n"
         try:
             return {"comment_id": _upsert(client, ctx.app.bot_login(), ctx.pull_number, body)}
         except GitHubError as exc:  # refused, or past the retry budget: the check run has it
@@ -53,10 +53,14 @@ class SummaryPublisher(Publisher):
 
 
 def summary_text(
-    report: Report, ctx: PublishContext, state: State, pull: Reconciled | None = None
+    report: Report,
+    ctx: PublishContext,
+    state: State,
+    pull: Reconciled | None = None,
+    max_chars: int = GITHUB_BODY_LIMIT,
 ) -> str:
-    """The summary comment's Markdown (without the state marker), with notes on what is
-    not inline and why."""
+    """The summary comment's Markdown (without the state marker), at most `max_chars`
+    characters, with notes on what is not inline and why."""
     pull = pull or ctx.reconciled()
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
@@ -100,7 +104,7 @@ def summary_text(
             lines.append(inline(problem, 1_000))
     notes = "\n".join(f"- {line}" for line in lines) if lines else None
     commented = frozenset(review.get("inline") or ())
-    return render_markdown(report, notes, pull=pull, inline_fingerprints=commented)
+    return render_markdown(report, notes, max_chars, pull=pull, inline_fingerprints=commented)
 
 
 def find_summary(client: RepoClient, number: int, bot_login: str) -> dict[str, Any] | None:
