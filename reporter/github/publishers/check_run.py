@@ -60,7 +60,7 @@ class CheckRunPublisher(Publisher):
         problems = [s["problem"] for s in state.values() if s and s.get("problem")]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state, pull, checks.OUTPUT_LIMIT - len(ctx.marker) - 2)}"
+            f"{summary_text(report, ctx, state, checks.OUTPUT_LIMIT - len(ctx.marker) - 2, pull)}"
             f"\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )

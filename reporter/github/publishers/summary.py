@@ -40,7 +40,7 @@ class SummaryPublisher(Publisher):
         if state.get("review", {}).get("unposted"):  # nothing was said inline at this head
             kept = replace(kept, head=None)
         marker = kept.marker()
-        text = summary_text(ctx.report(), ctx, state, pull, GITHUB_BODY_LIMIT - len(marker) - 1)
+        text = summary_text(ctx.report(), ctx, state, GITHUB_BODY_LIMIT - len(marker) - 1, pull)
         body = f"{text}{marker}\n"
         try:
             return {"comment_id": _upsert(client, ctx.app.bot_login(), ctx.pull_number, body)}
@@ -56,8 +56,8 @@ def summary_text(
     report: Report,
     ctx: PublishContext,
     state: State,
-    pull: Reconciled | None = None,
     max_chars: int = GITHUB_BODY_LIMIT,
+    pull: Reconciled | None = None,
 ) -> str:
     """The summary comment's Markdown (without the state marker), at most `max_chars`
     characters, with notes on what is not inline and why."""
