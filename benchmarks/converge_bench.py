@@ -37,7 +37,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 # the main this change was last merged with: the code before reviews converged
-BEFORE = "10b1f03e2ad3f3f04b0f409ece37867a649fa8be"
+BEFORE = "68b099fab373b53f54c7eff72671ea57c571b667"
 RESULT = "converge-result: "
 
 
