@@ -43,6 +43,7 @@ def prepare(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     run.write_request(request)
     shutil.rmtree(run.findings_dir, ignore_errors=True)
     run.report_file.unlink(missing_ok=True)
+    run.lifecycle_file.unlink(missing_ok=True)
     progress_file(run).unlink(missing_ok=True)  # a new review gets its own updates
     return {"run_id": run.run_id}
 
@@ -164,6 +165,7 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         read_lines,
         disabled=frozenset(config.disable_rules),
         excluded=config.excludes,
+        report_pre_existing=config.report_pre_existing,
     )
     agents: dict[str, AgentStatus] = {}
     for result in results:  # count what each agent contributed to the review
@@ -181,6 +183,7 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         files_changed=len(change.diff),
         filtered_out=merged.filtered_out,
         rejected=[r for result in results for r in result.rejected] + merged.rejected,
+        pre_existing=merged.pre_existing,
         config=ConfigUsed(
             source=request.config_source,
             fail_on=config.fail_on,
@@ -194,6 +197,7 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     worst = report.worst()
     return {
         "findings": len(report.findings),
+        "pre_existing": len(report.pre_existing),
         "worst": worst.value if worst else None,
         "failed_agents": failed,
     }

@@ -16,8 +16,15 @@ from unidiff import PatchSet
 
 
 class FilterMode(StrEnum):
-    """Which findings survive, as in reviewdog's `-filter-mode`."""
+    """Which findings survive: reviewdog's `-filter-mode` names, and `introduced`.
 
+    `introduced` (the default) keeps what the change brought in: a finding compared with
+    the base version of its file (`Finding.baseline_state` set) anywhere in a changed file,
+    where the review then tells introduced ("new") from pre-existing ("unchanged") ones;
+    a finding that was not compared on added or modified lines only, as `added`.
+    """
+
+    INTRODUCED = "introduced"  # compared with the base: a changed file; else as ADDED
     ADDED = "added"  # only added or modified lines
     DIFF_CONTEXT = "diff_context"  # any line shown in a hunk
     FILE = "file"  # anywhere in a changed file
@@ -146,17 +153,36 @@ class Diff:
         """Files whose new version exists and is text."""
         return [f for f in self.files.values() if f.reviewable]
 
-    def accepts(self, path: str, line: int, end_line: int | None, mode: FilterMode) -> bool:
-        """Whether a finding on `path` lines line..end_line passes the filter."""
+    def accepts(
+        self,
+        path: str,
+        line: int,
+        end_line: int | None,
+        mode: FilterMode,
+        baseline_state: str | None = None,
+    ) -> bool:
+        """Whether a finding on `path` lines line..end_line passes the filter.
+
+        `baseline_state` is the finding's (None: not compared with the base); only the
+        `introduced` mode reads it.
+        """
         if mode is FilterMode.NOFILTER:
             return True
         changed = self.files.get(path)
         if changed is None or changed.status == FileStatus.DELETED:
             return False
-        if mode is FilterMode.FILE:
+        if mode is FilterMode.FILE or (mode is FilterMode.INTRODUCED and baseline_state):
             return True
+        return self.touches(path, line, end_line, hunks=mode is FilterMode.DIFF_CONTEXT)
+
+    def touches(self, path: str, line: int, end_line: int | None, hunks: bool = False) -> bool:
+        """Whether lines line..end_line of `path` include an added or modified line (with
+        `hunks`, any line shown in a hunk)."""
+        changed = self.files.get(path)
+        if changed is None:
+            return False
         span = range(line, (end_line or line) + 1)
-        wanted = changed.added_lines if mode is FilterMode.ADDED else changed.hunk_lines
+        wanted = changed.hunk_lines if hunks else changed.added_lines
         return any(n in wanted for n in span)
 
     def comment_range(

@@ -9,6 +9,7 @@ from the line number.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,7 @@ MAX_MESSAGE_CHARS = 4_000
 MAX_SUGGESTION_CHARS = 8_000
 MAX_RULE_CHARS = 120
 MAX_SNIPPET_CHARS = 400
+_HEX = re.compile(r"[0-9a-f]{8,64}")
 
 
 class Severity(StrEnum):
@@ -139,6 +141,15 @@ BASELINE_STATES = ("new", "unchanged")
 
 def _baseline_state(value: Any) -> str | None:
     return value if value in BASELINE_STATES else None
+
+
+def marker_fingerprint(finding: Finding) -> str:
+    """The finding's fingerprint if it is safe to put in a comment marker (hexadecimal, as
+    every merged finding's is), else a hash of what and where it is (32 hex characters)."""
+    if _HEX.fullmatch(finding.fingerprint):
+        return finding.fingerprint
+    key = f"{finding.problem}\x00{finding.path}\x00{finding.line}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def make_fingerprint(problem: str, path: str, line_text: str, occurrence: int = 0) -> str:

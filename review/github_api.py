@@ -25,7 +25,25 @@ API_HEADERS = {
 TOKEN_MARGIN_SECONDS = 300.0
 
 Permissions = Mapping[str, str]
+# Collaborator permission levels that count as write access: they may trigger a review
+# and dismiss the App's findings.
+WRITE_LEVELS = frozenset({"admin", "maintain", "write"})
+BUILT_IN_ROLES = WRITE_LEVELS | {"triage", "read"}
 TokenKey = tuple[int, str, tuple[tuple[str, str], ...]]
+
+
+def permission_level(data: Mapping[str, object]) -> str:
+    """The permission level in a collaborator-permission answer (GitHub REST: "Get
+    repository permissions for a user"): admin, maintain, write, triage, read or none.
+
+    `role_name` decides: it tells maintain and triage apart, which the legacy `permission`
+    field folds into write and read. Only a custom role, whose `role_name` is its own
+    name, falls back to the legacy field (the level of the role it is based on).
+    """
+    role = data.get("role_name")
+    if role in BUILT_IN_ROLES:
+        return str(role)
+    return str(data.get("permission") or "none")
 
 
 def token_key(installation_id: int, repository: str, permissions: Permissions) -> TokenKey:

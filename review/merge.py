@@ -3,7 +3,10 @@
 Every finding is untrusted input (an analyser bug or a model can say anything): it is
 checked against the change and the checkout, fingerprinted from the code it points at,
 deduplicated across agents, and filtered to the diff. Findings of rules the repository
-disables, and findings on paths it excludes, are dropped first, and counted.
+disables, and findings on paths it excludes, are dropped first, and counted. Under the
+`introduced` filter a finding already at the base (`baseline_state` "unchanged") is set
+aside as pre-existing: counted, not reported, unless `report_pre_existing` asks for
+those on the lines the change adds or modifies.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ LineReader = Callable[[str], list[str] | None]
 
 @dataclass
 class MergeResult:
+    """The findings to report; the pre-existing ones set aside (both sorted by file and
+    line); how many the filter dropped; and why others were refused."""
+
     findings: list[Finding] = field(default_factory=list)
     filtered_out: int = 0
     rejected: list[str] = field(default_factory=list)
     disabled: Counter[str] = field(default_factory=Counter)  # rule -> findings dropped
     excluded: int = 0  # findings on excluded paths, dropped
+    pre_existing: list[Finding] = field(default_factory=list)
 
 
 def merge_findings(
@@ -35,12 +42,14 @@ def merge_findings(
     read_lines: LineReader,
     disabled: Collection[str] = (),
     excluded: Callable[[str], bool] = lambda path: False,
+    report_pre_existing: bool = False,
 ) -> MergeResult:
     """Drop findings of `disabled` rules and on `excluded` paths, then validate,
     fingerprint, dedupe and filter; the result is sorted by file and line."""
     result = MergeResult()
     lines_cache: dict[str, list[str] | None] = {}
     by_key: dict[tuple[str, int, str], list[Finding]] = {}
+    set_aside: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
         if finding.rule in disabled:
             result.disabled[finding.rule] += 1
@@ -57,16 +66,26 @@ def merge_findings(
                 f"{finding.agent} {finding.rule} {finding.path}:{finding.line}: {problem}"
             )
             continue
-        if not diff.accepts(finding.path, finding.line, finding.end_line, mode):
+        state = finding.baseline_state
+        if not diff.accepts(finding.path, finding.line, finding.end_line, mode, state):
             result.filtered_out += 1
             continue
         if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
             finding = replace(finding, suggestion=None, suggestion_lines=None)  # cannot apply
         finding = finding.placed(*_line_and_occurrence(lines, finding.line))
-        _add(by_key.setdefault((finding.path, finding.line, finding.problem), []), finding)
-    merged = [f for slots in by_key.values() for f in _told_apart(slots)]
-    result.findings = sorted(merged, key=lambda f: (f.path, f.line, -f.severity.rank, f.rule))
+        slots = by_key
+        if mode is FilterMode.INTRODUCED and state == "unchanged":
+            edited = diff.touches(finding.path, finding.line, finding.end_line)
+            slots = by_key if report_pre_existing and edited else set_aside
+        _add(slots.setdefault((finding.path, finding.line, finding.problem), []), finding)
+    result.findings = _sorted(by_key)
+    result.pre_existing = _sorted(set_aside)
     return result
+
+
+def _sorted(by_key: dict[tuple[str, int, str], list[Finding]]) -> list[Finding]:
+    merged = [f for slots in by_key.values() for f in _told_apart(slots)]
+    return sorted(merged, key=lambda f: (f.path, f.line, -f.severity.rank, f.rule))
 
 
 def combine_tools(found: Iterable[Iterable[Finding]]) -> list[Finding]:
@@ -162,4 +181,12 @@ def _combine(kept: Finding, other: Finding) -> Finding:
         suggestion=fix.suggestion,
         suggestion_lines=fix.fix_lines if fix.suggestion is not None else None,
         also_reported_by=tuple(sorted(credited)),
+        baseline_state=_combined_state(kept.baseline_state, other.baseline_state),
     )
+
+
+def _combined_state(first: str | None, second: str | None) -> str | None:
+    """One problem two agents found: introduced if either saw it introduced, pre-existing
+    if either found it at the base, else not compared."""
+    states = {first, second}
+    return "new" if "new" in states else "unchanged" if "unchanged" in states else None

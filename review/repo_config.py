@@ -45,7 +45,7 @@ LIMITED = (*BUDGETS, "max_inline_comments")
 AI_RULE = re.compile(r"ai:[a-z0-9][a-z0-9-]{0,39}")  # a model finding's rule: ai:<category>
 
 FailOn = Literal["error", "warning", "note", "never"]
-Filter = Literal["added", "diff_context", "file", "nofilter"]
+Filter = Literal["introduced", "added", "diff_context", "file", "nofilter"]
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,14 @@ class RepoConfig(BaseModel):
     )
     filter: Filter | None = Field(
         default=None,
-        description="which findings are kept: on added lines (default), in the diff's "
-        "hunks, anywhere in a changed file, or all",
+        description="which findings are kept: what the change introduces (default: anywhere "
+        "in a changed file when compared with the base, else on added lines), on added "
+        "lines, in the diff's hunks, anywhere in a changed file, or all",
+    )
+    pre_existing: bool | None = Field(
+        default=None,
+        description="with the introduced filter, also report findings already at the base "
+        "on the lines the change adds or modifies (default: false, they are only counted)",
     )
     max_inline_comments: Limit | None = Field(
         default=None, description="inline comments per review, at most the App's own limit"

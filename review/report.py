@@ -146,6 +146,10 @@ def _plural(count: int, noun: str) -> str:
 
 @dataclass
 class Report:
+    """The merged review. `findings` are what the review reports; `pre_existing` are the
+    findings the `introduced` filter found already at the base and set aside (counted,
+    not reported); `filtered_out` counts what the filter dropped otherwise."""
+
     repository: str
     base: str
     head: str
@@ -156,6 +160,7 @@ class Report:
     files_changed: int = 0
     filtered_out: int = 0
     rejected: list[str] = field(default_factory=list)
+    pre_existing: list[Finding] = field(default_factory=list)
     config: ConfigUsed = field(default_factory=ConfigUsed)
 
     def count(self, severity: Severity) -> int:
@@ -190,6 +195,7 @@ class Report:
             "notes": self.notes,
             "filtered_out": self.filtered_out,
             "rejected": self.rejected,
+            "pre_existing": [f.to_dict() for f in self.pre_existing],
             "config": self.config.to_dict(),
         }
 
@@ -206,5 +212,6 @@ class Report:
             files_changed=int(data.get("files_changed", 0)),
             filtered_out=int(data.get("filtered_out", 0)),
             rejected=list(data.get("rejected", ())),
+            pre_existing=[Finding.from_dict(f) for f in data.get("pre_existing", ())],
             config=ConfigUsed.from_dict(data.get("config")),
         )

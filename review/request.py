@@ -30,7 +30,10 @@ class ReviewConfig:
     """
 
     agents: tuple[str, ...] = ()
-    filter_mode: FilterMode = FilterMode.ADDED
+    filter_mode: FilterMode = FilterMode.INTRODUCED
+    # with `introduced`: also report findings already at the base on the lines the change
+    # adds or modifies (marked pre-existing); the others are only counted
+    report_pre_existing: bool = False
     fail_on: Severity | None = Severity.ERROR
     max_file_bytes: int = 1_000_000
     max_files: int = 1_000
@@ -92,6 +95,8 @@ class ReviewConfig:
             changes["agents"] = tuple(dict.fromkeys(repo.agents))
         if repo.filter is not None:
             changes["filter_mode"] = FilterMode(repo.filter)
+        if repo.pre_existing is not None:
+            changes["report_pre_existing"] = repo.pre_existing
         if repo.fail_on is not None:
             changes["fail_on"] = None if repo.fail_on == "never" else Severity(repo.fail_on)
         for name in BUDGETS:
@@ -109,6 +114,7 @@ class ReviewConfig:
             "disable_rules": list(self.disable_rules),
             "fail_on": self.fail_on.value if self.fail_on else "never",
             "filter": self.filter_mode.value,
+            "pre_existing": self.report_pre_existing,
             "max_inline_comments": max_inline_comments if inline is None else inline,
             "instructions": [i.model_dump() for i in self.instructions],
             **{name: getattr(self, name) for name in BUDGETS},
@@ -130,7 +136,8 @@ class ReviewConfig:
         fail_on = data.get("fail_on", Severity.ERROR.value)
         return cls(
             agents=tuple(data.get("agents") or ()),
-            filter_mode=FilterMode(data.get("filter_mode", FilterMode.ADDED.value)),
+            filter_mode=FilterMode(data.get("filter_mode", FilterMode.INTRODUCED.value)),
+            report_pre_existing=bool(data.get("report_pre_existing", False)),
             fail_on=Severity(fail_on) if fail_on else None,
             max_file_bytes=int(data.get("max_file_bytes", cls.max_file_bytes)),
             max_checkout_bytes=int(data.get("max_checkout_bytes", cls.max_checkout_bytes)),

@@ -61,6 +61,7 @@ class Settings(BaseModel):
     review_drafts: bool = False
     max_inline_comments: int = Field(default=DEFAULT_MAX_INLINE_COMMENTS, ge=0)
     request_changes: bool = False
+    report_pre_existing: bool = False
     code_scanning: bool = False  # upload SARIF (the App needs security_events: write)
     model: str = "none"
     # where it runs
@@ -248,12 +249,16 @@ class Settings(BaseModel):
 
     def review_config(self, **fields: Any) -> ReviewConfig:
         """The review configuration these settings give (REVIEWBOT_MODEL,
-        REVIEWBOT_MAX_CHECKOUT_MB), with `fields` (ReviewConfig's) over them."""
+        REVIEWBOT_MAX_CHECKOUT_MB, REVIEWBOT_REPORT_PRE_EXISTING), with `fields`
+        (ReviewConfig's) over them."""
         from review.request import ReviewConfig  # not on the webhook's cold path
 
-        return ReviewConfig(
-            **{"model": self.model, "max_checkout_bytes": self.max_checkout_mb * 2**20, **fields}
-        )
+        given = {
+            "model": self.model,
+            "max_checkout_bytes": self.max_checkout_mb * 2**20,
+            "report_pre_existing": self.report_pre_existing,
+        }
+        return ReviewConfig(**{**given, **fields})
 
 
 _SECRET_FIELDS = frozenset({"webhook_secret", "private_key", "setup_token"})

@@ -31,6 +31,9 @@ class ReviewTrigger:
     `agents` empty means every default agent. `reason` is the pull_request action
     ("opened", "synchronize", ...), "command" or "rerun". `clone_url` is the base
     repository's: a fork's head commit is fetchable there as `refs/pull/<n>/head`.
+    `full` asks for a full review (`/review full`, the check run's Re-run button): inline
+    comments on every finding not yet commented, rather than only on what changed since
+    the last reviewed head.
     """
 
     delivery_id: str
@@ -45,6 +48,7 @@ class ReviewTrigger:
     agents: tuple[str, ...] = ()
     reason: str = "opened"
     requested_by: str = ""
+    full: bool = False
 
     @property
     def review_key(self) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from review.agent_result import AgentResult
 from review.diff import Change, ShownDiff
+from review.lifecycle import Lifecycle
 from review.report import Report
 from review.request import ReviewRequest
 
@@ -109,6 +110,11 @@ class RunDir:
     def shown_diff_file(self) -> Path:
         return self.path / "github_diff.json"
 
+    @property
+    def lifecycle_file(self) -> Path:
+        """Pull requests only: the earlier reviews' state, the App's threads, dismissals."""
+        return self.path / "lifecycle.json"
+
     def findings_file(self, agent: str) -> Path:
         if not _AGENT.fullmatch(agent):
             raise ValueError(f"invalid agent name {agent!r}")
@@ -158,6 +164,17 @@ class RunDir:
 
     def read_report(self) -> Report:
         return Report.from_dict(read_json(self.report_file))
+
+    def write_lifecycle(self, lifecycle: Lifecycle) -> None:
+        write_json_atomic(self.lifecycle_file, lifecycle.to_dict())
+
+    def read_lifecycle(self) -> Lifecycle | None:
+        """What the review read of the pull request's earlier reviews; None before that
+        step ran (or for a local review)."""
+        try:
+            return Lifecycle.from_dict(read_json(self.lifecycle_file))
+        except FileNotFoundError:
+            return None
 
     def write_shown_diff(self, shown: ShownDiff) -> None:
         write_json_atomic(self.shown_diff_file, shown.to_dict())

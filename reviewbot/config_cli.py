@@ -89,7 +89,12 @@ def review_options(args: argparse.Namespace, settings: Settings) -> RepoOptions:
         problems = file_problems(args.config, settings)
         if problems:
             raise ValueError(f"{args.config} is invalid:\n" + "\n".join(f"  {p}" for p in problems))
-    given = {"agents": args.agents, "filter_mode": args.filter, "fail_on": args.fail_on}
+    given = {
+        "agents": args.agents,
+        "filter_mode": args.filter,
+        "fail_on": args.fail_on,
+        "report_pre_existing": args.pre_existing or None,
+    }
     return RepoOptions(
         file=str(args.config.resolve()) if args.config else None,
         explicit=tuple(name for name, value in given.items() if value is not None),

@@ -57,7 +57,17 @@ def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentP
     parser.add_argument(
         "--filter",
         choices=[m.value for m in FilterMode],
-        help="which findings are kept (default: the repository's configuration, else added)",
+        help="which findings are kept (default: the repository's configuration, else "
+        "introduced: what the change introduces, anywhere in a changed file when the agent "
+        "compared it with the base, else on added lines; or reviewdog's added, "
+        "diff_context, file, nofilter)",
+    )
+    parser.add_argument(
+        "--pre-existing",
+        action="store_true",
+        help="with the introduced filter, also report findings already at the base on the "
+        "lines the change adds or modifies (default: the repository's configuration, else "
+        "they are only counted)",
     )
     parser.add_argument(
         "--fail-on",
@@ -98,7 +108,8 @@ def review(args: argparse.Namespace, settings: Settings) -> int:
     repo, base, head, why = _commits(args)
     config = settings.review_config(
         agents=agents,
-        filter_mode=FilterMode(args.filter or FilterMode.ADDED.value),
+        filter_mode=FilterMode(args.filter or FilterMode.INTRODUCED.value),
+        report_pre_existing=args.pre_existing,
         fail_on=None if args.fail_on == "never" else Severity(args.fail_on or "error"),
         model=model,
         agent_models=agent_models,

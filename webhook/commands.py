@@ -12,12 +12,19 @@ from typing import Literal
 CommandName = Literal["review", "help"]
 
 
+# `/review full`: comment on every finding not yet commented, not only on what changed
+# since the last reviewed head. A word, not an agent name.
+FULL = "full"
+
+
 @dataclass(frozen=True)
 class ParsedCommand:
-    """A recognised command; `args` are lower-cased agent names, deduplicated in order."""
+    """A recognised command; `args` are lower-cased agent names, deduplicated in order;
+    `full` is set by the word `full` among them (`/review full`)."""
 
     name: CommandName
     args: tuple[str, ...] = ()
+    full: bool = False
 
 
 def parse_command(body: str | None, app_slug: str) -> ParsedCommand | None:
@@ -37,7 +44,8 @@ def parse_command(body: str | None, app_slug: str) -> ParsedCommand | None:
     if verb == "help":
         return ParsedCommand("help")
     if verb == "review":
-        return ParsedCommand("review", tuple(dict.fromkeys(a.lower() for a in args)))
+        words = tuple(dict.fromkeys(a.lower() for a in args))
+        return ParsedCommand("review", tuple(w for w in words if w != FULL), FULL in words)
     return None
 
 
@@ -49,8 +57,12 @@ def help_text(app_slug: str, agents: tuple[str, ...]) -> str:
     """The reply to `/help`."""
     return (
         f"**{app_slug} commands** (for people with write access to this repository):\n\n"
-        "- `/review`: review the pull request's current head again with every agent\n"
-        "- `/review <agent> …`: review with only the named agents\n"
+        "- `/review`: review the pull request's current head again with every agent; "
+        "new inline comments go only to what changed since the last review\n"
+        "- `/review full`: the same, with inline comments on every finding not yet "
+        "commented\n"
+        "- `/review <agent> …`: review with only the named agents (also `/review full "
+        "<agent> …`)\n"
         f"- `@{app_slug} review`: same as `/review`\n"
         "- `/help`: show this message\n\n"
         f"Agents: {_agent_list(agents)}."

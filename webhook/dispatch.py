@@ -7,8 +7,9 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from review.github_api import WRITE_LEVELS
 from review.trigger import ReviewStarter, ReviewTrigger
-from webhook.github import WRITE_LEVELS, GitHubPort, GitHubUnavailable
+from webhook.github import GitHubPort, GitHubUnavailable
 from webhook.logs import log_event
 from webhook.routing import Acknowledge, Command, Decision, Ignore, Reject, StartReview
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from review.github_api import API_HEADERS
+from review.github_api import API_HEADERS, permission_level
 from review.settings import DEFAULT_API_URL
 from webhook.expiring import ExpiringMap
 
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 # (installation id, "owner/name", permissions) -> a token for that repository only.
 TokenProvider = Callable[[int, str, Mapping[str, str]], Awaitable[str]]
-# Collaborator permission levels that may trigger a review.
-WRITE_LEVELS = frozenset({"admin", "maintain", "write"})
-BUILT_IN_ROLES = WRITE_LEVELS | {"triage", "read"}
 USER_AGENT = {"User-Agent": "reviewbot-webhook"}
 # What each command call may do, for the token it asks for (least privilege).
 READ_PERMISSION: Mapping[str, str] = {"metadata": "read"}
@@ -91,19 +88,6 @@ class GitHubActions(Protocol):
 
 class GitHubPort(PermissionChecker, GitHubActions, Protocol):
     """Everything a command needs from GitHub."""
-
-
-def _level(data: dict[str, Any]) -> str:
-    """The permission level in a collaborator-permission answer.
-
-    `role_name` decides: it tells maintain and triage apart, which the legacy `permission`
-    field folds into write and read. Only a custom role, whose `role_name` is its own
-    name, falls back to the legacy field (the level of the role it is based on).
-    """
-    role = data.get("role_name")
-    if role in BUILT_IN_ROLES:
-        return str(role)
-    return str(data.get("permission") or "none")
 
 
 def _repo_path(owner: str, repo: str) -> str:
@@ -177,7 +161,7 @@ class HttpxGitHub:
             level = "none"
         else:
             response.raise_for_status()
-            level = _level(response.json())
+            level = permission_level(response.json())
         self._permissions.put(key, level)
         return level
 

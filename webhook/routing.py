@@ -193,6 +193,7 @@ def _comment(event: IssueCommentEvent, settings: WebhookSettings, delivery_id: s
         agents=command.args,
         reason="command",
         requested_by=user,
+        full=command.full,
     )
     return replace(base, review=review)
 
@@ -225,6 +226,7 @@ def _check_run(event: CheckRunEvent, settings: WebhookSettings, delivery_id: str
             head_ref=head_ref,
             reason="rerun",
             requested_by=event.sender.login,
+            full=True,  # a person asked for the review again: as `/review full`
         )
     )
 

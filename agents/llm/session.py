@@ -361,6 +361,7 @@ def _confidence(value: object) -> float:
 
 def _covered(mode: FilterMode) -> str:
     return {
+        FilterMode.INTRODUCED: "an added or modified line of the change",
         FilterMode.ADDED: "an added or modified line of the change",
         FilterMode.DIFF_CONTEXT: "in a hunk of the change",
         FilterMode.FILE: "in a changed file",

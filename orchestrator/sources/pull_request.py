@@ -111,6 +111,7 @@ class PullRequestSource:
             key=trigger.run_key(),
             run=Workspace(root).run(request.run_id) if request else None,
             request=request,
+            full=trigger.full,
         )
         return [BoundPublisher(p, ctx) for p in publishers(self.app)]
 

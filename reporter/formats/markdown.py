@@ -1,4 +1,12 @@
-"""The review as a pull-request summary comment would say it, safe to post."""
+"""The review as a pull-request summary comment would say it, safe to post.
+
+For a pull request (`pull`: the findings reconciled with the earlier reviews, see
+`review.lifecycle`) the summary is the state of the pull request: how many findings are
+open, fixed, dismissed and pre-existing; each open finding with where it is (file, line,
+and whether it has an inline comment or an annotation); what was fixed in which commit
+and who dismissed what. Everything from the repository, a model or a person is escaped
+(`reporter.escape`).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +14,33 @@ from collections.abc import Callable
 
 from reporter.escape import GITHUB_BODY_LIMIT, code_block, inline, truncate_body
 from reporter.formats import Format
+from review.findings import Finding, marker_fingerprint
+from review.lifecycle import Reconciled
+from review.pull_state import Closed
 from review.report import Report
 
 SUMMARY_MARKER = "<!-- reviewbot:summary -->"
 _ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
+MAX_LISTED = 50  # fixed, dismissed and pre-existing findings listed by name
+_HOW = {"resolved": "resolved its thread", "thumbs_down": "reacted 👎"}
 
 
 def render_markdown(
-    report: Report, extra_findings_note: str | None = None, limit: int = GITHUB_BODY_LIMIT
+    report: Report,
+    extra_findings_note: str | None = None,
+    limit: int = GITHUB_BODY_LIMIT,
+    *,
+    pull: Reconciled | None = None,
+    inline_fingerprints: frozenset[str] = frozenset(),
 ) -> str:
     """The summary comment, at most `limit` characters (GitHub's cap on a comment body,
     65,536). Its first line says so when the repository's configuration file is invalid
-    (the review then used the defaults). When the findings do not all fit, the table ends
-    at a whole row followed by "… and N more findings"; long notes are cut the same way."""
+    (the review then used the defaults). With `pull`, its open findings (not the
+    report's) are listed, each saying whether it is commented inline
+    (`inline_fingerprints`), then the fixed, dismissed and pre-existing ones. When the
+    findings do not all fit, the table ends at a whole row followed by "… and N more
+    findings"; long notes are cut the same way."""
+    findings = report.findings if pull is None else pull.open
     source = report.config.source
     lines = [config_warning(report)] if source.errors else []
     lines += [
@@ -26,7 +48,7 @@ def render_markdown(
         "## reviewbot review",
         "",
         f"Reviewed `{report.head[:12]}` against `{report.merge_base[:12]}`: "
-        f"{report.files_changed} changed files, {len(report.findings)} findings.",
+        f"{report.files_changed} changed files, {_counts(report, pull)}.",
         "",
         inline(report.config.summary(), 1_000),
     ]
@@ -56,19 +78,17 @@ def render_markdown(
     usage = [f"{name}: {s.usage_text()}" for name, s in report.agents.items() if s.usage_text()]
     if usage:
         lines += ["", f"AI reviewers used {inline('; '.join(usage), 1_000)}."]
-    rows = [
-        f"| {_ICON[f.severity.value]} | {inline(f.path, 200)} | {f.line} | "
-        f"{inline(f.rule, 80)} | {inline(f.message, 500)} |"
-        for f in report.findings
-    ]
+    head, rows = _table(findings, pull is not None, inline_fingerprints)
     tail = ["", extra_findings_note] if extra_findings_note else []
+    if pull is not None:
+        tail += _lifecycle(report, pull)
     notes = report.all_notes()[:100]
-    body = _assemble(lines, rows, tail, notes)
+    body = _assemble(lines, (head, rows), tail, notes)
     if len(body) > limit:  # cut whole rows and notes, never a row in the middle
         notes = _fit(notes, NOTES_BUDGET, lambda n: f"… and {n} more notes (in the JSON output)")
-        room = limit - len(_assemble(lines, [], tail, notes)) - len("\n".join(_TABLE_HEAD)) - 1
+        room = limit - len(_assemble(lines, (head, []), tail, notes)) - len("\n".join(head)) - 1
         rows = _fit(rows, room, _more_findings)
-        body = _assemble(lines, rows, tail, notes)
+        body = _assemble(lines, (head, rows), tail, notes)
     return truncate_body(body, limit)  # only a pathological header is still too long
 
 
@@ -77,17 +97,19 @@ FINDINGS_MORE = (
     "Every finding is in the check run's annotations and in the JSON output."
 )
 NOTES_BUDGET = 8_000  # characters of notes kept when the body must be cut
-_TABLE_HEAD = ["", "| | file | line | rule | message |", "| --- | --- | --- | --- | --- |"]
 
 
 def _more_findings(n: int) -> str:
     return "\n" + FINDINGS_MORE.format(n=n)  # a blank line ends the table
 
 
-def _assemble(lines: list[str], rows: list[str], tail: list[str], notes: list[str]) -> str:
+def _assemble(
+    lines: list[str], table: tuple[list[str], list[str]], tail: list[str], notes: list[str]
+) -> str:
+    head, rows = table
     out = list(lines)
     if rows:
-        out += [*_TABLE_HEAD, *rows]
+        out += [*head, *rows]
     out += tail
     if notes:
         out += [
@@ -114,6 +136,80 @@ def _fit(lines: list[str], budget: int, more: Callable[[int], str]) -> list[str]
         kept.append(line)
         used += len(line) + 1
     return [*kept, more(len(lines) - len(kept))]
+
+
+def _counts(report: Report, pull: Reconciled | None) -> str:
+    aside = len(report.pre_existing)
+    if pull is None:
+        text = f"{len(report.findings)} findings"
+        return text + (f" ({aside} pre-existing, not shown)" if aside else "")
+    state = pull.state
+    return (
+        f"**{len(pull.open)} open**, {len(state.fixed)} fixed, {len(state.dismissed)} "
+        f"dismissed, {aside} pre-existing (not posted)"
+    )
+
+
+def _table(
+    findings: list[Finding], pull: bool, commented: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """The findings table's head (after a blank line) and its rows; a pull request's has
+    a column saying where each finding is."""
+    header = "| | file | line | rule | message |" + (" where |" if pull else "")
+    head = ["", header, "| --- | --- | --- | --- | --- |" + (" --- |" if pull else "")]
+    rows: list[str] = []
+    for f in findings:
+        tag = " (pre-existing)" if f.baseline_state == "unchanged" else ""
+        row = (
+            f"| {_ICON[f.severity.value]} | {inline(f.path, 200)} | {f.line} | "
+            f"{inline(f.rule, 80)} | {inline(f.message, 500)}{tag} |"
+        )
+        if pull:
+            where = "inline comment" if marker_fingerprint(f) in commented else "check run"
+            row += f" {where} |"
+        rows.append(row)
+    return head, rows
+
+
+def _lifecycle(report: Report, pull: Reconciled) -> list[str]:
+    """Fixed, dismissed and pre-existing findings, and open ones not re-checked."""
+    lines: list[str] = []
+    if pull.carried:
+        lines += [
+            "",
+            f"{pull.carried} finding(s) of an earlier review could not be checked again "
+            "(their agent did not run or finish here): they stay open for the next review.",
+        ]
+    if pull.state.fixed:
+        lines += ["", "<details><summary>Fixed</summary>", ""]
+        lines += [_closed(c, f"fixed in `{c.commit[:12]}`") for c in _last(pull.state.fixed)]
+        lines += ["", "</details>"]
+    if pull.state.dismissed:
+        lines += ["", "<details><summary>Dismissed (never posted again)</summary>", ""]
+        lines += [
+            _closed(c, f"dismissed by {inline(c.by, 60)}, who {_HOW.get(c.how, c.how)}")
+            for c in _last(pull.state.dismissed)
+        ]
+        lines += ["", "</details>"]
+    if report.pre_existing:
+        lines += ["", "<details><summary>Pre-existing (already at the base)</summary>", ""]
+        lines += [
+            f"- {inline(f.path, 200)}:{f.line} {inline(f.rule, 80)}"
+            for f in report.pre_existing[:MAX_LISTED]
+        ]
+        if len(report.pre_existing) > MAX_LISTED:
+            lines.append(f"- … and {len(report.pre_existing) - MAX_LISTED} more")
+        lines += ["", "</details>"]
+    return lines
+
+
+def _last(entries: dict[str, Closed]) -> list[Closed]:
+    """The latest `MAX_LISTED` entries, newest first."""
+    return list(entries.values())[::-1][:MAX_LISTED]
+
+
+def _closed(closed: Closed, what: str) -> str:
+    return f"- {inline(closed.rule, 80)} in {inline(closed.path, 200)}: {what}"
 
 
 FORMAT = Format(

@@ -6,6 +6,8 @@ analyser's own description, help (text and Markdown) and documentation link from
 security rule `security-severity`, the number code scanning ranks alerts by. Each result's
 `partialFingerprints` is the finding's fingerprint, made from the rule, the file and the
 flagged line's text, so an alert survives lines moving above it.
+Each result carries SARIF's `baselineState` when its agent compared it with the base
+version of the file: `new` (the change introduced it) or `unchanged` (already there).
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def _result(finding: Finding, rule_index: int) -> sarif.Result:
             )
         ],
         partial_fingerprints={FINGERPRINT: finding.fingerprint} if finding.fingerprint else None,
+        baseline_state=finding.baseline_state,  # "new" or "unchanged"; absent if not compared
     )
 
 

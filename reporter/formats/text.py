@@ -16,6 +16,8 @@ from review.report import Report
 
 _MAX_NOTES = 20
 _MARK = {"error": "E", "warning": "W", "note": "N"}
+# a finding compared with the base version of its file (`Finding.baseline_state`)
+_STATE = {"new": "introduced", "unchanged": "pre-existing"}
 # C0 controls but tab, DEL, C1 controls, and the bidirectional and line/paragraph marks
 _UNSAFE = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
@@ -33,9 +35,10 @@ def render_text(report: Report) -> str:
         out.append(visible(path))
         for finding in group:
             agents = ", ".join((finding.agent, *finding.also_reported_by))
+            state = _STATE.get(finding.baseline_state or "")
             out.append(
                 f"  {finding.line}: {_MARK[finding.severity.value]} [{visible(finding.rule)}] "
-                f"{visible(finding.message)}  ({visible(agents)})"
+                f"{visible(finding.message)}  ({visible(agents)}{f'; {state}' if state else ''})"
             )
             if finding.snippet is not None:
                 out.append(f"    | {visible(finding.snippet[:200])}")
@@ -69,10 +72,13 @@ def summary_line(report: Report) -> str:
         f"{n} {s.status} ({s.seconds:.1f} s{f'; {s.usage_text()}' if s.usage_text() else ''})"
         for n, s in report.agents.items()
     )
+    aside = len(report.pre_existing)
     return (
         f"{_count(len(report.findings), 'finding')}{f' ({counts})' if counts else ''} in "
         f"{_count(report.files_changed, 'changed file')}, "
-        f"{report.merge_base[:12]}..{report.head[:12]}; agents: {agents}"
+        f"{report.merge_base[:12]}..{report.head[:12]}"
+        f"{f'; {aside} pre-existing not shown (--pre-existing)' if aside else ''}; "
+        f"agents: {agents}"
     )
 
 

@@ -23,7 +23,7 @@ from githubkit.cache import MemCacheStrategy
 from reporter.github.files import MAX_LISTED_FILES
 from reporter.github.retry import Caller, PermanentGitHubError, RetryPolicy
 from reporter.github.settings import GitHubSettings
-from review.github_api import Permissions, TokenCache, token_key
+from review.github_api import Permissions, TokenCache, permission_level, token_key
 
 PREPARE: Permissions = {"pull_requests": "read", "checks": "write"}
 CLONE: Permissions = {"contents": "read"}
@@ -265,6 +265,29 @@ class RepoClient:
             ).json(),
             find,
         )
+
+    def graphql(self, what: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """A GraphQL query, or a mutation that may be repeated (resolving a resolved review
+        thread changes nothing): retried as any idempotent call. Its `data`."""
+        assert self._github is not None, "connect() first"
+        github = self._github
+        return self.caller.call(what, lambda: github.graphql.request(query, variables))
+
+    def permission(self, user: str) -> str:
+        """`user`'s permission on the repository (admin, maintain, write, triage, read or
+        none; see `permission_level`); "none" when GitHub knows no such user here."""
+        try:
+            data = self.caller.call(
+                f"reading the permission of {user}",
+                lambda: self._rest.repos.get_collaborator_permission_level(
+                    self.owner, self.name, user
+                ).json(),
+            )
+        except PermanentGitHubError as exc:
+            if exc.status == 404:
+                return "none"
+            raise
+        return permission_level(data)
 
     def update_issue_comment(self, comment_id: int, body: str) -> dict[str, Any]:
         return self.caller.call(

@@ -8,7 +8,6 @@ pull request) is left to the check run and the summary. Every comment carries
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,11 +15,13 @@ from typing import Any
 
 from reporter.escape import code_block, inline, truncate_body
 from review.diff import Diff
-from review.findings import Finding
+from review.findings import Finding, marker_fingerprint
 
 FP_MARKER = re.compile(r"<!-- reviewbot:fp=([0-9a-f]{8,64}) -->")
 RUN_MARKER = "<!-- reviewbot:run={key} -->"
 _HEX = re.compile(r"[0-9a-f]{8,64}")
+# the first line of `comment_body`: icon, **rule** (agents): message, escaped by `inline`
+_HEADLINE = re.compile(r"\S+ \*\*(?P<rule>(?:[^*\\]|\\.)*)\*\* \((?P<credit>(?:[^)\\]|\\.)*)\):")
 _ICON = {"error": "🔴", "warning": "🟠", "note": "🔵"}
 
 
@@ -60,12 +61,7 @@ class ReviewPlan:
         return [*self.over_cap, *self.outside_diff]
 
 
-def fingerprint_of(finding: Finding) -> str:
-    """The finding's fingerprint if it is safe to put in a marker, else a hash of it."""
-    if _HEX.fullmatch(finding.fingerprint):
-        return finding.fingerprint
-    key = f"{finding.problem}\x00{finding.path}\x00{finding.line}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+fingerprint_of = marker_fingerprint  # the fingerprint in a comment's marker
 
 
 def posted_fingerprints(comments: Iterable[dict[str, Any]], bot_login: str) -> set[tuple[str, int]]:
@@ -154,6 +150,20 @@ def comment_body(finding: Finding, fingerprint: str, *, suggest: bool = True) ->
             parts += ["Suggested change:", code_block(finding.suggestion)]
     parts.append(f"<!-- reviewbot:fp={fingerprint} -->")
     return truncate_body("\n\n".join(parts), 60_000)
+
+
+def comment_credit(body: str | None) -> tuple[str, tuple[str, ...]]:
+    """The rule and the credited agents of an inline comment `comment_body` wrote
+    (("", ()) for any other text): what a later review needs to judge its finding."""
+    match = _HEADLINE.match(body or "")
+    if match is None:
+        return "", ()
+    agents = _unescape(match["credit"]).split(",")
+    return _unescape(match["rule"]), tuple(a.strip() for a in agents if a.strip())
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
 
 
 def suggestion_block(text: str) -> str:

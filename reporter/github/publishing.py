@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from reporter.github.client import GitHubApp, RepoClient
 from reporter.github.comments import run_marker
 from review.github_api import Permissions
+from review.lifecycle import Lifecycle, Reconciled, reconcile
 from review.report import Report
 from review.request import ReviewRequest
 from review.workspace import RunDir
@@ -38,7 +39,8 @@ class PublishContext:
     """What a publisher acts on: the App, one pull request at one head, and the run.
 
     `run` and `request` are None in the `skip` phase (nothing was prepared). `key` is
-    the review's marker key: redeliveries share it, each `/review` has its own.
+    the review's marker key: redeliveries share it, each `/review` has its own. `full`:
+    a full review was asked for (`/review full`), not an incremental one.
     """
 
     app: GitHubApp
@@ -49,6 +51,7 @@ class PublishContext:
     key: str
     run: RunDir | None = None
     request: ReviewRequest | None = None
+    full: bool = False
 
     @property
     def marker(self) -> str:
@@ -67,6 +70,13 @@ class PublishContext:
     def report(self) -> Report:
         assert self.run is not None, "only the publish phase reads the report"
         return self.run.read_report()
+
+    def reconciled(self) -> Reconciled:
+        """The pull request's findings after this review: open, fixed, dismissed (see
+        `review.lifecycle.reconcile`), from the report and what the `threads` step read."""
+        assert self.run is not None, "only the publish phase reads the report"
+        lifecycle = self.run.read_lifecycle() or Lifecycle()
+        return reconcile(lifecycle, self.report(), self.head)
 
     def now(self) -> float:
         return self.app.policy.wall_clock()

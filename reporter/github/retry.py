@@ -9,6 +9,7 @@ budget lasts; any other 4xx is final. A POST that creates content is repeated on
 revoked or expired early) makes a `Caller` given `reauthenticate` mint a new token once
 and repeat the call; a second 401 is final.
 
+A GraphQL answer carrying errors (GitHub answers them with 200) is final, like a 4xx.
 Errors are rebuilt from the status and GitHub's message, outside the `except` block, so
 no exception carries the request (and its Authorization header) along.
 """
@@ -22,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import tenacity
-from githubkit.exception import RequestError, RequestFailed, RequestTimeout
+from githubkit.exception import (
+    GraphQLFailed,
+    RateLimitExceeded,
+    RequestError,
+    RequestFailed,
+    RequestTimeout,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,6 +68,9 @@ class RetryPolicy:
 
 def classify(exc: RequestError, what: str, wall_clock: Callable[[], float]) -> GitHubError:
     """Our error for a githubkit one: transient or permanent, with a safe message."""
+    if isinstance(exc, RateLimitExceeded):  # githubkit's reading of a GraphQL rate limit
+        wait = max(0.0, exc.retry_after.total_seconds()) or SECONDARY_LIMIT_WAIT
+        return TransientGitHubError(f"{what}: GitHub's rate limit [rate limited]", None, wait)
     if isinstance(exc, RequestFailed):
         response = exc.response
         status = response.status_code
@@ -109,6 +119,17 @@ def _github_message(response: Any) -> str:
     if isinstance(errors, list) and errors:
         message += f"; {str(errors[0])[:200]}"
     return " ".join(message.split())[:300]
+
+
+def _graphql_message(exc: GraphQLFailed) -> str:
+    """The first GraphQL error's type and message (e.g. FORBIDDEN: Resource not accessible
+    by integration), bounded."""
+    errors = exc.response.errors or []
+    if not errors:
+        return "a GraphQL error"
+    first = errors[0]
+    text = f"{first.type}: {first.message}" if first.type else first.message
+    return " ".join(text.split())[:300]
 
 
 class Caller:
@@ -161,6 +182,8 @@ class Caller:
             return fn()
         except RequestError as exc:
             error = classify(exc, what, self.policy.wall_clock)
+        except GraphQLFailed as exc:  # answered 200 with errors: not found, not allowed
+            error = PermanentGitHubError(f"{what}: GitHub answered {_graphql_message(exc)}")
         if error.status == 401 and self._reauthenticate is not None:
             renew, self._reauthenticate = self._reauthenticate, None
             log.warning("%s; minting a new installation token and trying again", error)

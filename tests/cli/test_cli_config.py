@@ -89,7 +89,7 @@ def test_config_check_finds_the_file_of_the_current_repository(tmp_path: Path) -
     (tmp_path / ".github" / "reviewbot.yaml").write_text("fail_on: warning\nfilter: all\n")
     done = reviewbot("config", "check", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stdout.startswith(".github/reviewbot.yaml:2: filter: Input should be 'added'")
+    assert done.stdout.startswith(".github/reviewbot.yaml:2: filter: Input should be 'introduced'")
 
 
 def test_config_schema_is_the_committed_schema_and_validates_files() -> None:
@@ -117,7 +117,7 @@ def test_config_show_merges_the_base_file_with_the_defaults(configured, tmp_path
     assert shown["agents"] == ["style"] and shown["exclude"] == ["vendor/"]
     assert (shown["fail_on"], shown["filter"], shown["max_inline_comments"]) == (
         "note",
-        "added",
+        "introduced",
         25,
     )
     assert shown["max_model_calls"] == 20  # a default, not in the file

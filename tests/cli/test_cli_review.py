@@ -240,7 +240,8 @@ def test_text_output_groups_by_file_and_shows_the_code(vulnerable_repo, run_cli,
     eval_line = vulnerable_repo.line(APP, "eval(input())")
     at = next(i for i, text in enumerate(lines) if text.startswith(f"  {eval_line}: W [B307]"))
     assert lines[at + 1] == "    |     result = eval(input())"  # the code, as written
-    assert "(secrets, security)" in done.stdout  # the merged secret credits both agents
+    # the merged secret credits both agents; the analysers compared it with the base
+    assert "(secrets, security; introduced)" in done.stdout
     shown = [text for text in lines if re.match(r"  \d+: [EWN] \[", text)]
     summary = next(text for text in lines if " findings (" in text)
     assert summary.startswith(f"{len(shown)} findings (")

@@ -92,7 +92,7 @@ def test_a_valid_file_parses_to_its_values() -> None:
                 "got False (YAML reads yes, no, on and off as true or false: quote the word)"
             ],
         ),
-        ("filter: everything\n", [f"{FILE}:1: filter: Input should be 'added'"]),
+        ("filter: everything\n", [f"{FILE}:1: filter: Input should be 'introduced'"]),
         ("max_model_calls: -1\n", [f"{FILE}:1: max_model_calls: Input should be greater than"]),
         ("agents: []\n", [f"{FILE}:1: agents: List should have at least 1 item"]),
         # bad globs: invalid, or with no effect

@@ -16,7 +16,8 @@ from review.diff import (
     parse_raw,
 )
 
-ADDED, CONTEXT, FILE, NOFILTER = (
+INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER = (
+    FilterMode.INTRODUCED,
     FilterMode.ADDED,
     FilterMode.DIFF_CONTEXT,
     FilterMode.FILE,
@@ -63,8 +64,8 @@ def test_hunks_are_parsed_in_new_file_line_numbers(diff: Diff) -> None:
     ("path", "line", "end_line", "expected"),
     [
         # an added line passes every mode
-        ("app.py", 13, None, {ADDED, CONTEXT, FILE, NOFILTER}),
-        ("app.py", 14, None, {ADDED, CONTEXT, FILE, NOFILTER}),
+        ("app.py", 13, None, {INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER}),
+        ("app.py", 14, None, {INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER}),
         # a context line of the hunk: not added
         ("app.py", 11, None, {CONTEXT, FILE, NOFILTER}),
         ("app.py", 16, None, {CONTEXT, FILE, NOFILTER}),
@@ -72,22 +73,36 @@ def test_hunks_are_parsed_in_new_file_line_numbers(diff: Diff) -> None:
         ("app.py", 3, None, {FILE, NOFILTER}),
         ("app.py", 17, None, {FILE, NOFILTER}),
         # a range that overlaps an added line counts as added
-        ("app.py", 11, 13, {ADDED, CONTEXT, FILE, NOFILTER}),
+        ("app.py", 11, 13, {INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER}),
         ("app.py", 5, 10, {CONTEXT, FILE, NOFILTER}),
         ("app.py", 1, 9, {FILE, NOFILTER}),
         # a file outside the change, and a deleted file
         ("other.py", 1, None, {NOFILTER}),
         ("gone.py", 1, None, {NOFILTER}),
         # the new name of a renamed file is in the change, its old name is not
-        ("new.py", 1, None, {ADDED, CONTEXT, FILE, NOFILTER}),
+        ("new.py", 1, None, {INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER}),
         ("old.py", 1, None, {NOFILTER}),
     ],
 )
 def test_filter_modes(
     diff: Diff, path: str, line: int, end_line: int | None, expected: set[FilterMode]
 ) -> None:
+    """A finding not compared with the base: `introduced` keeps it where `added` does."""
     accepted = {mode for mode in FilterMode if diff.accepts(path, line, end_line, mode)}
     assert accepted == expected
+
+
+@pytest.mark.parametrize("state", ["new", "unchanged"])
+@pytest.mark.parametrize(
+    ("path", "line"), [("app.py", 13), ("app.py", 11), ("app.py", 3), ("gone.py", 1), ("x.py", 1)]
+)
+def test_a_finding_compared_with_the_base_passes_introduced_anywhere_in_a_changed_file(
+    diff: Diff, path: str, line: int, state: str
+) -> None:
+    """Whether it was introduced or pre-existing is for the review to tell, not the filter."""
+    compared = diff.accepts(path, line, None, INTRODUCED, state)
+    assert compared == diff.accepts(path, line, None, FILE)
+    assert diff.accepts(path, line, None, ADDED, state) == diff.accepts(path, line, None, ADDED)
 
 
 def test_only_existing_text_files_are_reviewable() -> None:

@@ -269,3 +269,11 @@ def test_the_checkout_budget_reaches_every_review_configuration() -> None:
     assert settings.review_config(max_files=3).max_files == 3
     with pytest.raises(ConfigError, match="REVIEWBOT_MAX_CHECKOUT_MB"):
         load_settings({"REVIEWBOT_MAX_CHECKOUT_MB": "0"})
+
+
+def test_pre_existing_findings_are_reported_only_when_the_app_asks() -> None:
+    assert load_settings({}).review_config().report_pre_existing is False
+    asked = load_settings({"REVIEWBOT_REPORT_PRE_EXISTING": "true"})
+    assert asked.review_config().report_pre_existing is True
+    with pytest.raises(ConfigError, match="REVIEWBOT_REPORT_PRE_EXISTING"):
+        load_settings({"REVIEWBOT_REPORT_PRE_EXISTING": "sometimes"})

@@ -31,6 +31,9 @@ from webhook.starters import DedupingStarter
         ("  /review  \nthanks!", ParsedCommand("review")),
         ("\n\n/REVIEW Security", ParsedCommand("review", ("security",))),
         ("/review security, style security", ParsedCommand("review", ("security", "style"))),
+        ("/review full", ParsedCommand("review", (), full=True)),
+        ("/review FULL security full", ParsedCommand("review", ("security",), full=True)),
+        ("@reviewbot review full", ParsedCommand("review", (), full=True)),
         ("/help", ParsedCommand("help")),
         ("/help me please", ParsedCommand("help")),
         ("@reviewbot review", ParsedCommand("review")),
@@ -54,6 +57,17 @@ def test_parse_command(body: str | None, expected: ParsedCommand | None) -> None
 def test_custom_slug() -> None:
     assert parse_command("@acme-review review", "acme-review") == ParsedCommand("review")
     assert parse_command("@reviewbot review", "acme-review") is None
+
+
+def test_review_full_asks_for_a_full_review_and_plain_review_does_not(
+    deliver: Deliver, starter: RecordingStarter
+) -> None:
+    for body in ("/review full style", "/review"):
+        assert deliver("issue_comment", comment_payload(body, "OWNER")).status_code == 202
+    full, plain = starter.triggers
+    assert (full.full, full.agents) == (True, ("style",))
+    assert (plain.full, plain.agents) == (False, ())
+    assert full.workflow_event()["trigger"]["full"] is True
 
 
 # Authorisation matrix ---------------------------------------------------------------

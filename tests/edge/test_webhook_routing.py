@@ -201,6 +201,7 @@ def test_rerequested_check_run_of_this_app_by_id(settings: WebhookSettings) -> N
     assert isinstance(decision, StartReview)
     trigger = decision.trigger
     assert (trigger.pull_number, trigger.reason, trigger.event) == (7, "rerun", "check_run")
+    assert trigger.full  # the Re-run button asks for a full review, as `/review full`
     assert trigger.head_sha == payload["check_run"]["head_sha"]
     assert (trigger.base_ref, trigger.head_ref) == ("main", "feature")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fake_github import FakeGitHub, Pull
-from github_support import files_of, rsa_pair, served
+from github_support import fake_pull_request, files_of, follow_comments, rsa_pair, served
 
 from reporter.github.client import GitHubApp
 from reporter.github.retry import RetryPolicy
@@ -82,6 +82,7 @@ class Scenario:
             head,
             without_patch=without_patch,  # type: ignore[attr-defined]
         )
+        follow_comments(self.github, self.repo.path, head)  # type: ignore[attr-defined]
         return head
 
 
@@ -106,6 +107,31 @@ def scenario(make_repo, app_key: tuple[str, str]) -> Iterator[Scenario]:
         fake.base_url = url
         settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
         yield Scenario(fake, repo, settings)
+
+
+@pytest.fixture
+def converge_pull(make_repo, app_key: tuple[str, str]) -> Iterator[Scenario]:
+    """Pull request #1 of `converge_support` at its first push, on the fake GitHub."""
+    from converge_support import BASE, PUSHES
+
+    repo = make_repo([BASE, PUSHES[0]], name="demo")
+    private, public = app_key
+    with fake_pull_request(repo, public) as fake:
+        settings = GitHubSettings(app_id=fake.app_id, private_key=private, api_url=fake.api_url)
+        yield Scenario(fake, repo, settings)
+
+
+@pytest.fixture
+def converging(converge_pull: Scenario, monkeypatch: pytest.MonkeyPatch) -> Scenario:
+    """`converge_pull` reviewed by the quick agent that compares with the base
+    (`converge_support.compare_agent`: every review names the `security` agent, which it
+    replaces)."""
+    from converge_support import compare_agent
+
+    from orchestrator import workflow
+
+    monkeypatch.setattr(workflow, "run_local_agent", compare_agent)
+    return converge_pull
 
 
 @pytest.fixture

@@ -105,6 +105,9 @@ class FakeGitHub:
         self.review_comments: list[dict[str, Any]] = []
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.issue_comments: list[dict[str, Any]] = []
+        # review threads by their first comment's id: {"resolved": bool, "by": login|None}
+        self.threads: dict[int, dict[str, Any]] = {}
+        self.reactions: dict[int, list[tuple[str, str]]] = {}  # comment id -> (login, "-1")
         self.sarifs: list[dict[str, Any]] = []  # code scanning uploads, as sent
         self.faults: list[Fault] = []
         self.holds: list[Any] = []  # github_support.Held: requests wait while one matches
@@ -117,6 +120,7 @@ class FakeGitHub:
             routes=[
                 Route("/git/{rest:path}", self._git, methods=["GET", "POST"]),
                 Route("/api/v3/{rest:path}", self._api, methods=["GET", "POST", "PATCH"]),
+                Route("/api/graphql", self._graphql, methods=["POST"]),
                 *web_routes(self),
             ]
         )
@@ -152,6 +156,19 @@ class FakeGitHub:
     def calls(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
 
+    def graphql_calls(self, operation: str) -> list[Recorded]:
+        """GraphQL requests whose query text names `operation` (a field or a mutation)."""
+        return [r for r in self.calls("POST", r"^/graphql$") if operation in r.body["query"]]
+
+    # ---- people acting on GitHub's web interface ----------------------------------------
+    def resolve_thread(self, comment_id: int, by: str) -> None:
+        """`by` resolves the review thread that `comment_id` starts."""
+        self.threads[comment_id] = {"resolved": True, "by": by}
+
+    def react(self, comment_id: int, by: str, content: str = "-1") -> None:
+        """`by` reacts to review comment `comment_id` (REST reaction names: -1, +1…)."""
+        self.reactions.setdefault(comment_id, []).append((by, content))
+
     # ---- the HTTP side -----------------------------------------------------------------
     async def _git(self, request: Request) -> Response:
         token = _basic_token(request.headers.get("authorization", ""))
@@ -160,6 +177,30 @@ class FakeGitHub:
             return Response(status_code=401, headers={"WWW-Authenticate": 'Basic realm="git"'})
         self.git_requests.append(request.url.path)
         return await git_http_backend(request, self.git_root, f"/{self.owner}/{self.name}.git")
+
+    async def _graphql(self, request: Request) -> Response:
+        import json
+
+        from fake_graphql import execute
+
+        body = json.loads(await request.body())
+        record = Recorded("POST", "/graphql", {}, body, request.headers.get("authorization", ""))
+        with self._lock:
+            self.requests.append(record)
+            fault = next(
+                (f for f in self.faults if f.method == "POST" and f.pattern == "graphql"), None
+            )
+            if fault:
+                self.faults.remove(fault)
+                record.status = fault.status
+                return JSONResponse(fault.body, fault.status, headers=fault.headers)
+            scheme, _, token = record.authorization.partition(" ")
+            grant = self.tokens.get(token) if scheme.lower() in ("token", "bearer") else None
+            if grant is None:
+                record.status = 401
+                return JSONResponse({"message": "Bad credentials"}, 401)
+            record.status = 200
+            return JSONResponse(execute(self, grant, body))
 
     async def _api(self, request: Request) -> Response:
         path = "/" + request.path_params["rest"]

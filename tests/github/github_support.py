@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import socket
 import subprocess
 import threading
@@ -105,6 +106,48 @@ def files_of(repo: Path, base: str, head: str, *, without_patch: tuple[str, ...]
             entry["patch"] = text[text.index("\n@@") + 1 :].removesuffix("\n")
         files.append(entry)
     return files
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+
+
+def moved_line(repo: Path, old: str, new: str, path: str, line: int) -> int | None:
+    """Where line `line` of `path` at commit `old` is at commit `new`, or None when the
+    line itself was changed or removed (by content, as GitHub follows a comment)."""
+    patch = _git(repo, "diff", "-U0", "--no-renames", old, new, "--", path).decode()
+    shift = 0
+    for match in _HUNK.finditer(patch):
+        start, length = int(match.group(1)), int(match.group(2) or 1)
+        added = int(match.group(4) or 1) if match.group(4) != "0" else 0
+        if length and start <= line < start + length:
+            return None  # this very line was changed or deleted
+        if (length and start + length <= line) or (not length and start < line):
+            shift += added - length
+    return line + shift
+
+
+def follow_comments(fake: Any, repo: Path, head: str) -> None:
+    """GitHub's view of the review comments after a push to `head`: a comment whose line
+    is unchanged since the commit it was made on, and still shown in the pull request's
+    diff, moves with it (`line`); any other is outdated (`line` null, `original_line`
+    kept)."""
+    from patch_oracle import commentable
+
+    pull = fake.pulls[1]
+    shown = {f["filename"]: commentable(f.get("patch") or "") for f in pull.files}
+    for comment in fake.review_comments:
+        if comment.get("line") is None or comment["pull_number"] != 1:
+            continue
+        line = moved_line(repo, comment["commit_id"], head, comment["path"], comment["line"])
+        if line is None or line not in shown.get(comment["path"], set()):
+            comment["line"] = comment["start_line"] = None
+            continue
+        start = comment.get("start_line")
+        moved_start = (
+            moved_line(repo, comment["commit_id"], head, comment["path"], start) if start else None
+        )
+        comment["line"], comment["start_line"] = line, moved_start
+        comment["commit_id"] = head
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -209,8 +252,9 @@ class Held:
     `limit` seconds, so a failing test cannot hang the fake.
     """
 
-    def __init__(self, method: str, pattern: str, limit: float = 120) -> None:
+    def __init__(self, method: str, pattern: str, limit: float = 120, after: int = 0) -> None:
         self.method, self.pattern, self.limit = method, pattern, limit
+        self.after = after  # matching requests let through before the hold starts
         self.reached = threading.Event()
         self._released = threading.Event()
 
@@ -223,18 +267,22 @@ class Held:
 
         if method != self.method or not re.search(self.pattern, path):
             return
+        if self.after > 0:
+            self.after -= 1
+            return
         self.reached.set()
         deadline = time.monotonic() + self.limit
         while not self._released.is_set() and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
 
 
-def hold(fake: Any, method: str, pattern: str, limit: float = 120) -> Held:
-    """Hold `fake`'s matching API requests (e.g. the review's POST) until released.
+def hold(fake: Any, method: str, pattern: str, limit: float = 120, after: int = 0) -> Held:
+    """Hold `fake`'s matching API requests (e.g. the review's POST) until released; the
+    first `after` of them go through.
 
     Works on a fake already being served, and several holds apply together: each
     request waits while any hold matching it is held, then goes on unchanged.
     """
-    held = Held(method, pattern, limit)
+    held = Held(method, pattern, limit, after)
     fake.holds.append(held)
     return held

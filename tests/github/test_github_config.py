@@ -136,7 +136,10 @@ def test_an_invalid_base_file_is_named_in_the_title_and_the_first_line_of_the_su
     invalid = {"app.py": "x = 1\n", CONFIG: "agents: [style]\nfilter: all\n"}
     fake, _ = review(make_repo, app_key, invalid, CHANGE, tmp_path / "workspace")
     posted = outcome(fake)
-    problem = f"{CONFIG}:2: filter: Input should be 'added', 'diff_context', 'file' or 'nofilter'"
+    problem = (
+        f"{CONFIG}:2: filter: Input should be 'introduced', 'added', 'diff_context', 'file' "
+        "or 'nofilter'"
+    )
     assert posted["title"].startswith(f"Invalid configuration, defaults used ({problem}")
     assert "); 3 findings: " in posted["title"]
     first, second, *_ = posted["summary"].splitlines()

@@ -177,7 +177,7 @@ def test_a_review_post_failing_past_the_budget_still_shows_every_finding(
     (summary,) = gh.issue_comments
     assert "could not be posted" in summary["body"]
     assert "still failing after retries" in summary["body"]
-    assert "7 findings" in summary["body"]
+    assert "**7 open**" in summary["body"]
     for _, line, start, rule in EXPECTED_INLINE:  # the ones meant to be inline are listed
         assert f"| {start or line} | {rule} |" in summary["body"]
     (run,) = gh.check_runs.values()

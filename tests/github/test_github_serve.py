@@ -120,7 +120,7 @@ def test_tokens_never_reach_logs_errors_or_files(
 
     # one per permission set, cached across both reviews; a failed clone drops its token
     # (GitHub may have revoked it), so each of the two retries of the clone mints another
-    assert len(gh.tokens) == 5 + 2
+    assert len(gh.tokens) == 6 + 2
     secrets = set(gh.tokens)
     secrets |= {base64.b64encode(f"x-access-token:{t}".encode()).decode() for t in gh.tokens}
     secrets.add(scenario.settings.private_key.splitlines()[1])

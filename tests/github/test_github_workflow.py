@@ -27,9 +27,9 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
     marker = f"<!-- reviewbot:run={trigger.run_key()} -->"
     head = scenario.pull.head
 
-    # one token per need (prepare, check run, clone, review, summary comment), each for
-    # this repository only, with only what that step does (prepare reads the pull request
-    # and the repository's configuration file)
+    # one token per need (prepare, check run, clone, earlier reviews' threads, review,
+    # summary comment), each for this repository only, with only what that step does
+    # (prepare reads the pull request and the repository's configuration file)
     grants = [r.body for r in gh.calls("POST", r"/access_tokens$")]
     assert grants == [
         {"repositories": ["demo"], "permissions": permissions}
@@ -37,6 +37,7 @@ def test_a_pull_request_is_reviewed_with_comments_a_check_run_and_one_summary(
             {"pull_requests": "read", "contents": "read"},
             {"checks": "write"},
             {"contents": "read"},
+            {"issues": "read", "pull_requests": "read"},
             {"pull_requests": "write"},
             {"issues": "write"},
         )
@@ -112,7 +113,8 @@ def test_a_redelivered_trigger_reuses_everything(scenario, workspace: Path) -> N
     assert len(gh.calls("POST", r"/issues/1/comments$")) == 1
     assert len(gh.review_comments) == 6 and len(gh.issue_comments) == 1
     review = second.result["outputs"]["review"]
-    assert review["already_posted"] == 6 and review["review_id"] is None
+    assert review["comments"] == 0 and review["review_id"] is None
+    assert review["earlier"] == 7 and len(review["inline"]) == 6  # all said at this head
 
 
 def test_review_command_twice_posts_no_comment_twice(scenario, workspace: Path) -> None:

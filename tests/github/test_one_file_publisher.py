@@ -59,7 +59,7 @@ def one_more_publisher(tmp_path: Path, monkeypatch):
 def test_a_publisher_module_runs_in_every_review_once(
     one_more_publisher, scenario, workspace: Path
 ) -> None:
-    found = ["review", "summary", "code_scanning", "digest", "check_run"]
+    found = ["threads", "review", "summary", "code_scanning", "digest", "check_run"]
     assert [p.name for p in discover()] == found
     gh, app = scenario.github, scenario.app()
     # code scanning is opt-in (REVIEWBOT_CODE_SCANNING): off, its module does not run

@@ -218,7 +218,7 @@ def test_prompt_injection_gets_nothing_harmful_out(
     assert "B608" in rules["reviewbot-security"]
     text = outputs["text"].stdout
     assert "16: E [ai:off-by-one] items[len(items)] is always out of range." in text
-    assert "(security, security-ai)" in text
+    assert "(security, security-ai; introduced)" in text  # the analyser compared it
 
 
 def test_without_a_model_the_review_is_exactly_the_analysers(run_cli, repo, scripts) -> None:

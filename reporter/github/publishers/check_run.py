@@ -1,9 +1,10 @@
 """The `reviewbot` check run: in progress while the review runs, then its conclusion.
 
-It is where a review's outcome is always visible: findings that are not inline become
-annotations (50 per request, each batch sent once), problems posting the other outputs
-are in its text, and a review that stops for good closes it as failed so it never stays
-"in progress". It is created at most once per review, found by the run marker.
+It is where a review's outcome is always visible: open findings that are not inline
+become annotations (50 per request, each batch sent once; a finding a person dismissed
+is neither annotated nor counted), problems posting the other outputs are in its text,
+and a review that stops for good closes it as failed so it never stays "in progress".
+It is created at most once per review, found by the run marker.
 """
 
 from __future__ import annotations
@@ -51,14 +52,15 @@ class CheckRunPublisher(Publisher):
             body = _stale(ctx, review)
             client.update_check_run(check_run_id, body)
             return {"conclusion": "neutral"}
-        report = ctx.report()
+        pull = ctx.reconciled()
+        report = replace(ctx.report(), findings=pull.open)  # a dismissed finding is not one
         assert ctx.request is not None
         result = checks.conclusion(report, ctx.request.config.fail_on)
         # what the outputs published before this one could not post (review, summary, …)
         problems = [s["problem"] for s in state.values() if s and s.get("problem")]
         out = checks.output(
             checks.title(report),
-            f"{summary_text(report, ctx, state, checks.OUTPUT_LIMIT - len(ctx.marker) - 2)}"
+            f"{summary_text(report, ctx, state, checks.OUTPUT_LIMIT - len(ctx.marker) - 2, pull)}"
             f"\n{ctx.marker}\n",
             "\n\n".join(inline(problem, 1_000) for problem in problems),
         )

@@ -1,13 +1,18 @@
-"""The summary comment: one per pull request, edited by later reviews, never posted twice.
+"""The summary comment: one per pull request, edited by every review, never posted twice.
 
-It is found by its marker among the App's own comments. Its notes say why findings are
-not inline (outside GitHub's diff, over the cap, already commented) and what could not
-be posted; the check run repeats the same text.
+It is the state of the pull request: open, fixed, dismissed and pre-existing findings
+(see `reporter.formats.markdown`), and, in a hidden marker, what the next review needs
+to know (`review.pull_state`: the last reviewed head, the findings open there, those
+fixed and dismissed). It is found by its marker among the App's own comments. Its notes
+say why findings are not inline (outside GitHub's diff, over the cap, already commented,
+said at the last reviewed head) and what could not be posted; the check run repeats the
+same text without the state.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from reporter.escape import GITHUB_BODY_LIMIT, inline
@@ -15,6 +20,7 @@ from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
 from reporter.github.publishing import PublishContext, Publisher, State
 from reporter.github.retry import GitHubError
+from review.lifecycle import Reconciled
 from review.report import Report
 
 log = logging.getLogger(__name__)
@@ -29,7 +35,13 @@ class SummaryPublisher(Publisher):
         if state.get("review", {}).get("stale"):
             return {"comment_id": None}
         client = ctx.client(self.permissions)
-        body = summary_text(ctx.report(), ctx, state)
+        pull = ctx.reconciled()
+        kept = pull.state
+        if state.get("review", {}).get("unposted"):  # nothing was said inline at this head
+            kept = replace(kept, head=None)
+        marker = kept.marker()
+        text = summary_text(ctx.report(), ctx, state, GITHUB_BODY_LIMIT - len(marker) - 1, pull)
+        body = f"{text}{marker}\n"
         try:
             return {"comment_id": _upsert(client, ctx.app.bot_login(), ctx.pull_number, body)}
         except GitHubError as exc:  # refused, or past the retry budget: the check run has it
@@ -41,13 +53,38 @@ class SummaryPublisher(Publisher):
 
 
 def summary_text(
-    report: Report, ctx: PublishContext, state: State, max_chars: int = GITHUB_BODY_LIMIT
+    report: Report,
+    ctx: PublishContext,
+    state: State,
+    max_chars: int = GITHUB_BODY_LIMIT,
+    pull: Reconciled | None = None,
 ) -> str:
-    """The summary comment's Markdown, at most `max_chars` characters, with notes on what
-    is not inline and why."""
+    """The summary comment's Markdown (without the state marker), at most `max_chars`
+    characters, with notes on what is not inline and why."""
+    pull = pull or ctx.reconciled()
     review = state.get("review", {})
     lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
     limit = ctx.inline_limit()
+    since = str(review.get("since") or "")
+    if since:
+        count = int(review.get("comments") or 0)
+        what = (
+            "this commit was reviewed before, so inline comments went only to findings "
+            "not said then"
+            if since == ctx.head
+            else f"inline comments went only to what changed since the last reviewed head "
+            f"`{since[:12]}`"
+        )
+        lines.append(
+            f"Incremental review of `{ctx.head[:12]}`: {what} ({count} new). Comment "
+            "`/review full` (or re-run the check) to comment on every open finding not yet "
+            "commented."
+        )
+    if review.get("earlier"):
+        lines.append(
+            f"{review['earlier']} open finding(s) were already there at the last review: "
+            "not commented again."
+        )
     if review.get("outside_diff"):
         lines.append(
             f"{review['outside_diff']} finding(s) are on lines GitHub does not show in this "
@@ -60,21 +97,29 @@ def summary_text(
         )
     if review.get("already_posted"):
         lines.append(f"{review['already_posted']} finding(s) were already commented inline.")
-    if review.get("problem"):
-        lines.append(inline(review["problem"], 1_000))
+    if review.get("resolved"):
+        lines.append(f"{review['resolved']} review thread(s) of fixed findings were resolved.")
+    for problem in (review.get("problem"), state.get("threads", {}).get("problem")):
+        if problem:
+            lines.append(inline(problem, 1_000))
     notes = "\n".join(f"- {line}" for line in lines) if lines else None
-    return render_markdown(report, notes, max_chars)
+    commented = frozenset(review.get("inline") or ())
+    return render_markdown(report, notes, max_chars, pull=pull, inline_fingerprints=commented)
+
+
+def find_summary(client: RepoClient, number: int, bot_login: str) -> dict[str, Any] | None:
+    """The App's summary comment on pull request `number`, if there is one."""
+    for comment in client.issue_comments(number):
+        ours = (comment.get("user") or {}).get("login") == bot_login
+        if ours and SUMMARY_MARKER in (comment.get("body") or ""):
+            return comment
+    return None
 
 
 def _upsert(client: RepoClient, bot_login: str, number: int, body: str) -> int:
-    def find() -> dict[str, Any] | None:
-        for comment in client.issue_comments(number):
-            ours = (comment.get("user") or {}).get("login") == bot_login
-            if ours and SUMMARY_MARKER in (comment.get("body") or ""):
-                return comment
-        return None
-
-    comment, created = client.create_issue_comment(number, body, find)
+    comment, created = client.create_issue_comment(
+        number, body, lambda: find_summary(client, number, bot_login)
+    )
     if not created and comment.get("body") != body:
         client.update_issue_comment(int(comment["id"]), body)
     return int(comment["id"])
