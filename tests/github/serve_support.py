@@ -39,6 +39,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve_once(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`reviewbot serve` on a free port, for a start that must stop by itself (a refused
+    setting, a damaged workspace): its exit status and output, as text."""
+    return subprocess.run(
+        [*reviewbot_command(), "serve", "--port", str(free_port())],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+    )
+
+
 def serve_env(scenario, tmp_path: Path, **changes: str | None) -> dict[str, str]:
     """The process environment without our REVIEWBOT_* values, plus the server's settings."""
     gh = scenario.github

@@ -29,6 +29,7 @@ from serve_support import (
     reviewbot_command,
     running_server,
     serve_env,
+    serve_once,
     wait_for,
 )
 
@@ -104,15 +105,7 @@ def test_serve_answers_at_once_and_publishes_one_review(scenario, tmp_path: Path
 
 def test_serve_without_an_app_id_names_the_variable(scenario, tmp_path: Path) -> None:
     env = serve_env(scenario, tmp_path, REVIEWBOT_APP_ID=None)
-    done = subprocess.run(
-        [*reviewbot_command(), "serve", "--port", str(free_port())],
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-    )
+    done = serve_once(env, tmp_path)
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
     assert line.startswith("reviewbot: REVIEWBOT_APP_ID ")
@@ -139,15 +132,7 @@ def test_serve_refuses_a_private_key_at_start_up(
     pem = tmp_path / "wrong.pem"
     pem.write_text(rsa_pair()[0] if key == "another App's key" else key)
     env = serve_env(scenario, tmp_path, REVIEWBOT_PRIVATE_KEY_PATH=str(pem))
-    done = subprocess.run(
-        [*reviewbot_command(), "serve", "--port", str(free_port())],
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-    )
+    done = serve_once(env, tmp_path)
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"reviewbot: {says}"), line
@@ -220,15 +205,7 @@ def test_a_second_serve_waits_for_the_first_to_stop_a_rolling_deploy(
 def test_a_second_serve_gives_up_after_the_wait_with_one_line(scenario, tmp_path: Path) -> None:
     env = serve_env(scenario, tmp_path)
     with running_server(env, tmp_path) as first:
-        done = subprocess.run(
-            [*reviewbot_command(), "serve", "--port", str(free_port())],
-            env={**env, "REVIEWBOT_WORKSPACE_WAIT_SECONDS": "1"},
-            cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=START_SECONDS,
-        )
+        done = serve_once({**env, "REVIEWBOT_WORKSPACE_WAIT_SECONDS": "1"}, tmp_path)
         assert done.returncode == 2, done.stderr
         waiting, line = done.stderr.splitlines()
         assert waiting.startswith("reviewbot: waiting up to 1 s for the reviewbot serve using ")
@@ -254,15 +231,7 @@ def test_serve_with_a_damaged_state_file_says_which_and_what_to_do(
     state = tmp_path / "workspace" / "state"
     state.mkdir(parents=True)
     (state / name).write_bytes(b"not a database, a truncated copy\n" * 200)
-    done = subprocess.run(
-        [*reviewbot_command(), "serve", "--port", str(free_port())],
-        env=serve_env(scenario, tmp_path),
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-    )
+    done = serve_once(serve_env(scenario, tmp_path), tmp_path)
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"reviewbot: {state / name} is damaged (file is not a database): ")

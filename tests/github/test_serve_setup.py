@@ -4,12 +4,16 @@ behind the setup link it prints, or stops with one line when the stored App cann
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
-from serve_support import START_SECONDS, free_port, reviewbot_command, running_server, serve_env
+from serve_support import (
+    free_port,
+    running_server,
+    serve_env,
+    serve_once,
+)
 
 NO_APP = dict.fromkeys(
     ("REVIEWBOT_APP_ID", "REVIEWBOT_PRIVATE_KEY_PATH", "REVIEWBOT_WEBHOOK_SECRET"), None
@@ -73,15 +77,7 @@ def test_a_damaged_stored_app_stops_serve_with_one_line(scenario, tmp_path: Path
     stored.write_text('{"app_id": ')
     stored.chmod(0o600)
     env = serve_env(scenario, tmp_path, **NO_APP, REVIEWBOT_CONFIG_DIR=str(config))
-    done = subprocess.run(
-        [*reviewbot_command(), "serve", "--port", str(free_port())],
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-    )
+    done = serve_once(env, tmp_path)
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
     assert line == (
