@@ -96,14 +96,29 @@ def _by_id(driver, element_id: str):
 
 
 def _click_through(driver, element_id: str) -> None:
-    """Click the element and wait until its page is gone, so that what is looked up next
-    is on the page it leads to."""
-    from selenium.webdriver.support import expected_conditions
+    """Click the element and wait until the page it leads to has loaded, so that what is
+    looked up next is on that page. The old page is marked in its `window` before the
+    click; the wait ends when a complete document without the mark answers. Questions
+    asked while the browser is between pages (stale nodes, a document going away) are
+    asked again."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    element = _by_id(driver, element_id)
-    element.click()
-    WebDriverWait(driver, PAGE_SECONDS).until(expected_conditions.staleness_of(element))
+    driver.execute_script("window.reviewbotOldPage = true;")
+    _by_id(driver, element_id).click()
+
+    def loaded(driver) -> bool:
+        try:
+            return bool(
+                driver.execute_script(
+                    "return window.reviewbotOldPage === undefined "
+                    "&& document.readyState === 'complete';"
+                )
+            )
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, PAGE_SECONDS).until(loaded)
 
 
 def test_setup_page_creates_the_app_and_the_server_reviews_as_it(
