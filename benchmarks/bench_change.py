@@ -19,7 +19,8 @@ from orchestrator.local import run_review
 from review.report import Report
 from review.request import ReviewConfig, ReviewRequest
 
-_GIT_ENV = {
+GIT_ENV = {
+    **os.environ,
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_AUTHOR_NAME": "bench",
@@ -27,29 +28,47 @@ _GIT_ENV = {
     "GIT_COMMITTER_NAME": "bench",
     "GIT_COMMITTER_EMAIL": "bench@example.invalid",
 }
+SAMPLE = """import subprocess
+
+
+def run_{n}(command, data):
+    total = 0
+    for item in data:
+        total += item * {n}
+    subprocess.call(command, shell=True)
+    return eval(data[0]) if data else total
+"""
+
+
+def git(repo: Path, *args: str, data: bytes | None = None) -> str:
+    """Run git in `repo` with the fixed identity; its output, stripped."""
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=GIT_ENV, input=data, capture_output=True, check=True
+    )
+    return done.stdout.decode().strip()
+
+
+def wide_files(count: int) -> dict[str, str]:
+    """`count` Python files (`pkg/mod_<n>.py`), each with a shell call and an eval."""
+    return {f"pkg/mod_{n}.py": SAMPLE.format(n=n) for n in range(count)}
 
 
 def build_change(repo: Path, files: Mapping[str, str | bytes]) -> ReviewRequest:
     """A repository at `repo` whose last commit adds `files` ({path: content}), and the
     request that reviews that commit against its parent (analysers only: no model)."""
     repo.mkdir(parents=True)
-
-    def git(*args: str) -> None:
-        env = {**os.environ, **_GIT_ENV}
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     (repo / "README.md").write_text("benchmark\n")
-    git("add", "-A")
-    git("commit", "-qm", "base")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
     for path, content in files.items():
         target = repo / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
             content = content.encode()
         target.write_bytes(content)
-    git("add", "-A")
-    git("commit", "-qm", "head")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "head")
     return ReviewRequest(
         repository=str(repo),
         source=str(repo),

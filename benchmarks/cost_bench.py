@@ -36,38 +36,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench_change import build_change, git, wide_files
+
 from orchestrator import steps
 from orchestrator.local import run_review
 from review.request import ReviewConfig, ReviewRequest
 from review.workspace import Workspace
 
-_GIT_ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-}
 CHANGED = "pkg/changed.py"
-SAMPLE = """import subprocess
-
-
-def run_{n}(command, data):
-    total = 0
-    for item in data:
-        total += item * {n}
-    subprocess.call(command, shell=True)
-    return eval(data[0]) if data else total
-"""
-
-
-def git(repo: Path, *args: str, data: bytes | None = None) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=repo, env=_GIT_ENV, input=data, capture_output=True, check=True
-    )
-    return done.stdout.decode().strip()
 
 
 def build_sized(repo: Path, files: int) -> tuple[str, str]:
@@ -99,19 +75,8 @@ def build_sized(repo: Path, files: int) -> tuple[str, str]:
 
 def build_wide(repo: Path, files: int) -> tuple[str, str]:
     """A repository whose last commit adds `files` Python files; (base, head)."""
-    if (repo / ".git").is_dir():
-        return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
-    repo.mkdir(parents=True)
-    git(repo, "init", "-q", "-b", "main")
-    (repo / "README.md").write_text("bench\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    for n in range(files):
-        target = repo / "pkg" / f"mod_{n}.py"
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(SAMPLE.format(n=n))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "head")
+    if not (repo / ".git").is_dir():
+        build_change(repo, wide_files(files))
     return git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD")
 
 

@@ -11,53 +11,17 @@ the sum of the agents' own times (the agents run concurrently, so wall < sum).
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from orchestrator.git import resolve_commit
+from bench_change import build_change, wide_files
+
 from orchestrator.local import run_review
 from review.report import Report
-from review.request import ReviewRequest
 from review.workspace import RunDir, Workspace
-
-SAMPLE = """import subprocess
-
-
-def run_{n}(command, data):
-    total = 0
-    for item in data:
-        total += item * {n}
-    subprocess.call(command, shell=True)
-    return eval(data[0]) if data else total
-"""
-
-
-def build_repo(root: Path, files: int) -> Path:
-    repo = root / "repo"
-    repo.mkdir()
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "b",
-        "GIT_AUTHOR_EMAIL": "b@x",
-        "GIT_COMMITTER_NAME": "b",
-        "GIT_COMMITTER_EMAIL": "b@x",
-    }
-    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=env, check=True, capture_output=True)  # noqa: E731
-    git("init", "-q")
-    (repo / "README.md").write_text("bench\n")
-    git("add", "-A")
-    git("commit", "-qm", "base")
-    pkg = repo / "pkg"
-    pkg.mkdir()
-    for n in range(files):
-        (pkg / f"mod_{n}.py").write_text(SAMPLE.format(n=n))
-    git("add", "-A")
-    git("commit", "-qm", "head")
-    return repo
 
 
 def direct(repo: Path) -> float:
@@ -97,13 +61,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         root = Path(tmp)
-        repo = build_repo(root, args.files)
-        request = ReviewRequest(
-            repository=str(repo),
-            source=str(repo),
-            head=resolve_commit(repo, "HEAD"),
-            base=resolve_commit(repo, "HEAD~1"),
-        )
+        repo = root / "repo"
+        request = build_change(repo, wide_files(args.files))
         direct_seconds = direct(repo)
         started = time.perf_counter()
         report = run_review(request, root / "workspace")
