@@ -47,6 +47,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -335,6 +336,12 @@ def _sources(function: Any) -> list[tuple[str, str]]:
 
 _OURS = ("agents", "review")
 
+# One ast.parse at a time: on CPython 3.11 the AST constructor's recursion counter is shared
+# by the interpreter's threads, so two parses interleaving in parallel agents can fail with
+# "SystemError: AST constructor recursion depth mismatch"
+# (https://github.com/python/cpython/issues/106905).
+_PARSING = threading.Lock()
+
 
 @cache
 def _module_file(name: str) -> str | None:
@@ -354,7 +361,9 @@ def _imports(source: str, _mtime_ns: int) -> tuple[str, ...]:
     """The modules of ours the module at `source` imports (`import agents.x`, `from
     agents.x import y`, and `agents.x.y` when `y` is a module itself)."""
     try:
-        tree = ast.parse(Path(source).read_bytes(), source)
+        text = Path(source).read_bytes()
+        with _PARSING:
+            tree = ast.parse(text, source)
     except (OSError, SyntaxError, ValueError):
         return ()
     names: list[str] = []

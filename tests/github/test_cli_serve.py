@@ -96,9 +96,12 @@ def test_serve_answers_at_once_and_publishes_one_review(scenario, tmp_path: Path
     (review,) = gh.reviews
     assert review["commit_id"] == scenario.pull.head and review["state"] == "COMMENTED"
     (posted,) = gh.calls("POST", r"/pulls/1/reviews$")
-    assert sorted(inline_of(posted.body)) == sorted(EXPECTED_INLINE)
+    summary = gh.issue_comments[0]["body"]
+    # on a mismatch, the summary (which names failed agents) and the server's log say why
+    why = f"summary:\n{summary}\nserver:\n{server.output()}"
+    assert sorted(inline_of(posted.body)) == sorted(EXPECTED_INLINE), why
     assert len(gh.review_comments) == len(EXPECTED_INLINE)
-    assert gh.issue_comments[0]["body"].startswith(SUMMARY_MARKER)
+    assert summary.startswith(SUMMARY_MARKER)
     assert running["head_sha"] == scenario.pull.head and running["conclusion"] == "failure"
     assert (tmp_path / "workspace").is_dir()  # REVIEWBOT_WORKSPACE was used
 

@@ -207,6 +207,45 @@ def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkey
     assert cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true") != before
 
 
+def test_the_key_is_computed_by_parallel_agents_one_parse_at_a_time(monkeypatch) -> None:
+    """Agents compute their keys in parallel threads; on CPython 3.11 two `ast.parse`
+    calls interleaving can fail with "AST constructor recursion depth mismatch"
+    (python/cpython#106905), which once failed a whole agent. The module's parses never
+    overlap."""
+    import ast
+    import threading
+    import time
+
+    inside, most = 0, 0
+    counting = threading.Lock()
+    real_parse = ast.parse
+
+    def slow_parse(*args, **kwargs):
+        nonlocal inside, most
+        with counting:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.01)  # long enough for the other threads to arrive
+        try:
+            return real_parse(*args, **kwargs)
+        finally:
+            with counting:
+                inside -= 1
+
+    monkeypatch.setattr(cache_module.ast, "parse", slow_parse)
+    source = cache_module._module_file("agents.reviewers.security")
+    threads = [
+        threading.Thread(target=cache_module._imports.__wrapped__, args=(source, n))
+        for n in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == 1
+    assert "agents.declaration" in cache_module._imports.__wrapped__(source, 0)
+
+
 def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_review(
     make_repo, review_repo, workspace
 ) -> None:
