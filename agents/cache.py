@@ -336,11 +336,13 @@ def _sources(function: Any) -> list[tuple[str, str]]:
 
 _OURS = ("agents", "review")
 
-# One ast.parse at a time: on CPython 3.11 the AST constructor's recursion counter is shared
-# by the interpreter's threads, so two parses interleaving in parallel agents can fail with
-# "SystemError: AST constructor recursion depth mismatch"
-# (https://github.com/python/cpython/issues/106905).
+# One ast.parse of ours at a time: on CPython 3.11 the AST constructor's recursion counter is
+# shared by the interpreter's threads, so two parses interleaving in parallel agents can fail
+# with "SystemError: AST constructor recursion depth mismatch"
+# (https://github.com/python/cpython/issues/106905). Parses we do not own (3.11's traceback
+# module parses a line to underline it) can still interleave: such a parse is repeated.
 _PARSING = threading.Lock()
+_PARSE_ATTEMPTS = 3
 
 
 @cache
@@ -361,9 +363,7 @@ def _imports(source: str, _mtime_ns: int) -> tuple[str, ...]:
     """The modules of ours the module at `source` imports (`import agents.x`, `from
     agents.x import y`, and `agents.x.y` when `y` is a module itself)."""
     try:
-        text = Path(source).read_bytes()
-        with _PARSING:
-            tree = ast.parse(text, source)
+        tree = _parse(Path(source).read_bytes(), source)
     except (OSError, SyntaxError, ValueError):
         return ()
     names: list[str] = []
@@ -374,6 +374,16 @@ def _imports(source: str, _mtime_ns: int) -> tuple[str, ...]:
             names.append(node.module)
             names += [f"{node.module}.{alias.name}" for alias in node.names]
     return tuple(n for n in names if _module_file(n) is not None)
+
+
+def _parse(text: bytes, source: str) -> ast.Module:
+    """`ast.parse(text)`, one at a time, repeated when another thread's parse interleaved
+    with it (SystemError, see _PARSING); SyntaxError and ValueError as ast.parse raises."""
+    for _ in range(_PARSE_ATTEMPTS - 1):
+        with _PARSING, contextlib.suppress(SystemError):
+            return ast.parse(text, source)
+    with _PARSING:
+        return ast.parse(text, source)
 
 
 def _file_digest(path: str) -> str:

@@ -246,6 +246,25 @@ def test_the_key_is_computed_by_parallel_agents_one_parse_at_a_time(monkeypatch)
     assert "agents.declaration" in cache_module._imports.__wrapped__(source, 0)
 
 
+def test_a_parse_another_thread_interleaved_with_is_repeated(monkeypatch) -> None:
+    """Parses we do not own (3.11's traceback module underlining a line) can still
+    interleave with ours: the SystemError they cause is transient, the parse repeated."""
+    import ast
+
+    real_parse, calls = ast.parse, []
+
+    def interleaved_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=15, after=9)")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(cache_module.ast, "parse", interleaved_once)
+    source = cache_module._module_file("agents.reviewers.security")
+    assert "agents.declaration" in cache_module._imports.__wrapped__(source, 0)
+    assert len(calls) == 2
+
+
 def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_review(
     make_repo, review_repo, workspace
 ) -> None:
