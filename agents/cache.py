@@ -16,8 +16,8 @@ filter and the merge run anew. An entry's key is the SHA-256 of
   objects, so a hit reads nothing), or, for a file known by no blob id, the bytes of the
   private copy.
 
-An entry holds, per reading of the file, the findings the parser made of it (before lines
-are mapped onto git's) and the file's own notes. A reading is which of the file's lines
+An entry holds, per reading of the file, the findings the parser made of it (their lines
+mapped onto git's) and the file's own notes. A reading is which of the file's lines
 that carry a suppression comment the tool honours (`marked`, stored in the entry) the
 change adds, so are neutralised in the copy: the same file read for a change that adds
 `# nosec` on line 2 and for one that does not are two readings, while a base version and
@@ -61,7 +61,7 @@ from agents.yaml_bombs import MAX_ALIAS_NODES
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bumped when an entry's shape or meaning changes
+FORMAT = 3  # bumped when an entry's shape or meaning changes
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"env={json.dumps(sorted(analyser.env.items()))}",
         f"severities={json.dumps(sorted((k, v.value) for k, v in analyser.severities.items()))}",
         f"suppressions={json.dumps(analyser.suppressions)}",
-        f"lines={analyser.line_model.value}",
+        f"lines={analyser.line_model.value} {json.dumps(list(analyser.line_models.items()))}",
         f"relative={analyser.relative}",
         f"aliases={analyser.expands_aliases!r}, over {MAX_ALIAS_NODES}",  # a bomb as text
         f"tool={_tool_identity(program, analyser.command)}",

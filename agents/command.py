@@ -18,13 +18,14 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from agents.analysis import AgentError
 from agents.declaration import CONFIG, FILES, PYTHON, Analyser
+from review.lines import LineModel
 
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # what a tool may print on standard output
 _SAFE_ENV_KEYS = ("LANG", "LC_ALL", "SYSTEMROOT")
@@ -44,7 +45,7 @@ class Invocation:
     """Where an analyser runs (`cwd`, `env`), the repository paths of the files copied
     (`present`), and the `root` of the copies, whose names it reports are mapped back to
     repository paths. A copy is at its repository path under `root`, or at the name
-    `names` gives it (`agents.scratch.text_names`)."""
+    `names` gives it (`agents.scratch.copy_names`)."""
 
     cwd: Path
     env: dict[str, str]
@@ -59,6 +60,10 @@ class Invocation:
         if self.relative:
             return [f"./{n}" for n in named]
         return [str(self.root / n) for n in named]
+
+    def line_model(self, analyser: Analyser) -> Callable[[str], LineModel]:
+        """How `analyser` numbers the lines of a repository path: by the name of its copy."""
+        return lambda path: analyser.line_model_of(self.names.get(path, path))
 
     def repo_path(self, reported: str) -> str | None:
         """The repository path of a file name the tool reports (relative to `cwd`, or

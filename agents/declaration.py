@@ -10,6 +10,7 @@ review has a model (`agents.llm.review`).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,8 +45,12 @@ class Analyser:
     a file of ours the command names with `CONFIG` (never the reviewed repository's).
     `name` names the tool in errors; by default the module or executable. `line_model`
     says how the tool counts lines: `LineModel.UNIVERSAL` for tools built on Python's
-    tokenizer or universal newlines (a lone CR ends a line), whose numbers are then mapped
-    onto git's.
+    tokenizer or universal newlines (a lone CR ends a line), `LineModel.YAML` for YAML
+    parsers; its numbers are then mapped onto git's. A tool that reads several kinds of
+    file, each with its own parser, declares the others in `line_models`: a glob of the
+    name of the file the tool reads (matched case-sensitively, as tools pick their parser
+    by suffix; `*` also matches `/`) -> its model, the first match winning over
+    `line_model` (checkov: YAML's for its YAML and JSON, universal newlines for HCL).
 
     `suppressions` are regular expressions of the in-code suppression comments the tool
     honours (`# nosec`, `# noqa`, `// eslint-disable-next-line`): on the lines the change
@@ -75,6 +80,7 @@ class Analyser:
     config: Path | None = None
     name: str = ""
     line_model: LineModel = LineModel.GIT  # how the tool numbers lines (mapped onto git's)
+    line_models: Mapping[str, LineModel] = field(default_factory=dict, hash=False)
     suppressions: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict, hash=False)
     install: str = ""
@@ -105,6 +111,13 @@ class Analyser:
     @property
     def ok_codes(self) -> tuple[int, ...]:
         return (0, *self.findings_exit_codes)
+
+    def line_model_of(self, name: str) -> LineModel:
+        """How the tool numbers the lines of the file it reads as `name` (see `line_models`)."""
+        for glob, model in self.line_models.items():
+            if fnmatch.fnmatchcase(name, glob):
+                return model
+        return self.line_model
 
 
 @dataclass(frozen=True)

@@ -1,37 +1,43 @@
 """Analysers' line numbers, mapped onto git's before anything else reads them.
 
 Python's tokenizer (so bandit, ruff and detect-secrets, which read files with universal
-newlines) ends a line at a lone CR, and YAML parsers (yamllint) also at U+0085, U+2028
+newlines) and oxlint end a line at a lone CR, and YAML parsers (yamllint, actionlint,
+checkov's YAML and JSON loader, detect-secrets' YAML transformer) also at U+0085, U+2028
 and U+2029; git and GitHub do not. In a file holding such a character the models disagree
 on every line after it, so a finding would land on the wrong line, or past the end of the
-file and be dropped. Each analyser declares its `LineModel`; its
-findings are mapped through byte offsets (`review.lines.to_git_line`). A finding whose
+file and be dropped. Each analyser declares its `LineModel`, per kind of file it reads
+(`Analyser.line_model_of`); its findings are mapped through byte offsets of the bytes it
+read (`review.lines.to_git_line`), right after its output is parsed. A finding whose
 line cannot be mapped is kept on the file's last line with a note, never dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from pathlib import Path
 
 from agents.analysis import Analysis
 from review.findings import Finding
 from review.lines import LineModel, line_starts, to_git_line
-from review.workspace import PathEscape, read_regular_file
 
 Starts = tuple[list[int], list[int]]  # the tool's line starts, git's
 
 
-def to_git_lines(analysis: Analysis, src: Path, model: LineModel, limit: int) -> Analysis:
-    """`analysis` with every finding's lines in git's numbering (unchanged for git's model)."""
-    if model is LineModel.GIT:
-        return analysis
+def to_git_lines(
+    analysis: Analysis, read: Mapping[str, bytes], model_of: Callable[[str], LineModel]
+) -> Analysis:
+    """`analysis` with every finding's lines in git's numbering: `read` holds the bytes
+    the tool read, by repository path, and `model_of` says how it numbered the lines of
+    each path. Findings on other paths, and on files both models number alike, are left
+    as they are."""
     starts: dict[str, Starts | None] = {}
     mapped: list[Finding] = []
     for finding in analysis.findings:
-        if finding.path not in starts:
-            starts[finding.path] = _starts(src, finding.path, model, limit)
-        both = starts[finding.path]
+        path = finding.path
+        if path not in starts:
+            model = model_of(path) if path in read else LineModel.GIT
+            starts[path] = None if model is LineModel.GIT else _starts(read[path], model)
+        both = starts[path]
         if both is None:  # the models agree on this file
             mapped.append(finding)
             continue
@@ -43,12 +49,8 @@ def to_git_lines(analysis: Analysis, src: Path, model: LineModel, limit: int) ->
     return analysis
 
 
-def _starts(src: Path, path: str, model: LineModel, limit: int) -> Starts | None:
-    """Both models' line starts of a checkout file, or None when they cannot differ."""
-    try:
-        data = read_regular_file(src, path, limit)
-    except PathEscape:
-        return None
+def _starts(data: bytes, model: LineModel) -> Starts | None:
+    """Both models' line starts of `data`, or None when they agree."""
     tool, git = line_starts(data, model), line_starts(data)
     return None if tool == git else (tool, git)
 

@@ -10,7 +10,6 @@ drops what it cannot place, and never lets a path out of the checkout.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from review.workspace import PathEscape, read_regular_file
 
 MAX_NOTIFICATIONS = 20
 MAX_COPY_BYTES = 64 * 1024 * 1024  # the copies are cut at the review's file limit already
-_UNIVERSAL_NEWLINE = re.compile(rb"\r\n|\r|\n")
 _LEVELS = {
     "error": Severity.ERROR,
     "warning": Severity.WARNING,
@@ -44,7 +42,8 @@ class ToolOutput:
     `severities` is the agent's declared map (rule id or level -> severity); `files` the
     repository paths the tool was asked to read, and `copies` the root of the private
     copies it read them from (see `read`), each at its repository path or at the name
-    `names` gives it.
+    `names` gives it; `line_model` says how the tool numbered each path's lines (its
+    findings are mapped onto git's lines after the parser has run).
     """
 
     text: str
@@ -55,6 +54,7 @@ class ToolOutput:
     files: tuple[str, ...] = ()  # the repository paths the tool was given
     copies: Path | None = None  # where the tool's private copies of them are
     names: Mapping[str, str] = field(default_factory=dict)  # copies not at their path
+    line_model: Callable[[str], LineModel] = lambda path: LineModel.GIT  # per path
 
     def read(self, path: str) -> bytes | None:
         """The bytes the tool read for repository path `path`: its private copy, with the
@@ -67,18 +67,12 @@ class ToolOutput:
         except PathEscape:
             return None
 
-    def lines(self, path: str, model: LineModel = LineModel.GIT) -> list[str]:
+    def lines(self, path: str, model: LineModel | None = None) -> list[str]:
         """The lines of what the tool read for `path` (see `read`), numbered as `model`
-        numbers them (line n at index n - 1, without its line ending); [] when unreadable."""
+        numbers them, by default as the tool does (`line_model`): line n at index n - 1,
+        without its line ending; [] when unreadable."""
         data = self.read(path)
-        if not data:
-            return []
-        if model is LineModel.GIT:
-            return split_lines(data)
-        parts = _UNIVERSAL_NEWLINE.split(data)
-        if parts[-1] == b"":
-            parts.pop()
-        return [part.decode("utf-8", "replace") for part in parts]
+        return split_lines(data, model or self.line_model(path)) if data else []
 
     def json(self) -> Any:
         """The output as JSON; AgentError when it is not (a crash, a usage message)."""

@@ -2,10 +2,12 @@
 
 Every run: an empty scratch working directory with its own HOME, XDG and temporary
 directories; the agent's files as private copies (`agents.scratch`: no repository
-configuration beside them, suppressions the change adds neutralised) named by absolute
-paths; the program started as `agents.command` says (a minimal environment, no network,
-a time limit, a bound on its output); files the findings cache (`agents.cache`) has a
-result for are not read again; a missing tool skips the analyser with its install hint.
+configuration beside them, suppressions the change adds neutralised, a name no tool can
+print ambiguously) named by absolute paths; the program started as `agents.command`
+says (a minimal environment, no network, a time limit, a bound on its output); files
+the findings cache (`agents.cache`) has a result for are not read again; a missing tool
+skips the analyser with its install hint. Its findings' lines are mapped onto git's as
+soon as they are parsed (`agents.lines`), from the bytes it read.
 
 A run that fails (a crash, a timeout, output its parser cannot read) is repeated on each
 half of the files, down to the file that breaks the tool (after a timeout, on each file
@@ -40,7 +42,7 @@ from agents.declaration import Analyser
 from agents.lines import to_git_lines
 from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
-from agents.scratch import read_copies, text_names, write_copies
+from agents.scratch import copy_names, read_copies, write_copies
 from review.diff import FileStatus
 from review.lines import split_lines
 from review.workspace import PathEscape, read_regular_file
@@ -53,15 +55,16 @@ def invocation(
     analyser: Analyser, copies: Mapping[str, bytes], as_text: Iterable[str] = ()
 ) -> Iterator[Invocation]:
     """A scratch directory holding `copies` (repository path -> the bytes to read) for one
-    run, removed afterwards; the copies of `as_text` are named for the tool to read them
-    as plain text (`ExpandsAliases.as_text`)."""
+    run, removed afterwards. A copy is at its repository path, unless the tool could print
+    that path ambiguously (a newline in it: `agents.scratch.copy_names`), or it is one of
+    `as_text`, named for the tool to read it as plain text (`ExpandsAliases.as_text`)."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
         for folder in (cwd, home, files, root / "tmp"):
             folder.mkdir()
         aliases = analyser.expands_aliases
-        names = text_names(copies, as_text, aliases.as_text) if aliases else {}
+        names = copy_names(copies, as_text, aliases.as_text if aliases else "")
         write_copies(files, copies, names)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
@@ -86,8 +89,6 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     store = FindingsCache(work.run.findings_cache_dir if work.config.cache else None, identity)
     paths = [f.path for f in work.files]
     analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
-    limit = work.config.max_file_bytes
-    analysis = to_git_lines(analysis, work.run.src, analyser.line_model, limit)
     analysis = _against_base(agent, analyser, work, analysis, deadline, store)
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
@@ -201,6 +202,7 @@ def _run_once(
         with invocation(analyser, {**missing, **read}, copies.as_text) as call:
             argv = command_line(analyser, call.arguments(call.present))
             text = run_command(argv, call, timeout, analyser)
+            model_of = call.line_model(analyser)
             output = ToolOutput(
                 text,
                 agent,
@@ -210,8 +212,9 @@ def _run_once(
                 tuple(missing),
                 call.root,
                 call.names,
+                model_of,
             )
-            found = analyser.parse(output)
+            found = to_git_lines(analyser.parse(output), missing, model_of)
         kept = [f for f in found.findings if f.path not in read]  # neighbours: context
         analysis.findings, analysis.notes = kept, [*copies.notes, *found.notes]
         store.store({path: lookups[path] for path in missing}, analysis, copies.marked)
@@ -257,8 +260,6 @@ def _against_base(
             unread = {
                 p for p in paths if any(n.startswith(f"{p}: not analysed") for n in before.notes)
             }
-            limit = work.config.max_file_bytes
-            before = to_git_lines(before, base, analyser.line_model, limit)
     if unread:
         head.notes.append(
             f"{analyser.tool} could not read the base version of {len(unread)} files: "

@@ -13,7 +13,12 @@ copies of exactly the files it is asked about, at their repository paths:
   checkout (`review.workspace.read_regular_file`);
 - a YAML alias bomb (`agents.yaml_bombs`) is never given as YAML to a tool that would
   expand it (`Analyser.expands_aliases`): it is left out with a note, or, for a tool that
-  reads a file named otherwise as plain lines, its copy is named so (`Copies.as_text`).
+  reads a file named otherwise as plain lines, its copy is named so (`Copies.as_text`);
+- a path a tool could print ambiguously (a newline, tab or CR in a name, `#` or `%`
+  that a URI reads otherwise, a leading `-`, bytes beyond ASCII) is never given to it:
+  that copy gets a generated name keeping its suffix (`copy_names`), and the names the
+  tool prints are mapped back to repository paths (`agents.command.Invocation`), so its
+  findings stay on the file they are about, in every output format.
 """
 
 from __future__ import annotations
@@ -21,12 +26,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from agents.yaml_bombs import MAX_ALIAS_NODES, ExpandsAliases, alias_bomb
 from review.workspace import PathEscape, read_regular_file
 
 _LETTER = re.compile(rb"[A-Za-z]")
+# a part of a path every tool prints as it is, in text, JSON or a URI: anything else is
+# renamed in the copies (`copy_names`)
+_SAFE_PART = re.compile(r"[A-Za-z0-9_.+@=~,][A-Za-z0-9_.+@=~,-]*")
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9_+-]+")
 
 
 @dataclass
@@ -101,18 +110,52 @@ def write_copies(dest: Path, copies: Mapping[str, bytes], names: Mapping[str, st
         target.write_bytes(data)
 
 
-def text_names(paths: Iterable[str], as_text: Iterable[str], suffix: str) -> dict[str, str]:
-    """The names of the copies of `as_text`: each path with `suffix` added (as often as
-    it takes to name none of `paths`, the other copies)."""
-    taken = set(paths)
+def copy_names(
+    paths: Iterable[str], as_text: Iterable[str] = (), suffix: str = ""
+) -> dict[str, str]:
+    """The names of the copies not written at their repository path (path -> name).
+
+    A path with a part a tool could print ambiguously or mangle (a control character such
+    as a newline, tab or CR, a character URIs reserve such as `#`, `?` or `%`, a space,
+    anything beyond ASCII or not UTF-8, a leading `-`) is given a generated name instead:
+    `renamed-N` keeping the part's suffix (`.js`, `.yml`: tools choose their parser by
+    it), a directory one name for all its files (so files beside each other stay so), its
+    other parts as they are (`.github/workflows/`), and no name another copy has. The
+    copies of `as_text` get `suffix` added, as often as it takes to name no other copy.
+    """
+    paths = list(paths)
+    taken = {"/".join(p.split("/")[:n]) for p in paths for n in range(1, p.count("/") + 2)}
+    renamed: dict[str, str] = {}  # a path's unsafe prefix -> its name
+
+    def fresh(parent: str, part: str) -> str:
+        tail = PurePosixPath(part).suffix
+        tail = tail if _SAFE_SUFFIX.fullmatch(tail) else ""
+        number = len(renamed)
+        while (name := f"{parent}renamed-{number}{tail}") in taken:
+            number += 1
+        taken.add(name)
+        return name
+
     names: dict[str, str] = {}
+    for path in paths:
+        parts, name = path.split("/"), ""
+        for index, part in enumerate(parts):
+            parent = f"{name}/" if name else ""
+            if _SAFE_PART.fullmatch(part):
+                name = parent + part
+                continue
+            key = "/".join(parts[: index + 1])
+            if key not in renamed:
+                renamed[key] = fresh(parent, part)
+            name = renamed[key]
+        names[path] = name
     for path in as_text:
-        name = path + suffix
+        name = names[path] + suffix
         while name in taken:
             name += suffix
         taken.add(name)
         names[path] = name
-    return names
+    return {path: name for path, name in names.items() if name != path}
 
 
 def neutralise(

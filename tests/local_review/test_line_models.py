@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def review(run_cli, repo, *args: str) -> dict:
     done = run_cli("review", str(repo.path), "--format", "json", "-q", *args)
@@ -99,3 +101,94 @@ def test_a_line_separator_in_a_match_costs_no_pattern_finding(make_repo, run_cli
     assert ("app.py", "py-command-injection", 5) in found(report)
     notes = report["agents"]["patterns"]["notes"]
     assert not [n for n in notes if "not analysed" in n], notes
+
+
+def ran(report: dict, agent: str) -> None:
+    """Skip when the agent's tool is not installed (it is skipped, saying so)."""
+    state = report["agents"][agent]
+    if state["status"] == "skipped" and any("is not installed" in n for n in state["notes"]):
+        pytest.skip(f"{agent}: {state['notes'][0]}")
+    assert state["status"] == "ok", state
+
+
+# Two Kubernetes documents; the first one's name holds U+2028, a line break to PyYAML
+# (so to checkov), not to git: its privileged container is on git's line 12, the second
+# document's on 25.
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: "a\u2028b\u2028c"
+  annotations:
+    team: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27.0
+      securityContext:
+        privileged: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: second
+  annotations:
+    team: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27.0
+      securityContext:
+        privileged: true
+"""
+BUCKET = 'resource "aws_s3_bucket" "data" {\n  bucket = "my-data"\n  acl    = "public-read"\n}\n'
+
+
+def test_checkov_numbers_yaml_and_terraform_each_its_own_way(make_repo, run_cli) -> None:
+    files = {
+        "k8s/pod.yaml": POD.encode(),
+        # HCL read with universal newlines: a lone CR ends checkov's line, not git's
+        "infra/cr.tf": BUCKET.replace("\n  bucket", "\n  # x\r  bucket").encode(),
+        "infra/plain.tf": BUCKET.encode(),  # the models agree: unchanged
+    }
+    repo = make_repo([{"README.md": "x\n"}, files])
+    report = review(run_cli, repo, "--agents", "iac")
+    ran(report, "iac")
+    assert {(p, r, n) for p, r, n in found(report) if r in ("CKV_K8S_16", "CKV_AWS_20")} == {
+        ("k8s/pod.yaml", "CKV_K8S_16", 12),
+        ("k8s/pod.yaml", "CKV_K8S_16", 25),
+        ("infra/cr.tf", "CKV_AWS_20", 3),
+        ("infra/plain.tf", "CKV_AWS_20", 3),
+    }
+    snippets = {f["snippet"].strip() for f in report["findings"]}
+    assert snippets == {"privileged: true", 'acl    = "public-read"'}
+    assert report["rejected"] == [] and report["filtered_out"] == 0
+
+
+def test_detect_secrets_numbers_yaml_files_as_yaml(make_repo, run_cli) -> None:
+    # its YAML transformer counts U+2028 as a line break; plain files it reads by lines
+    text = 'x: "a\u2028b"\ny: 1\nkey: AKIAIOSFODNN7EXAMPLF\nz: 2\n'.encode()
+    repo = make_repo([{"README.md": "x\n"}, {"conf.yaml": text, "conf.txt": text}])
+    report = review(run_cli, repo, "--agents", "secrets")
+    assert {(p, n) for p, r, n in found(report) if r == "AWS Access Key"} == {
+        ("conf.yaml", 3),
+        ("conf.txt", 3),
+    }
+
+
+def test_oxlint_and_actionlint_lines_are_gits(make_repo, run_cli) -> None:
+    workflow = (
+        'name: "a\u2028b"\non: pull_request\npermissions: {}\njobs:\n  greet:\n'
+        "    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nothere.x }}\n"
+    )
+    files = {
+        "web/x.js": b"// a\rb\nconst x = 1;\neval(x);\n",  # a lone CR ends oxlint's line
+        ".github/workflows/ci.yml": workflow.encode(),  # go-yaml: U+2028 ends a line
+    }
+    repo = make_repo([{"README.md": "x\n"}, files])
+    report = review(run_cli, repo, "--agents", "javascript,workflows")
+    ran(report, "javascript")
+    ran(report, "workflows")
+    assert ("web/x.js", "eslint(no-eval)", 3) in found(report)  # oxlint said 4
+    assert (".github/workflows/ci.yml", "actionlint/expression", 8) in found(report)  # 9
+    assert report["rejected"] == []
