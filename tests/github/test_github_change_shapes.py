@@ -70,3 +70,20 @@ def test_a_suggestion_replaces_exactly_the_lines_its_fix_edits(
         # applying the suggestion leaves no orphaned `    sys` behind
         assert (comment.get("start_line"), comment["line"]) == (1, 2)
         assert "```suggestion\n```" in comment["body"]
+
+
+def test_findings_in_files_with_odd_names_are_commented_on_them(
+    make_repo, app_key, tmp_path: Path
+) -> None:
+    # hadolint, oxlint and zizmor print paths in SARIF URIs, where a newline is dropped
+    head = {
+        "x\ny.js": "const x = 1;\neval(x);\n",
+        "a\nb.Dockerfile": "FROM python:latest\nUSER 1000\n",
+        "h#q.js": "const x = 1;\neval(x);\n",
+    }
+    fake, ran = review(make_repo, app_key, head, {"README.md": "x\n"}, tmp_path / "workspace")
+    assert ran.error is None, ran.error
+    (posted,) = fake.calls("POST", r"/pulls/1/reviews$")
+    assert posted.status == 200  # GitHub takes every comment: each on its file's lines
+    inline = {(path, line) for path, line, _, _ in inline_of(posted.body)}
+    assert {("x\ny.js", 2), ("a\nb.Dockerfile", 1), ("h#q.js", 2)} <= inline
