@@ -34,6 +34,7 @@ from pathlib import Path
 from bench_change import build_change, review
 
 from review.findings import Finding, Severity
+from review.lines import split_lines
 
 HERE = Path(__file__).resolve().parent
 CORPORA = (HERE / "corpus", HERE / "corpus-holdout")
@@ -90,8 +91,8 @@ def load(corpus: Path) -> tuple[list[Sample], dict[str, bytes]]:
             continue
         path = file.relative_to(corpus).as_posix()
         language, category = file.parts[-3], file.parts[-2]
-        text = file.read_text(encoding="utf-8")
-        marked = {n for n, line in enumerate(text.splitlines(), 1) if MARK.search(line)}
+        lines = split_lines(file.read_bytes())  # numbered as git and reviewbot number them
+        marked = {n for n, line in enumerate(lines, 1) if MARK.search(line)}
         if (kind == "vulnerable") != bool(marked):
             raise SystemExit(f"{path}: a vulnerable sample marks its line, a safe one none")
         samples.append(Sample(path, language, category, kind == "vulnerable", marked))

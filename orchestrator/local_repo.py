@@ -212,8 +212,11 @@ class LocalRepository:
         trees = [f"{c}^{{tree}}" for c in dict.fromkeys(commits) if c != EMPTY_TREE]
         if not trees:
             return []
-        listing = self.git.text("rev-list", "--objects", "--missing=print", *trees)
-        return [line[1:] for line in listing.splitlines() if line.startswith("?")]
+        # object ids only: no path, which could hold a newline and "?<id>", is printed
+        listing = self.git.text(
+            "rev-list", "--objects", "--no-object-names", "--missing=print", *trees
+        )
+        return [line[1:] for line in listing.split("\n") if line.startswith("?")]
 
     def fetch_missing(self, commits: Sequence[str]) -> None:
         """Fetch, in one request, every object of these commits' trees the clone lacks."""

@@ -117,10 +117,13 @@ class Checkout:
     def _absent(self) -> frozenset[str]:
         """The objects of the head's tree this repository does not have (read once)."""
         if self._missing is None:
+            # object ids only: a path printed beside its id could hold a newline (or, to
+            # `splitlines`, a form feed) followed by "?<id>", and pose as a missing object
             listing = self.git.run(
-                "rev-list", "--objects", "--missing=print", "--no-walk", self.head
-            )
-            lines = listing.decode("utf-8", "surrogateescape").splitlines()
+                "rev-list", "--objects", "--no-object-names", "--missing=print", "--no-walk",
+                self.head,
+            )  # fmt: skip
+            lines = listing.decode("ascii", "replace").split("\n")
             self._missing = frozenset(line[1:].strip() for line in lines if line.startswith("?"))
         return self._missing
 
