@@ -1,7 +1,10 @@
 """Analysers that count lines differently from git, and files no analyser may skip.
 
-bandit, ruff and detect-secrets end a line at a lone CR (Python's tokenizer, universal
-newlines); git does not. Their findings are mapped onto git's lines, never dropped.
+bandit, ruff, oxlint and detect-secrets end a line at a lone CR (Python's tokenizer,
+universal newlines), and YAML parsers (yamllint, actionlint, checkov's YAML and JSON,
+detect-secrets' YAML files) at U+0085, U+2028 and U+2029 too; git does not. A tool that
+reads several kinds of file numbers each its own way (checkov: HCL and Bicep with
+universal newlines). Their findings are mapped onto git's lines, never dropped.
 """
 
 from __future__ import annotations
@@ -142,6 +145,10 @@ spec:
         privileged: true
 """
 BUCKET = 'resource "aws_s3_bucket" "data" {\n  bucket = "my-data"\n  acl    = "public-read"\n}\n'
+STORAGE = (
+    "resource st 'Microsoft.Storage/storageAccounts@2021-04-01' = {\n  name: 'st'\n"
+    "  location: 'westus'\n  properties: {\n    supportsHttpsTrafficOnly: false\n  }\n}\n"
+)
 
 
 def test_checkov_numbers_yaml_and_terraform_each_its_own_way(make_repo, run_cli) -> None:
@@ -150,6 +157,10 @@ def test_checkov_numbers_yaml_and_terraform_each_its_own_way(make_repo, run_cli)
         # HCL read with universal newlines: a lone CR ends checkov's line, not git's
         "infra/cr.tf": BUCKET.replace("\n  bucket", "\n  # x\r  bucket").encode(),
         "infra/plain.tf": BUCKET.encode(),  # the models agree: unchanged
+        # Bicep: a lone CR ends its line too; its code block is numbered by str.splitlines
+        # (U+2028 too), unlike its resource's range: the finding falls back on the range
+        "infra/cr.bicep": f"param a string = 'x'\rparam b string = 'y'\n{STORAGE}".encode(),
+        "infra/ls.bicep": f"// x\u2028y\n{STORAGE}".encode(),
     }
     repo = make_repo([{"README.md": "x\n"}, files])
     report = review(run_cli, repo, "--agents", "iac")
@@ -160,8 +171,15 @@ def test_checkov_numbers_yaml_and_terraform_each_its_own_way(make_repo, run_cli)
         ("infra/cr.tf", "CKV_AWS_20", 3),
         ("infra/plain.tf", "CKV_AWS_20", 3),
     }
-    snippets = {f["snippet"].strip() for f in report["findings"]}
+    yaml_and_hcl = ("k8s/pod.yaml", "infra/cr.tf", "infra/plain.tf")
+    snippets = {f["snippet"].strip() for f in report["findings"] if f["path"] in yaml_and_hcl}
     assert snippets == {"privileged: true", 'acl    = "public-read"'}
+    https = {
+        (f["path"], f["line"], f["end_line"])
+        for f in report["findings"]
+        if f["rule"] == "CKV_AZURE_3"
+    }
+    assert https == {("infra/cr.bicep", 6, None), ("infra/ls.bicep", 2, 8)}
     assert report["rejected"] == [] and report["filtered_out"] == 0
 
 
