@@ -71,8 +71,7 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
     analysis = Analysis()
     ran = False
     by_tool = []
-    for analyser in agent.analysers:
-        found = run_analyser(agent.name, analyser, work)
+    for found in _run_analysers(agent, work):
         by_tool.append(found.findings)
         analysis.notes += found.notes
         ran = ran or found.status is None
@@ -89,6 +88,37 @@ def analyse(agent: Agent, work: AgentInput) -> Analysis:
     reviewed = model_pass(agent, work, analysis, started)
     reviewed.findings = policy.apply(reviewed.findings)  # the model's, graded alike
     return reviewed
+
+
+def _run_analysers(agent: Agent, work: AgentInput) -> list[Analysis]:
+    """Each of the agent's analysers over `work.files`, at the same time (each waits on
+    its own child process), in declaration order; the first AgentError raised, if any.
+
+    The extra threads are daemons, as `_analyse_in_time`'s is: each analyser keeps its own
+    deadline, and the agent's time limit abandons them all.
+    """
+    results: list[Analysis | Exception | None] = [None] * len(agent.analysers)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = run_analyser(agent.name, agent.analysers[index], work)
+        except Exception as exc:  # noqa: BLE001 - re-raised in the agent's thread
+            results[index] = exc
+
+    others = [
+        threading.Thread(target=run, args=(i,), name=f"agent-{agent.name}-{i}", daemon=True)
+        for i in range(1, len(agent.analysers))
+    ]
+    for thread in others:
+        thread.start()
+    if agent.analysers:
+        run(0)
+    for thread in others:
+        thread.join()
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return [result for result in results if isinstance(result, Analysis)]
 
 
 def _analyse_in_time(agent: Agent, work: AgentInput) -> Analysis:

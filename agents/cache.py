@@ -46,7 +46,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +91,8 @@ class FindingsCache:
     # entries a read-only workspace (an agent function's mount) could not take, by key:
     # returned with the agent's result for the workflow to write
     unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the entries `load` read (None: none stored) by key, for `store` not to read them again
+    _read_by_load: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
 
     def key(self, path: str, data: bytes) -> str:
         """The entry key of repository path `path` read as `data` (its content, or a
@@ -107,7 +108,7 @@ class FindingsCache:
         asked; an unreadable entry is a miss."""
         found: dict[str, Analysis] = {}
         for path, lookup in lookups.items():
-            entry = self._read(lookup.key, path)
+            entry = self._read_by_load[lookup.key] = self._read(lookup.key, path)
             if entry is None:
                 continue
             stored = entry["variants"].get(lookup.variant(entry["marked"]))
@@ -143,11 +144,15 @@ class FindingsCache:
             if any(": not analysed" in n for n in result["notes"]):
                 continue  # a failure is not a result
             lines = list(marked.get(path, ()))
-            entry = self._read(lookups[path].key, path)
+            key = lookups[path].key
+            if key in self._read_by_load:
+                entry = self._read_by_load.pop(key)
+            else:
+                entry = self._read(key, path)
             if entry is None or entry["marked"] != lines:
                 entry = {"format": FORMAT, "path": path, "marked": lines, "variants": {}}
             entry["variants"][lookups[path].variant(lines)] = result
-            self.write_raw(lookups[path].key, entry)
+            self.write_raw(key, entry)
 
     def note(self, tool: str) -> str | None:
         """ "bandit: 12 files from the cache, 3 analysed (head and base versions)", or None
@@ -205,13 +210,20 @@ class FindingsCache:
 
 
 def write_entry(directory: Path, key: str, entry: dict[str, Any]) -> None:
-    """Write one entry atomically (a temporary file renamed into place); OSError as raised."""
+    """Write one entry atomically (a temporary file of this thread's, renamed into place);
+    OSError as raised."""
     target = directory / key[:2] / f"{key}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    data = json.dumps(entry, separators=(",", ":")).encode()
+    temporary = target.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(entry, out, separators=(",", ":"))
+        fd = os.open(temporary, flags, 0o600)
+    except FileNotFoundError:  # the first entry of its folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

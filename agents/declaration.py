@@ -133,7 +133,7 @@ class Brief:
 @dataclass(frozen=True)
 class Agent:
     """A reviewer: its name (the module's), a one-line `description` for help texts, the
-    `files` that concern it, and `analysers` (run one after the other, their findings
+    `files` that concern it, and `analysers` (run at the same time, their findings
     together), a model `brief`, or both.
 
     `default` agents run when a review names none; an agent without an analyser needs a

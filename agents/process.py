@@ -42,6 +42,7 @@ from agents.declaration import Analyser
 from agents.lines import to_git_lines
 from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
+from agents.run_cache import load_run, run_key, store_run
 from agents.scratch import copy_names, read_copies, write_copies
 from review.diff import FileStatus
 from review.lines import split_lines
@@ -76,7 +77,8 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     """Run `analyser` over the agent's files; findings in git's line numbers, each with
     its `baseline_state` against the base versions of the files (`agents.baseline`).
 
-    Files the findings cache has a result for are not read again. A missing tool gives a
+    Files the findings cache has a result for are not read again, and a run over exactly
+    the file versions of a run before is reused whole (`agents.run_cache`). A missing tool gives a
     skipped analysis saying how to install it; a tool failing on every file raises
     AgentError with its reason.
     """
@@ -88,8 +90,15 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     identity = analyser_identity(agent, analyser, executable)
     store = FindingsCache(work.run.findings_cache_dir if work.config.cache else None, identity)
     paths = [f.path for f in work.files]
-    analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
-    analysis = _against_base(agent, analyser, work, analysis, deadline, store)
+    whole = run_key(store, analyser, work)
+    reused = load_run(store, whole, paths) if whole else None
+    if reused is not None:
+        analysis = reused
+    else:
+        analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
+        analysis = _against_base(agent, analyser, work, analysis, deadline, store)
+        if whole:
+            store_run(store, whole, analysis)
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -83,7 +83,8 @@ class Finding:
         return replace(self, fingerprint=fingerprint, snippet=snippet)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # the fields are immutable values: no deep copy (`asdict`) is needed
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
         for optional in ("confidence", "snippet", "suggestion_lines", "baseline_state"):  # absent

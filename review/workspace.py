@@ -8,6 +8,8 @@ symbolic link is never followed out of the checkout.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -206,29 +208,93 @@ def read_regular_file(root: Path, relative: str, limit: int) -> bytes | None:
     """Bytes of a regular file under `root` (at most `limit`), never through a symlink.
 
     Returns None for anything that is not a regular file: links, devices, fifos,
-    directories, or a file that does not exist.
+    directories, or a file that does not exist. Raises PathEscape as `confine` does for
+    a path that is malformed, absolute, inside `.git` or leads outside `root` (through
+    `..` or a link).
+
+    The path is walked one component at a time from a descriptor of `root`, each opened
+    with O_NOFOLLOW, so no link is ever followed and no path is resolved; only a link met
+    on the way is resolved (`confine`), to tell an escape from a link inside the checkout.
     """
-    target = confine(root, relative)
-    if Path(os.path.normpath(root.resolve() / relative)) != target:  # a link on the way
+    parts = _relative_parts(relative)
+    if not parts:  # the checkout itself: a directory
         return None
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        return _read_beneath(root, parts, limit)
+    except _LinkOnTheWay:
+        confine(root, relative)  # PathEscape when the link leads outside
+        return None
+
+
+class _LinkOnTheWay(Exception):
+    """A component of the path is a symbolic link."""
+
+
+def _relative_parts(relative: str) -> list[str]:
+    """`relative`'s components after removing `.` and `x/..`, as `confine` checks them."""
+    if not relative or "\x00" in relative:
+        raise PathEscape("empty or invalid path")
+    if os.path.isabs(relative):
+        raise PathEscape(f"absolute path {relative!r} is not allowed")
+    if ".git" in Path(relative).parts:
+        raise PathEscape(f"{relative!r} is inside .git")
+    normal = os.path.normpath(relative)
+    if normal == os.pardir or normal.startswith(os.pardir + os.sep):
+        raise PathEscape(f"{relative!r} leads outside the checkout")
+    return [] if normal == os.curdir else normal.split(os.sep)
+
+
+def _read_beneath(root: Path, parts: list[str], limit: int) -> bytes | None:
+    """Open `parts` below `root` without following links (_LinkOnTheWay on one) and read
+    at most `limit` bytes of it when it is a regular file; None otherwise."""
+    nofollow = os.O_RDONLY | os.O_NOFOLLOW
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses directories
+    try:
+        for part in parts[:-1]:
+            inner = _open_at(part, nofollow | os.O_DIRECTORY, fd)
+            if inner is None:
+                return None
+            os.close(fd)
+            fd = inner
+        # non-blocking: opening a fifo must not wait for a writer
+        file = _open_at(parts[-1], nofollow | getattr(os, "O_NONBLOCK", 0), fd)
+    finally:
         os.close(fd)
+    if file is None:
         return None
-    with os.fdopen(fd, "rb") as handle:
+    if not stat.S_ISREG(os.fstat(file).st_mode):  # before fdopen, which refuses directories
+        os.close(file)
+        return None
+    with os.fdopen(file, "rb") as handle:
         return handle.read(limit)
 
 
+def _open_at(name: str, flags: int, directory: int) -> int | None:
+    """A descriptor of `name` in `directory`; None when it cannot be opened (missing, not
+    a directory where one is needed); _LinkOnTheWay when it is a link."""
+    try:
+        return os.open(name, flags, dir_fd=directory)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            with contextlib.suppress(OSError):
+                if stat.S_ISLNK(os.lstat(name, dir_fd=directory).st_mode):
+                    raise _LinkOnTheWay(name) from None
+        return None
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that readers see the old file or the new one, never half of one."""
+    """Write JSON so that readers see the old file or the new one, never half of one.
+
+    Compact, encoded at once: only `json.dumps` without indentation uses the C encoder."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, ensure_ascii=False)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -182,11 +182,13 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
     repo = make_repo([{"README.md": "hi\n"}, files(30)])
     review_repo(repo, root=workspace)
     entries = sorted((workspace / "runs" / ".findings-cache").rglob("*.json"))
-    assert len(entries) == 120  # four analysers (bandit, ruff's S rules, ruff, detect-secrets)
+    # four analysers (bandit, ruff's S rules, ruff, detect-secrets): an entry per file
+    # each, and one for each whole run (`agents.run_cache`)
+    assert len(entries) == 4 * 30 + 4
     done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
     assert done.removed  # the finished run went first
     assert not list((workspace / "runs" / ".findings-cache").rglob("*.json"))
-    assert done.cache_entries_removed == 120
+    assert done.cache_entries_removed == 4 * 30 + 4
 
 
 def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkeypatch) -> None:
@@ -274,14 +276,18 @@ def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_
     test = "import requests\nrequests.get('https://localhost', verify=False, timeout=1)\n"
     repo = make_repo([{"README.md": "hi\n"}, {"tests/test_tls.py": test}])
     first = review_repo(repo, root=workspace, agents=("security",))
-    stored = [
-        finding["severity"]
+    entries = [
+        json.loads(entry.read_text())
         for entry in (workspace / "runs" / ".findings-cache").rglob("*.json")
-        for variant in json.loads(entry.read_text())["variants"].values()
+    ]
+    stored = [  # a file's readings, and whole runs
+        finding["severity"]
+        for entry in entries
+        for variant in entry.get("variants", {"": entry}).values()
         for finding in variant["findings"]
         if finding["rule"] == "B501"
     ]
-    assert stored and set(stored) == {"error"}
+    assert len(stored) == 2 * 2 and set(stored) == {"error"}  # bandit, ruff's S rules
     again(first)
     second = review_repo(repo, root=workspace, agents=("security",))
     assert second.report.agents["security"].cache == {"hits": 2, "misses": 0}

@@ -1,0 +1,116 @@
+"""An analyser's whole run reused: when every file version and added line of a run is the
+same as a run before, the result is read as one entry, not looked up file by file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.analysis import Analysis
+from agents.cache import FindingsCache
+from agents.run_cache import load_run, store_run
+from review.findings import Finding, Severity
+
+EVAL = "import os\nx = eval(input())\n"  # B307 on line 2, F401 (unused os) on line 1
+
+
+def files(count: int) -> dict[str, str]:
+    return {f"pkg/mod_{n}.py": f"value_{n} = eval(input({n}))\n" for n in range(count)}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def per_file_loads(monkeypatch) -> list[int]:
+    """How many files each per-file lookup asked for, from now on."""
+    asked: list[int] = []
+    load = FindingsCache.load
+
+    def counted(self, lookups):
+        asked.append(len(lookups))
+        return load(self, lookups)
+
+    monkeypatch.setattr(FindingsCache, "load", counted)
+    return asked
+
+
+def again(done) -> None:
+    done.run.report_file.unlink()
+    for result in done.run.findings_dir.iterdir():
+        result.unlink()
+
+
+def test_an_identical_re_review_reads_each_analysers_run_whole(
+    make_repo, review_repo, workspace, request
+) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {**files(4), "app.py": EVAL}])
+    first = review_repo(repo, root=workspace)
+    again(first)
+    asked = request.getfixturevalue("per_file_loads")
+    second = review_repo(repo, root=workspace)
+    assert asked == []  # no file looked up on its own
+    assert second.report.findings == first.report.findings
+    assert second.report.findings  # B307 and F401 on app.py, the evals of pkg/
+    security = second.report.agents["security"]
+    assert security.cache == {"hits": 5 * 2, "misses": 0}  # bandit, ruff's S rules
+    assert "bandit: 5 files from the cache, 0 analysed (head and base versions)" in (security.notes)
+
+
+def test_a_rebase_of_the_same_content_is_reused_whole(
+    make_repo, review_repo, workspace, request
+) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {**files(2), "app.py": EVAL}])
+    first = review_repo(repo, root=workspace)
+    repo.git("checkout", "-q", "-b", "rebased", repo.commits[0])
+    base = repo.commit({"NOTES.md": "moved on\n"})
+    head = repo.commit({**files(2), "app.py": EVAL})
+    asked = request.getfixturevalue("per_file_loads")
+    rebased = review_repo(repo, base=base, head=head, root=workspace)
+    assert asked == []
+    assert rebased.report.findings == first.report.findings
+
+
+def test_other_added_lines_on_the_same_blobs_are_read_file_by_file(
+    make_repo, review_repo, workspace, request
+) -> None:
+    """The same head blob against another base: other lines are added, so suppressions
+    are neutralised elsewhere and findings are new or already there: not the same run."""
+    old = "import os\n"
+    repo = make_repo([{"README.md": "hi\n"}, {"app.py": old}, {"app.py": EVAL}])
+    whole = review_repo(repo, base=repo.commits[0], root=workspace)
+    assert ("B307", 2) in whole.at("app.py")
+    asked = request.getfixturevalue("per_file_loads")
+    edit = review_repo(repo, base=repo.commits[1], root=workspace)
+    assert asked  # looked up file by file
+    states = {(f.rule, f.baseline_state) for f in edit.report.findings if f.path == "app.py"}
+    assert ("B307", "new") in states
+    assert all(state != "new" for rule, state in states if rule == "F401")  # line 1 was there
+
+
+def finding(path: str = "app.py", line: int = 2) -> Finding:
+    return Finding("security", "B307", Severity.WARNING, path, line, "eval")
+
+
+def test_a_run_with_a_file_not_analysed_is_not_kept(tmp_path: Path) -> None:
+    store = FindingsCache(tmp_path, "identity")
+    failed = Analysis([finding()], ["lib.py: not analysed, bandit ran out of time"])
+    store_run(store, "a" * 64, failed)
+    assert load_run(store, "a" * 64, ["app.py", "lib.py"]) is None
+    store_run(store, "b" * 64, Analysis([finding()], ["app.py:3: a suppression was ignored"]))
+    reused = load_run(store, "b" * 64, ["app.py"])
+    assert reused is not None and reused.findings == [finding()]
+    assert store.hits == 1
+
+
+def test_a_damaged_or_foreign_run_entry_is_a_miss(tmp_path: Path) -> None:
+    store = FindingsCache(tmp_path, "identity")
+    store_run(store, "c" * 64, Analysis([finding("elsewhere.py")]))
+    assert load_run(store, "c" * 64, ["app.py"]) is None  # names a file not in this run
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_text('{"format": 2, "path": "\\u0000whole run", "findings": [{"line": 0}]}')
+    assert load_run(store, "c" * 64, ["elsewhere.py"]) is None
+    assert store.hits == 0
