@@ -17,12 +17,13 @@ filter and the merge run anew. An entry's key is the SHA-256 of
   objects, so a hit reads nothing), or, for a file known by no blob id, the bytes of the
   private copy.
 
-An entry holds, per reading of the file, the findings the parser made of it (before lines
-are mapped onto git's) and the file's own notes. A reading is which of the file's lines
-that carry a suppression comment the tool honours (`marked`, stored in the entry) the
-change adds, so are neutralised in the copy: the same file read for a change that adds
-`# nosec` on line 2 and for one that does not are two readings, while a base version and
-a head whose added lines carry no suppression are the same one.
+An entry holds, per reading of the file, the findings the parser made of it (their lines
+mapped onto git's, `agents.lines`, so a hit reads nothing) and the file's own notes. A
+reading is which of the file's lines that carry a suppression comment the tool honours
+(`marked`, stored in the entry) the change adds, so are neutralised in the copy: the
+same file read for a change that adds `# nosec` on line 2 and for one that does not are
+two readings, while a base version and a head whose added lines carry no suppression
+are the same one.
 
 Entries are files, `runs/.findings-cache/<key[:2]>/<key>.json` in the workspace, written
 atomically (a temporary file renamed into place), so agents in separate processes can
@@ -47,6 +48,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -59,7 +61,10 @@ from agents.yaml_bombs import MAX_ALIAS_NODES
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bumped when an entry's shape or meaning changes
+FORMAT = 3  # bumped when an entry's shape or meaning changes (3: findings in git's lines)
+# how stale an entry's modification time (its last use, for the sweep) may be before a hit
+# marks it again: a review right after another writes nothing to the entries it reads
+REFRESH_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -92,15 +97,23 @@ class FindingsCache:
     unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the entries `load` read (None: none stored) by key, for `store` not to read them again
     _read_by_load: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+    _identity_state: Any = field(default=None, repr=False)
 
     def key(self, path: str, data: bytes) -> str:
         """The entry key of repository path `path` read as `data` (its content, or a
         description that determines it)."""
-        digest = hashlib.sha256()
-        for part in (self.identity.encode(), path.encode("utf-8", "surrogateescape"), data):
+        digest = self._identity_digest().copy()
+        for part in (path.encode("utf-8", "surrogateescape"), data):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
+
+    def _identity_digest(self) -> Any:
+        """The SHA-256 state after the identity, the first part of every key."""
+        if self._identity_state is None:
+            identity = self.identity.encode()
+            self._identity_state = hashlib.sha256(len(identity).to_bytes(8, "big") + identity)
+        return self._identity_state
 
     def load(self, lookups: Mapping[str, Lookup]) -> dict[str, Analysis]:
         """The stored analyses of the paths of `lookups` that have one for the reading
@@ -163,9 +176,9 @@ class FindingsCache:
             "(head and base versions)"
         )
 
-    def _entry_path(self, key: str) -> Path:
+    def _entry_path(self, key: str) -> str:
         assert self.directory is not None
-        return self.directory / key[:2] / f"{key}.json"
+        return os.path.join(self.directory, key[:2], f"{key}.json")
 
     def _read(self, key: str, path: str) -> dict[str, Any] | None:
         """The findings entry at `key` for `path`, if it is one of this format."""
@@ -182,16 +195,25 @@ class FindingsCache:
 
     def read_raw(self, key: str) -> dict[str, Any] | None:
         """The entry at `key` if it is a JSON object of this `FORMAT`, marked as recently
-        used (the sweep removes the oldest first); None otherwise."""
+        used when it was last marked over REFRESH_SECONDS ago (the sweep removes the
+        least recently used first; a read-only workspace leaves it unmarked); None
+        otherwise."""
         if self.directory is None:
             return None
-        entry_path = self._entry_path(key)
         try:
-            data = json.loads(entry_path.read_bytes())
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
-                return None
-            os.utime(entry_path)
+            fd = os.open(self._entry_path(key), os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                text = handle.read()
+                if time.time() - os.fstat(handle.fileno()).st_mtime > REFRESH_SECONDS:
+                    with contextlib.suppress(OSError):
+                        os.utime(handle.fileno())
+            data = json.loads(text)
         except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
         return data
 

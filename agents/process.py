@@ -93,8 +93,6 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
         analysis = reused
     else:
         analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
-        limit = work.config.max_file_bytes
-        analysis = to_git_lines(analysis, work.run.src, analyser.line_model, limit)
         analysis = _against_base(agent, analyser, work, analysis, deadline, store)
         if whole:
             store_run(store, whole, analysis)
@@ -223,6 +221,8 @@ def _run_once(
             found = analyser.parse(output)
         kept = [f for f in found.findings if f.path not in read]  # neighbours: context
         analysis.findings, analysis.notes = kept, [*copies.notes, *found.notes]
+        # in git's lines before they are stored: a hit needs no file read to place them
+        analysis = to_git_lines(analysis, root, analyser.line_model, limit)
         store.store({path: lookups[path] for path in missing}, analysis, copies.marked)
     for path in paths:
         if path in cached:
@@ -266,8 +266,6 @@ def _against_base(
             unread = {
                 p for p in paths if any(n.startswith(f"{p}: not analysed") for n in before.notes)
             }
-            limit = work.config.max_file_bytes
-            before = to_git_lines(before, base, analyser.line_model, limit)
     if unread:
         head.notes.append(
             f"{analyser.tool} could not read the base version of {len(unread)} files: "

@@ -242,3 +242,34 @@ def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_
     for done in (first, second):
         (tls,) = [f for f in done.report.findings if f.rule == "B501"]
         assert tls.severity is Severity.WARNING
+
+
+def test_a_hit_marks_its_entry_used_when_stale_and_still_hits_on_a_read_only_mount(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The sweep removes the least recently used entries; a hit marks its entry only when
+    that mark is over REFRESH_SECONDS old, so a review right after another writes
+    nothing, and an agent function's read-only mount, where marking fails, still hits."""
+    import errno
+    import os
+    import time
+
+    store = cache_module.FindingsCache(tmp_path, "identity")
+    key = "a" * 64
+    cache_module.write_entry(tmp_path, key, {"format": cache_module.FORMAT, "path": "x.py"})
+    (entry,) = tmp_path.rglob("*.json")
+    stale = time.time() - cache_module.REFRESH_SECONDS - 60
+    os.utime(entry, (stale, stale))
+    assert store.read_raw(key) == {"format": cache_module.FORMAT, "path": "x.py"}
+    assert entry.stat().st_mtime > stale + 60  # marked
+    recent = int(time.time() - 5) * 10**9
+    os.utime(entry, ns=(recent, recent))
+    assert store.read_raw(key) is not None
+    assert entry.stat().st_mtime_ns == recent  # left as it was
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    os.utime(entry, (stale, stale))
+    monkeypatch.setattr(cache_module.os, "utime", read_only)
+    assert store.read_raw(key) is not None
