@@ -9,19 +9,21 @@ filter and the merge run anew. An entry's key is the SHA-256 of
   (`agents.yaml_bombs`); the bytes of its configuration
   file and of the YAML files in its folder (a rule pack's rules); the installed tool (the
   distribution's version for `python -m` tools, else the program's path, size and
-  modification time); the source of its parser's module and of every module of ours
-  (`agents`, `review`) that module imports, directly or not (a severity map or helper a
-  parser borrows from another agent's module is part of what it computes); `FORMAT`;
+  modification time); the source of every module of ours (the `agents` and `review`
+  packages: a parser, and a severity map or helper it borrows from another agent's
+  module, are part of what it computes; any other change of them is a new identity too,
+  which costs a re-analysis after an upgrade, never a stale result); `FORMAT`;
 - the file's path and its git blob id (the checkout's files are written from git's
   objects, so a hit reads nothing), or, for a file known by no blob id, the bytes of the
   private copy.
 
 An entry holds, per reading of the file, the findings the parser made of it (their lines
-mapped onto git's) and the file's own notes. A reading is which of the file's lines
-that carry a suppression comment the tool honours (`marked`, stored in the entry) the
-change adds, so are neutralised in the copy: the same file read for a change that adds
-`# nosec` on line 2 and for one that does not are two readings, while a base version and
-a head whose added lines carry no suppression are the same one.
+mapped onto git's, `agents.lines`, so a hit reads nothing) and the file's own notes. A
+reading is which of the file's lines that carry a suppression comment the tool honours
+(`marked`, stored in the entry) the change adds, so are neutralised in the copy: the
+same file read for a change that adds `# nosec` on line 2 and for one that does not are
+two readings, while a base version and a head whose added lines carry no suppression
+are the same one.
 
 Entries are files, `runs/.findings-cache/<key[:2]>/<key>.json` in the workspace, written
 atomically (a temporary file renamed into place), so agents in separate processes can
@@ -36,7 +38,6 @@ be analysed (a timeout, a tool failure) is never stored.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import errno
 import hashlib
@@ -47,6 +48,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,12 +57,14 @@ from typing import Any
 
 from agents.analysis import Analysis
 from agents.declaration import PYTHON, Analyser
-from agents.parsers import sarif
 from agents.yaml_bombs import MAX_ALIAS_NODES
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
-FORMAT = 3  # bumped when an entry's shape or meaning changes
+FORMAT = 3  # bumped when an entry's shape or meaning changes (3: findings in git's lines)
+# how stale an entry's modification time (its last use, for the sweep) may be before a hit
+# marks it again: a review right after another writes nothing to the entries it reads
+REFRESH_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -93,15 +97,23 @@ class FindingsCache:
     unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the entries `load` read (None: none stored) by key, for `store` not to read them again
     _read_by_load: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+    _identity_state: Any = field(default=None, repr=False)
 
     def key(self, path: str, data: bytes) -> str:
         """The entry key of repository path `path` read as `data` (its content, or a
         description that determines it)."""
-        digest = hashlib.sha256()
-        for part in (self.identity.encode(), path.encode("utf-8", "surrogateescape"), data):
+        digest = self._identity_digest().copy()
+        for part in (path.encode("utf-8", "surrogateescape"), data):
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         return digest.hexdigest()
+
+    def _identity_digest(self) -> Any:
+        """The SHA-256 state after the identity, the first part of every key."""
+        if self._identity_state is None:
+            identity = self.identity.encode()
+            self._identity_state = hashlib.sha256(len(identity).to_bytes(8, "big") + identity)
+        return self._identity_state
 
     def load(self, lookups: Mapping[str, Lookup]) -> dict[str, Analysis]:
         """The stored analyses of the paths of `lookups` that have one for the reading
@@ -164,9 +176,9 @@ class FindingsCache:
             "(head and base versions)"
         )
 
-    def _entry_path(self, key: str) -> Path:
+    def _entry_path(self, key: str) -> str:
         assert self.directory is not None
-        return self.directory / key[:2] / f"{key}.json"
+        return os.path.join(self.directory, key[:2], f"{key}.json")
 
     def _read(self, key: str, path: str) -> dict[str, Any] | None:
         """The findings entry at `key` for `path`, if it is one of this format."""
@@ -183,16 +195,25 @@ class FindingsCache:
 
     def read_raw(self, key: str) -> dict[str, Any] | None:
         """The entry at `key` if it is a JSON object of this `FORMAT`, marked as recently
-        used (the sweep removes the oldest first); None otherwise."""
+        used when it was last marked over REFRESH_SECONDS ago (the sweep removes the
+        least recently used first; a read-only workspace leaves it unmarked); None
+        otherwise."""
         if self.directory is None:
             return None
-        entry_path = self._entry_path(key)
         try:
-            data = json.loads(entry_path.read_bytes())
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
-                return None
-            os.utime(entry_path)
+            fd = os.open(self._entry_path(key), os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                text = handle.read()
+                if time.time() - os.fstat(handle.fileno()).st_mtime > REFRESH_SECONDS:
+                    with contextlib.suppress(OSError):
+                        os.utime(handle.fileno())
+            data = json.loads(text)
         except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
         return data
 
@@ -282,8 +303,7 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"aliases={analyser.expands_aliases!r}, over {MAX_ALIAS_NODES}",  # a bomb as text
         f"tool={_tool_identity(program, analyser.command)}",
     ]
-    sources = dict(_sources(analyser.parse)) | dict(_sources(sarif))  # sarif: shared helpers
-    parts += [f"source {name}={digest}" for name, digest in sorted(sources.items())]
+    parts.append(f"code={_code_digest()}")
     if analyser.config is not None:
         # the configuration and what it names beside it (ast-grep's rule pack)
         folder = Path(analyser.config).parent
@@ -325,77 +345,24 @@ def _stat_identity(path: str) -> str:
     return f"{path} {info.st_size} {info.st_mtime_ns}"
 
 
-def _sources(function: Any) -> list[tuple[str, str]]:
-    """(module, SHA-256 of its source) for `function`'s module and the modules of ours it
-    imports, transitively; a function without a source file is named by its repr."""
-    module = getattr(function, "__module__", None)
-    if not module or _module_file(module) is None:
-        return [(repr(function), "")]
-    seen: dict[str, str] = {}
-    pending = [module]
-    while pending:
-        name = pending.pop()
-        source = _module_file(name)
-        if name in seen or source is None:
-            continue
-        seen[name] = _file_digest(source)
-        try:
-            pending += _imports(source, os.stat(source).st_mtime_ns)
-        except OSError:
-            continue  # its digest says it is unreadable
-    return sorted(seen.items())
-
-
 _OURS = ("agents", "review")
 
-# One ast.parse of ours at a time: on CPython 3.11 the AST constructor's recursion counter is
-# shared by the interpreter's threads, so two parses interleaving in parallel agents can fail
-# with "SystemError: AST constructor recursion depth mismatch"
-# (https://github.com/python/cpython/issues/106905). Parses we do not own (3.11's traceback
-# module parses a line to underline it) can still interleave: such a parse is repeated.
-_PARSING = threading.Lock()
-_PARSE_ATTEMPTS = 3
-
 
 @cache
-def _module_file(name: str) -> str | None:
-    """The source file of module `name` when it is one of ours, else None."""
-    if name.split(".")[0] not in _OURS:
-        return None
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    origin = spec.origin if spec is not None else None
-    return origin if origin and origin.endswith(".py") else None
-
-
-@cache
-def _imports(source: str, _mtime_ns: int) -> tuple[str, ...]:
-    """The modules of ours the module at `source` imports (`import agents.x`, `from
-    agents.x import y`, and `agents.x.y` when `y` is a module itself)."""
-    try:
-        tree = _parse(Path(source).read_bytes(), source)
-    except (OSError, SyntaxError, ValueError):
-        return ()
-    names: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names]
-    return tuple(n for n in names if _module_file(n) is not None)
-
-
-def _parse(text: bytes, source: str) -> ast.Module:
-    """`ast.parse(text)`, one at a time, repeated when another thread's parse interleaved
-    with it (SystemError, see _PARSING); SyntaxError and ValueError as ast.parse raises."""
-    for _ in range(_PARSE_ATTEMPTS - 1):
-        with _PARSING, contextlib.suppress(SystemError):
-            return ast.parse(text, source)
-    with _PARSING:
-        return ast.parse(text, source)
+def _code_digest() -> str:
+    """The SHA-256 of every Python source of ours that can take part in a result (the
+    `agents` and `review` packages: parsers, the helpers and severity maps they borrow
+    from each other), by path; computed once per process: about 60 files read and hashed,
+    where following each parser's imports meant parsing them (0.2 s a process)."""
+    summary = hashlib.sha256()
+    for package in _OURS:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or ()) if spec else ():
+            root = Path(folder)
+            for path in sorted(root.rglob("*.py")):
+                name = f"{package}/{path.relative_to(root).as_posix()}"
+                summary.update(f"{name}={_file_digest(str(path))}\n".encode())
+    return summary.hexdigest()
 
 
 def _file_digest(path: str) -> str:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from review.findings import Finding, Severity
@@ -55,6 +56,7 @@ _DOC_FILE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a review asks once per finding
 def role(path: str) -> Role | None:
     """Whether `path` is test code (or a test fixture), an example, documentation, or
     none of these (None: code that ships)."""

@@ -223,6 +223,7 @@ def _run_once(
                 call.names,
                 model_of,
             )
+            # in git's lines before they are stored: a hit needs no file read to place them
             found = to_git_lines(analyser.parse(output), missing, model_of)
         kept = [f for f in found.findings if f.path not in read]  # neighbours: context
         analysis.findings, analysis.notes = kept, [*copies.notes, *found.notes]

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
+from aws_durable_execution_sdk_python import state as durable_state
 from aws_durable_execution_sdk_python_testing.exceptions import ResourceNotFoundException
 from aws_durable_execution_sdk_python_testing.runner import (
     DurableFunctionTestResult,
@@ -70,9 +71,22 @@ def check_store(root: Path) -> None:
     _open_store(root)
 
 
+# The SDK's checkpoint batcher (aws_durable_execution_sdk_python.state, 3.0) notices that an
+# invocation has ended only at its next poll of the stop signal, every 0.1 s: each local
+# review waited up to that long after its last step. Locally the poll costs a wake-up; on
+# Lambda (which never imports this module) the SDK's own value stays.
+_LOCAL_STOP_POLL_SECONDS = 0.005
+
+
+def _poll_stop_sooner() -> None:
+    if hasattr(durable_state, "_STOP_SIGNAL_POLL_SECONDS"):
+        durable_state._STOP_SIGNAL_POLL_SECONDS = _LOCAL_STOP_POLL_SECONDS
+
+
 def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
     """A local runner whose executions are stored on disk under the workspace; raises
     DamagedStore when the store's file is damaged."""
+    _poll_stop_sooner()
     store = _open_store(root)
     return DurableFunctionTestRunner(handler=workflow, store=store, poll_interval=0.05)
 

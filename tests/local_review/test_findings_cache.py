@@ -195,76 +195,24 @@ def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkey
     """actionlint's parser grades ShellCheck's comments with the shell agent's levels: a
     change to that module (a severity map, say) changes the workflows agent's key too, so
     a cached severity is never served after it."""
-    from agents.reviewers import workflows
+    from agents.reviewers import shell, workflows
 
     actionlint = next(a for a in workflows.AGENT.analysers if a.tool == "actionlint")
+    cache_module._code_digest.cache_clear()
     before = cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true")
-    shell_source = cache_module._module_file("agents.reviewers.shell")
+    shell_source = Path(shell.__file__).resolve()
     digest = cache_module._file_digest
     monkeypatch.setattr(
         cache_module,
         "_file_digest",
-        lambda path: "changed" if path == shell_source else digest(path),
+        lambda path: "changed" if Path(path).resolve() == shell_source else digest(path),
     )
-    assert cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true") != before
-
-
-def test_the_key_is_computed_by_parallel_agents_one_parse_at_a_time(monkeypatch) -> None:
-    """Agents compute their keys in parallel threads; on CPython 3.11 two `ast.parse`
-    calls interleaving can fail with "AST constructor recursion depth mismatch"
-    (python/cpython#106905), which once failed a whole agent. The module's parses never
-    overlap."""
-    import ast
-    import threading
-    import time
-
-    inside, most = 0, 0
-    counting = threading.Lock()
-    real_parse = ast.parse
-
-    def slow_parse(*args, **kwargs):
-        nonlocal inside, most
-        with counting:
-            inside += 1
-            most = max(most, inside)
-        time.sleep(0.01)  # long enough for the other threads to arrive
-        try:
-            return real_parse(*args, **kwargs)
-        finally:
-            with counting:
-                inside -= 1
-
-    monkeypatch.setattr(cache_module.ast, "parse", slow_parse)
-    source = cache_module._module_file("agents.reviewers.security")
-    threads = [
-        threading.Thread(target=cache_module._imports.__wrapped__, args=(source, n))
-        for n in range(6)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert most == 1
-    assert "agents.declaration" in cache_module._imports.__wrapped__(source, 0)
-
-
-def test_a_parse_another_thread_interleaved_with_is_repeated(monkeypatch) -> None:
-    """Parses we do not own (3.11's traceback module underlining a line) can still
-    interleave with ours: the SystemError they cause is transient, the parse repeated."""
-    import ast
-
-    real_parse, calls = ast.parse, []
-
-    def interleaved_once(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 1:
-            raise SystemError("AST constructor recursion depth mismatch (before=15, after=9)")
-        return real_parse(*args, **kwargs)
-
-    monkeypatch.setattr(cache_module.ast, "parse", interleaved_once)
-    source = cache_module._module_file("agents.reviewers.security")
-    assert "agents.declaration" in cache_module._imports.__wrapped__(source, 0)
-    assert len(calls) == 2
+    cache_module._code_digest.cache_clear()
+    try:
+        changed = cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true")
+    finally:
+        cache_module._code_digest.cache_clear()  # the next test computes the true one
+    assert changed != before
 
 
 def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_review(
@@ -294,3 +242,34 @@ def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_
     for done in (first, second):
         (tls,) = [f for f in done.report.findings if f.rule == "B501"]
         assert tls.severity is Severity.WARNING
+
+
+def test_a_hit_marks_its_entry_used_when_stale_and_still_hits_on_a_read_only_mount(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The sweep removes the least recently used entries; a hit marks its entry only when
+    that mark is over REFRESH_SECONDS old, so a review right after another writes
+    nothing, and an agent function's read-only mount, where marking fails, still hits."""
+    import errno
+    import os
+    import time
+
+    store = cache_module.FindingsCache(tmp_path, "identity")
+    key = "a" * 64
+    cache_module.write_entry(tmp_path, key, {"format": cache_module.FORMAT, "path": "x.py"})
+    (entry,) = tmp_path.rglob("*.json")
+    stale = time.time() - cache_module.REFRESH_SECONDS - 60
+    os.utime(entry, (stale, stale))
+    assert store.read_raw(key) == {"format": cache_module.FORMAT, "path": "x.py"}
+    assert entry.stat().st_mtime > stale + 60  # marked
+    recent = int(time.time() - 5) * 10**9
+    os.utime(entry, ns=(recent, recent))
+    assert store.read_raw(key) is not None
+    assert entry.stat().st_mtime_ns == recent  # left as it was
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    os.utime(entry, (stale, stale))
+    monkeypatch.setattr(cache_module.os, "utime", read_only)
+    assert store.read_raw(key) is not None

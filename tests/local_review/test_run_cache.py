@@ -3,12 +3,13 @@ same as a run before, the result is read as one entry, not looked up file by fil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from agents.analysis import Analysis
-from agents.cache import FindingsCache
+from agents.cache import FORMAT, FindingsCache
 from agents.run_cache import load_run, store_run
 from review.findings import Finding, Severity
 
@@ -111,6 +112,7 @@ def test_a_damaged_or_foreign_run_entry_is_a_miss(tmp_path: Path) -> None:
     store_run(store, "c" * 64, Analysis([finding("elsewhere.py")]))
     assert load_run(store, "c" * 64, ["app.py"]) is None  # names a file not in this run
     entry = next(tmp_path.rglob("*.json"))
-    entry.write_text('{"format": 2, "path": "\\u0000whole run", "findings": [{"line": 0}]}')
+    damaged = {"format": FORMAT, "path": "\0whole run", "findings": [{"line": 0}], "notes": []}
+    entry.write_text(json.dumps(damaged))
     assert load_run(store, "c" * 64, ["elsewhere.py"]) is None
     assert store.hits == 0
