@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from agents.analysis import AgentError
@@ -70,14 +70,23 @@ class Invocation:
         absolute), or None when it is not one of the copies."""
         path = Path(reported)
         path = Path(os.path.normpath(path if path.is_absolute() else self.cwd / path))
-        for root in {Path(os.path.normpath(self.root.absolute())), self.root.resolve()}:
+        for root in self._roots:
             if path.is_relative_to(root) and path != root:
                 name = path.relative_to(root).as_posix()
-                renamed = {copy: repo for repo, copy in self.names.items()}
-                if name in self.names and name not in renamed:
+                if name in self.names and name not in self._renamed:
                     return None  # not a copy: that one has another name
-                return renamed.get(name, name)
+                return self._renamed.get(name, name)
         return None
+
+    @cached_property
+    def _roots(self) -> frozenset[Path]:
+        """`root` as the tool may print it: as given, or with its links resolved."""
+        return frozenset({Path(os.path.normpath(self.root.absolute())), self.root.resolve()})
+
+    @cached_property
+    def _renamed(self) -> dict[str, str]:
+        """The repository path of each copy named otherwise, by that name."""
+        return {copy: repo for repo, copy in self.names.items()}
 
 
 def command_line(analyser: Analyser, files: list[str]) -> list[str]:
