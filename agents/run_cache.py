@@ -7,7 +7,8 @@ before — the analyser's identity, and for each file its path, status, kind, fo
 path, head and base blobs and the lines the change adds — its result was the same: this
 entry holds that result whole (findings in git's lines with their baseline state, and
 notes), so an identical re-review or a rebase of the same content reads one entry per
-analyser instead of one per file.
+analyser instead of one per file. Whether each file's base version is in the checkout is
+part of the key too (a checkout budget can leave it out).
 
 Not kept: an analyser that reads neighbouring files (their versions are not in the
 change), a file known only by its bytes (no blob id), and a result with a file not
@@ -46,6 +47,9 @@ def run_key(store: FindingsCache, analyser: Analyser, work: AgentInput) -> str |
                 changed.blob,
                 changed.old_blob,
                 sorted(changed.added_lines),
+                # whether its base version could be read (the checkout may leave it out):
+                # without it, findings are not told apart as new or already there
+                (work.run.base_src / changed.path).is_file(),
             ]
         )
     described = json.dumps(

@@ -150,28 +150,34 @@ def _is_partial(git: Git) -> bool:
 
 
 def write_files(
-    git: Git, blobs: Mapping[str, str], dest: Path, max_file_bytes: int, budget: int
-) -> tuple[int, list[str]]:
+    git: Git,
+    blobs: Mapping[str, str],
+    dest: Path,
+    max_file_bytes: int,
+    budget: int,
+    whole_budget: int | None = None,
+) -> tuple[int, dict[str, str]]:
     """Write `blobs` (path -> object id) under `dest`, each at most `max_file_bytes`, until
-    `budget` bytes are written; returns the bytes written and a note per file left out.
+    `budget` bytes are written (what is left of the run's `whole_budget`); returns the
+    bytes written and, for each file left out, why ("its content is not available", "N
+    bytes is over the M-byte limit", "over the checkout budget of N MB").
 
     Sizes are read before anything is written, so a "checkout bomb" (many paths sharing
     one huge blob) is refused without writing it even once.
     """
     sizes = _sizes(git, set(blobs.values()))
-    notes: list[str] = []
+    whole = f"over the checkout budget of {(whole_budget or budget) / 2**20:.3g} MB"
+    left_out: dict[str, str] = {}
     chosen: dict[str, str] = {}
     total = 0
     for path, oid in sorted(blobs.items()):
         size = sizes.get(oid)
         if size is None:
-            notes.append(f"{path}: its content is not available, not analysed")
+            left_out[path] = "its content is not available"
         elif size > max_file_bytes:
-            notes.append(
-                f"{path}: {size} bytes is over the {max_file_bytes}-byte limit, not analysed"
-            )
+            left_out[path] = f"{size} bytes is over the {max_file_bytes}-byte limit"
         elif total + size > budget:
-            notes.append(f"{path}: over the checkout budget of {budget // 2**20} MB, not analysed")
+            left_out[path] = whole
         else:
             chosen[path] = oid
             total += size
@@ -180,7 +186,7 @@ def write_files(
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(contents[oid])
-    return total, notes
+    return total, left_out
 
 
 def _sizes(git: Git, oids: set[str]) -> dict[str, int]:

@@ -8,8 +8,11 @@ must stay far below 256 KB); the bulky data stays in the run folder.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
+from collections.abc import Mapping
 from typing import Any
 
 from agents import neighbours, registry
@@ -64,7 +67,8 @@ def clone(
     `max_file_bytes` and together at most `max_checkout_bytes`. When an AI reviewer takes
     part, the head's other files are fetched as objects for its tools.
     """
-    done = run.finished_change(request.base, request.head)
+    recipe = checkout_recipe(request.config)
+    done = run.finished_change(request.base, request.head, recipe)
     if done is not None:
         log.info("clone already done", extra={"run_id": run.run_id})
         return _clone_summary(done)
@@ -77,7 +81,7 @@ def clone(
     diff, notes = compute_diff(git, base_commit, request.head)
     config = request.config
     heads = {c.path: c.blob for c in diff.reviewable() if c.blob}
-    written, left_out = write_files(
+    written, heads_left = write_files(
         git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes
     )
     bases = {
@@ -85,15 +89,27 @@ def clone(
         for c in diff.reviewable()
         if c.old_blob and c.status is not FileStatus.ADDED and c.path in heads
     }
-    written += write_files(
-        git, bases, run.base_src, config.max_file_bytes, config.max_checkout_bytes - written
-    )[0]
+    used, bases_left = write_files(
+        git,
+        bases,
+        run.base_src,
+        config.max_file_bytes,
+        config.max_checkout_bytes - written,
+        config.max_checkout_bytes,
+    )
+    written += used
+    left_out = [f"{path}: {why}, not analysed" for path, why in heads_left.items()]
+    left_out += [
+        f"{path}: its base version was left out ({why}), so its findings are not told "
+        "apart as new or already there"
+        for path, why in bases_left.items()
+    ]
     left_out += _write_neighbours(
         git, run, (request.head, base_commit), diff, config.max_checkout_bytes - written, config
     )
     if ai_reviewers(config):
         fetch_tree(git, request.head, config.max_file_bytes)
-    change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out])
+    change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
     run.write_change(change)
     return _clone_summary(change)
 
@@ -109,31 +125,57 @@ def _write_neighbours(
     """Write the unchanged files the review's analysers read beside its changed files
     (`agents.neighbours`), the head's under `src/` and the base's under `base/`, within
     what is left of the checkout budget; a note when some had to be left out."""
-    declared = [
+    changed = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
+    wanted = neighbours.folders(_declared_neighbours(config), changed)
+    if not wanted:
+        return []
+    taken = set(diff.files) | {c.old_path for c in diff.files.values() if c.old_path}
+    # a file the change deletes was a neighbour at the base (a Terraform variable moved
+    # into main.tf: without it the base reads differently, and what was there looks new)
+    deleted = {c.path for c in diff.files.values() if c.status is FileStatus.DELETED}
+    sides = [
+        {p: oid for p, oid in folder_files(git, commit, wanted).items() if p not in skip}
+        for commit, skip in zip(commits, (taken, taken - deleted), strict=True)
+    ]
+    fetch_blobs(git, [oid for side in sides for oid in side.values()])
+    left = 0
+    for side, dest in zip(sides, (run.src, run.base_src), strict=True):
+        kept = {p: oid for p, oid in side.items() if not config.excludes(p)}
+        used, not_written = write_files(
+            git, kept, dest, config.max_file_bytes, budget, config.max_checkout_bytes
+        )
+        budget, left = budget - used, left + len(not_written)
+    if not left:
+        return []
+    return [f"{left} unchanged files the analysers read as context were left out, for size"]
+
+
+def _declared_neighbours(config: ReviewConfig) -> list[Mapping[str, tuple[str, ...]]]:
+    """The neighbouring files the review's analysers read (`Analyser.neighbours`)."""
+    return [
         analyser.neighbours
         for name in config.agents
         if name in registry.names()
         for analyser in registry.get_agent(name).analysers
         if analyser.neighbours
     ]
-    changed = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
-    wanted = neighbours.folders(declared, changed)
-    if not wanted:
-        return []
-    taken = set(diff.files) | {c.old_path for c in diff.files.values() if c.old_path}
-    sides = [
-        {p: oid for p, oid in folder_files(git, commit, wanted).items() if p not in taken}
-        for commit in commits
-    ]
-    fetch_blobs(git, [oid for side in sides for oid in side.values()])
-    left = 0
-    for side, dest in zip(sides, (run.src, run.base_src), strict=True):
-        kept = {p: oid for p, oid in side.items() if not config.excludes(p)}
-        used, notes = write_files(git, kept, dest, config.max_file_bytes, budget)
-        budget, left = budget - used, left + len(notes)
-    if not left:
-        return []
-    return [f"{left} unchanged files the analysers read as context were left out, for size"]
+
+
+def checkout_recipe(config: ReviewConfig) -> str:
+    """What decides which files a clone writes and fetches, as a digest: the size limits,
+    the excluded paths, the neighbours the review's analysers read and whether AI
+    reviewers take part. A clone for the same base and head is reused only for the same
+    recipe (a review of one agent, then of all, must not read the first one's files)."""
+    recipe = {
+        "max_file_bytes": config.max_file_bytes,
+        "max_checkout_bytes": config.max_checkout_bytes,
+        "exclude": sorted(config.exclude),
+        "neighbours": sorted(
+            json.dumps(sorted(declared.items())) for declared in _declared_neighbours(config)
+        ),
+        "objects": bool(ai_reviewers(config)),
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
 
 
 def _clone_summary(change: Change) -> dict[str, Any]:

@@ -223,6 +223,7 @@ class Change:
     merge_base: str
     diff: Diff
     notes: list[str] = field(default_factory=list)
+    checkout: str = ""  # what decided the files written (`orchestrator.steps.checkout_recipe`)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -230,6 +231,7 @@ class Change:
             "head": self.head,
             "merge_base": self.merge_base,
             "notes": list(self.notes),
+            "checkout": self.checkout,
             **self.diff.to_dict(),
         }
 
@@ -241,6 +243,7 @@ class Change:
             merge_base=str(data["merge_base"]),
             diff=Diff.from_dict(data),
             notes=[str(n) for n in data.get("notes", ())],
+            checkout=str(data.get("checkout") or ""),
         )
 
 

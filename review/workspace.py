@@ -140,13 +140,18 @@ class RunDir:
     def read_change(self) -> Change:
         return Change.from_dict(read_json(self.diff_file))
 
-    def finished_change(self, base: str, head: str) -> Change | None:
-        """The change already computed for exactly `base`..`head`, if any (a resumed clone)."""
+    def finished_change(self, base: str, head: str, checkout: str) -> Change | None:
+        """The change already computed for exactly `base`..`head` with the files the
+        `checkout` recipe writes, if any (a resumed clone, a review again)."""
         try:
             change = self.read_change()
         except (OSError, ValueError, KeyError):
             return None
-        return change if (change.base, change.head) == (base, head) else None
+        return (
+            change
+            if (change.base, change.head, change.checkout) == (base, head, checkout)
+            else None
+        )
 
     def write_agent_result(self, result: AgentResult) -> Path:
         target = self.findings_file(result.agent)

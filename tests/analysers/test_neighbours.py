@@ -70,6 +70,50 @@ def test_a_neighbour_the_change_leaves_alone_does_not_make_a_finding_new(
     assert any("already there before the change" in n for n in notes), notes
 
 
+SECURITY_GROUP = """\
+resource "aws_security_group" "sg" {
+  name = "sg"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = var.cidrs
+  }
+}
+"""
+OPEN_CIDRS = 'variable "cidrs" {\n  type    = list(string)\n  default = ["0.0.0.0/0"]\n}\n'
+OPEN_SSH = "CKV_AWS_24"  # ingress from 0.0.0.0/0 to port 22
+
+
+def test_a_neighbour_the_change_deletes_is_read_at_the_base(make_repo, run_cli, tmp_path) -> None:
+    """Moving the variable into main.tf and deleting variables.tf: the base's main.tf is
+    read beside the base's variables.tf, so the open port, already there, stays old."""
+    repo = make_repo(
+        [{"infra/main.tf": SECURITY_GROUP, "infra/variables.tf": OPEN_CIDRS},
+         {"infra/main.tf": SECURITY_GROUP + "\n" + OPEN_CIDRS, "infra/variables.tf": None}]
+    )  # fmt: skip
+    report = review(run_cli, repo, tmp_path / "ws")
+    assert ("infra/main.tf", OPEN_SSH) not in rules(report)
+    notes = report["agents"]["iac"]["notes"]
+    assert any("already there before the change" in n for n in notes), notes
+
+
+def test_a_review_with_more_agents_does_not_reuse_a_checkout_without_their_neighbours(
+    make_repo, run_cli, tmp_path
+) -> None:
+    """The same base and head reviewed by one agent, then by iac: the run folder's first
+    checkout lacks the module's variables.tf, so it is made again."""
+    workspace = tmp_path / "ws"
+    repo = make_repo(
+        [{"infra/main.tf": SECURITY_GROUP.replace("22", "443"), "infra/variables.tf": OPEN_CIDRS},
+         {"infra/main.tf": SECURITY_GROUP}]
+    )  # fmt: skip
+    first = run_cli("review", str(repo.path), "--agents", "security", "-q", workspace=workspace)
+    assert first.code == 0, first.stderr
+    report = review(run_cli, repo, workspace)
+    assert ("infra/main.tf", OPEN_SSH) in rules(report)
+
+
 def test_neighbour_globs_and_folders() -> None:
     declared = {"*.tf": ("*.tf", "*.tfvars")}
     assert patterns_for(declared, "a/MAIN.TF") == ("*.tf", "*.tfvars")

@@ -116,3 +116,38 @@ def test_a_damaged_or_foreign_run_entry_is_a_miss(tmp_path: Path) -> None:
     entry.write_text(json.dumps(damaged))
     assert load_run(store, "c" * 64, ["elsewhere.py"]) is None
     assert store.hits == 0
+
+
+def test_a_base_version_the_budget_left_out_is_noted_and_its_run_not_reused(
+    make_repo, review_repo, workspace
+) -> None:
+    """With a checkout budget that the head's other files use up, app.py's base version is
+    not written: the review says its findings are not told apart, and a later review of
+    the same app.py whose base is written does not reuse that run (the pre-existing
+    `shell=True` on the line the change edits is then told apart)."""
+    pad = "".join(f"# padding line {n:05d}\n" for n in range(100))
+    app = f"import subprocess\n{pad}\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+    edited = app.replace("shell=True)\n", "shell=True)  # edited\n")
+    budget = 2 * len(app) + 100
+    repo = make_repo(
+        [{"app.py": app}, {"app.py": edited}, {"a.json": "x" * (budget - len(app) - 50)}]
+    )
+    base, alone, with_json = repo.commits
+    crowded = review_repo(
+        repo,
+        base=base,
+        head=with_json,
+        root=workspace,
+        agents=("security",),
+        max_checkout_bytes=budget,
+    )
+    assert any(
+        n.startswith("app.py: its base version was left out (over the checkout budget")
+        for n in crowded.report.notes
+    )
+    assert {f.baseline_state for f in crowded.report.findings if f.rule == "B602"} == {None}
+    roomy = review_repo(
+        repo, base=base, head=alone, root=workspace, agents=("security",), max_checkout_bytes=budget
+    )
+    assert not any(f.rule == "B602" for f in roomy.report.findings)  # already there
+    assert roomy.report.pre_existing
