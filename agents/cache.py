@@ -300,6 +300,7 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"suppressions={json.dumps(analyser.suppressions)}",
         f"lines={analyser.line_model.value} {json.dumps(list(analyser.line_models.items()))}",
         f"relative={analyser.relative}",
+        f"language_by_suffix={analyser.language_by_suffix}",  # a script's copy's name
         f"aliases={analyser.expands_aliases!r}, over {MAX_ALIAS_NODES}",  # a bomb as text
         f"tool={_tool_identity(program, analyser.command)}",
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from agents.analysis import Analysis
-from agents.files import Files
+from agents.files import INTERPRETER_SUFFIXES, Files
 from agents.parsers import ToolOutput
 from agents.yaml_bombs import ExpandsAliases
 from review.findings import Severity
@@ -70,7 +70,11 @@ class Analyser:
     names of the unchanged files beside it the tool must read with it (`{"*.tf": ("*.tf",)}`:
     a Terraform module's variables); see `agents.neighbours`. `expands_aliases` says the
     tool builds the data of YAML files, expanding their aliases: a YAML alias bomb
-    (`agents.yaml_bombs`) is then not given to it as YAML.
+    (`agents.yaml_bombs`) is then not given to it as YAML. `language_by_suffix` says the
+    tool chooses each file's language by its name's suffix alone and passes over a file
+    without one in silence (ast-grep, oxlint): a script the agent takes for its `#!` line
+    is then copied with its interpreter's suffix (`agents.files.copy_suffix`:
+    `bin/deploy` as `bin/deploy.py`), and its findings come back on `bin/deploy`.
     """
 
     command: tuple[str, ...]
@@ -90,6 +94,7 @@ class Analyser:
     rule_ids: str = ""
     neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     expands_aliases: ExpandsAliases | None = None
+    language_by_suffix: bool = False
 
     def __post_init__(self) -> None:
         if self.command.count(FILES) != 1:
@@ -154,6 +159,13 @@ class Agent:
             raise ValueError(f"agent name {self.name!r} is not a module name like style_check")
         if not self.analysers and self.brief is None:
             raise ValueError(f"agent {self.name!r} declares neither an analyser nor a brief")
+        unnamed = self.files.interpreters - INTERPRETER_SUFFIXES.keys()
+        if unnamed and any(a.language_by_suffix for a in self.analysers):
+            # its tool would pass over those scripts in silence
+            raise ValueError(
+                f"agent {self.name!r}: scripts of {sorted(unnamed)} have no suffix in "
+                "agents.files.INTERPRETER_SUFFIXES for its tool to read them by"
+            )
 
     @property
     def needs_model(self) -> bool:

@@ -5,6 +5,10 @@ An agent names file kinds by suffix (`.py`), by glob on the whole repository pat
 `#!` line, for scripts that have no suffix at all (`bin/deploy` starting with
 `#!/usr/bin/env python3`). Matching ignores case. Only an extensionless file costs a read
 (its first line), and only for an agent that names interpreters.
+
+Tools that choose a file's language by its name's suffix alone (ast-grep, oxlint) pass
+over such a script without a word; their copy of it is named with the suffix of its
+interpreter (`copy_suffix`: `bin/deploy` is read as `bin/deploy.py`).
 """
 
 from __future__ import annotations
@@ -81,6 +85,21 @@ def interpreter_of(line: bytes | None) -> str | None:
     name = PurePosixPath(words[0].decode("utf-8", "replace")).name.lower().encode()
     match = _VERSIONED.fullmatch(name)
     return match.group(1).decode() if match else None
+
+
+# The suffix a script's copy gets, by interpreter, for a tool that chooses the language by
+# the suffix: every interpreter an agent of such a tool names must be here (`Agent`).
+INTERPRETER_SUFFIXES = {"python": ".py", "node": ".js", "nodejs": ".js"}
+
+
+def copy_suffix(path: str, start: bytes) -> str:
+    """The suffix to add to the name of the copy of `path` (whose bytes start with
+    `start`) for a tool that picks the language by suffix: that of the interpreter of its
+    `#!` line when it has no suffix of its own (`INTERPRETER_SUFFIXES`), else ""."""
+    if PurePosixPath(path).suffix:
+        return ""
+    interpreter = interpreter_of(start[:SHEBANG_BYTES])
+    return INTERPRETER_SUFFIXES.get(interpreter, "") if interpreter else ""
 
 
 PYTHON_FILES = Files.of(suffixes=["py", "pyi", "pyw"], interpreters=["python"])

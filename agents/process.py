@@ -39,6 +39,7 @@ from agents.command import (
     run_command,
 )
 from agents.declaration import Analyser
+from agents.files import copy_suffix
 from agents.lines import to_git_lines
 from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
@@ -58,19 +59,32 @@ def invocation(
     """A scratch directory holding `copies` (repository path -> the bytes to read) for one
     run, removed afterwards. A copy is at its repository path, unless the tool could print
     that path ambiguously (a newline in it: `agents.scratch.copy_names`), or it is one of
-    `as_text`, named for the tool to read it as plain text (`ExpandsAliases.as_text`)."""
+    `as_text`, named for the tool to read it as plain text (`ExpandsAliases.as_text`), or
+    a script named with its interpreter's suffix for a tool that reads none without one
+    (`Analyser.language_by_suffix`)."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
         for folder in (cwd, home, files, root / "tmp"):
             folder.mkdir()
-        aliases = analyser.expands_aliases
-        names = copy_names(copies, as_text, aliases.as_text if aliases else "")
+        names = copy_names(copies, _suffixes(analyser, copies, as_text))
         write_copies(files, copies, names)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
             cwd = files
         yield Invocation(cwd, env, list(copies), files, analyser.relative, names)
+
+
+def _suffixes(
+    analyser: Analyser, copies: Mapping[str, bytes], as_text: Iterable[str]
+) -> dict[str, str]:
+    """The suffix each copy's name gets for the tool to read it as it should."""
+    suffixes: dict[str, str] = {}
+    if analyser.language_by_suffix:
+        suffixes = {path: copy_suffix(path, data) for path, data in copies.items()}
+    if analyser.expands_aliases:
+        suffixes |= dict.fromkeys(as_text, analyser.expands_aliases.as_text)
+    return suffixes
 
 
 def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:

@@ -14,6 +14,9 @@ copies of exactly the files it is asked about, at their repository paths:
 - a YAML alias bomb (`agents.yaml_bombs`) is never given as YAML to a tool that would
   expand it (`Analyser.expands_aliases`): it is left out with a note, or, for a tool that
   reads a file named otherwise as plain lines, its copy is named so (`Copies.as_text`);
+- a script recognised by its `#!` line is named, for a tool that chooses the language
+  by the suffix alone, with its interpreter's suffix (`agents.files.copy_suffix`), so
+  the tool reads it instead of passing over it;
 - a path a tool could print ambiguously (a newline, tab or CR in a name, `#` or `%`
   that a URI reads otherwise, a leading `-`, bytes beyond ASCII) is never given to it:
   that copy gets a generated name keeping its suffix (`copy_names`), and the names the
@@ -110,9 +113,7 @@ def write_copies(dest: Path, copies: Mapping[str, bytes], names: Mapping[str, st
         target.write_bytes(data)
 
 
-def copy_names(
-    paths: Iterable[str], as_text: Iterable[str] = (), suffix: str = ""
-) -> dict[str, str]:
+def copy_names(paths: Iterable[str], suffixes: Mapping[str, str] | None = None) -> dict[str, str]:
     """The names of the copies not written at their repository path (path -> name).
 
     A path with a part a tool could print ambiguously or mangle (a control character such
@@ -121,7 +122,9 @@ def copy_names(
     `renamed-N` keeping the part's suffix (`.js`, `.yml`: tools choose their parser by
     it), a directory one name for all its files (so files beside each other stay so), its
     other parts as they are (`.github/workflows/`), and no name another copy has. The
-    copies of `as_text` get `suffix` added, as often as it takes to name no other copy.
+    copy of each path of `suffixes` gets its suffix added (a tool picks its parser by it:
+    `.conf` for a YAML alias bomb to be read as plain text, `.py` for a Python script
+    without a suffix), as often as it takes to name no other copy.
     """
     paths = list(paths)
     taken = {"/".join(p.split("/")[:n]) for p in paths for n in range(1, p.count("/") + 2)}
@@ -149,7 +152,9 @@ def copy_names(
                 renamed[key] = fresh(parent, part)
             name = renamed[key]
         names[path] = name
-    for path in as_text:
+    for path, suffix in (suffixes or {}).items():
+        if not suffix:
+            continue
         name = names[path] + suffix
         while name in taken:
             name += suffix

@@ -1,7 +1,13 @@
-"""Making untrusted text (repository content, model output) safe inside GitHub Markdown.
+"""Making untrusted text (repository content, model output) safe to show: at a terminal,
+and inside GitHub Markdown.
 
-Such text must not mention people or teams, link or close issues, inject HTML, or break
-out of the block it is placed in; and a GitHub comment body is capped at 65,536 characters.
+At a terminal, such text must not act on it (`visible`). In Markdown, it must not mention
+people or teams, link or close issues, inject HTML, or break out of the block it is placed
+in; and a GitHub comment body is capped at 65,536 characters. A path (and a note, which
+names paths) is shown the same way in every output (`shown_name`): its control
+characters, tabs and spaces other than U+0020 as escapes (`\\n`, `\\t`, `\\u2028`), so
+`a\\nb.py` is never mistaken for `a b.py`. The paths of the JSON and SARIF outputs and
+those posted to GitHub's API are the real ones, never these.
 """
 
 from __future__ import annotations
@@ -14,6 +20,33 @@ _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _ISSUE_REF = re.compile(r"(?<![\w&])#(?=\d)")
 _CROSS_REF = re.compile(r"(?<=[\w.-])/(?=[\w.-]+#\d)")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()|~!])")
+# C0 controls but tab, DEL, C1 controls, and the bidirectional and line/paragraph marks
+_CONTROLS = "\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}]")
+# in a name, also what reads as a space or as nothing, and the backslash escapes start with
+_UNCLEAR = re.compile(f"[\\\\{_CONTROLS}\t\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode()
+
+
+def visible(text: str) -> str:
+    """`text` with every character a terminal would act on (control characters but tab,
+    bidirectional overrides) shown as a Python escape (`\\x1b`, `\\r`, `\\u202e`)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def shown_name(text: str) -> str:
+    """A path, or a note naming paths, as every output shows it: `visible`, and tabs,
+    spaces other than U+0020, zero-width characters and backslashes escaped too
+    (`t\\tab.py`, `a\\\\b`), so no two paths look alike."""
+    return _UNCLEAR.sub(_escape, text)
+
+
+def inline_name(text: str, limit: int = 200) -> str:
+    """A path (`shown_name`) as inert Markdown prose on one line."""
+    return inline(shown_name(text), limit)
 
 
 def neutralise(text: str) -> str:

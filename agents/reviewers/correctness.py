@@ -14,12 +14,17 @@ _SUFFIXES = """
     swift sh bash zsh lua pl pm r jl ex exs erl hs ml fs dart sql tf vue svelte
 """
 SOURCE_SUFFIXES = _SUFFIXES.split()
+# scripts without a suffix, by the interpreter of their `#!` line (`bin/deploy`)
+SCRIPT_INTERPRETERS = (
+    *("python", "node", "nodejs", "sh", "bash", "dash", "ksh", "zsh"),
+    *("ruby", "perl", "php", "lua"),
+)
 GENERATED = ("*.min.js", "*.min.css", "*.pb.go", "*_pb2.py", "*.generated.ts")
 
 AGENT = Agent(
     name="correctness",
     description="a model's review of source files for logic errors, only with a model",
-    files=Files.of(suffixes=SOURCE_SUFFIXES, exclude=GENERATED),
+    files=Files.of(suffixes=SOURCE_SUFFIXES, interpreters=SCRIPT_INTERPRETERS, exclude=GENERATED),
     order=40,
     brief=Brief(
         title="correctness",

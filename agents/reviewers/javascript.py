@@ -5,7 +5,8 @@ oxlint is the PyPI build of the official binary: no Node.js, so even a mistaken
 invocation could not run a repository's JavaScript plugin. It reads our configuration
 (`-c`, `--disable-nested-config`), never `.oxlintrc.json` or `.eslintignore` files of the
 repository (`--no-ignore`); `eslint-disable` and `oxlint-disable` comments the change
-adds are neutralised.
+adds are neutralised. A script without a suffix that runs node (`#!/usr/bin/env node`)
+is given to it as a `.js` copy: oxlint reads no file without a suffix it knows.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from review.findings import Severity
 from review.lines import LineModel
 
 JS_SUFFIXES = ("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts")
+JS_INTERPRETERS = ("node", "nodejs")  # `bin/cli` starting `#!/usr/bin/env node`
 GENERATED_JS = ("*.min.js", "*.min.mjs", "*.min.cjs", "*.bundle.js", "*.generated.ts")
 
 # oxlint's levels follow our configuration (correctness rules at "error", suspicious at
@@ -51,7 +53,7 @@ def parse_oxlint(output: ToolOutput) -> Analysis:
 AGENT = Agent(
     name="javascript",
     description="oxlint on JavaScript and TypeScript files",
-    files=Files.of(suffixes=JS_SUFFIXES, exclude=GENERATED_JS),
+    files=Files.of(suffixes=JS_SUFFIXES, interpreters=JS_INTERPRETERS, exclude=GENERATED_JS),
     order=58,
     analysers=(
         Analyser(
@@ -66,6 +68,7 @@ AGENT = Agent(
             suppressions=(r"(?i)(?:eslint|oxlint)-disable",),
             rule_ids=r"[a-z_-]+\([a-z0-9/_-]+\)",  # eslint(no-eval), typescript(...)
             line_model=LineModel.UNIVERSAL,  # a lone CR ends its lines too (not U+2028)
+            language_by_suffix=True,  # a `#!/usr/bin/env node` script is read as .js
             install="pip install 'oxlint>=1.89' (a reviewbot dependency)",
         ),
     ),

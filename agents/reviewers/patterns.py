@@ -6,6 +6,10 @@ path traversal, XSS, weak cryptography and disabled TLS verification, each only 
 run-time value reaches the sink (see `agents/rules/README.md`). ast-grep parses with
 tree-sitter, so every Python version's syntax is read, whatever Python runs reviewbot.
 
+ast-grep picks a file's language by its suffix alone, so a script known by its `#!` line
+(`bin/deploy` running python or node) is given to it as a copy with the suffix of its
+language (`Analyser.language_by_suffix`).
+
 ast-grep is given our `sgconfig.yml` with `-c` from an empty directory: a repository's
 `sgconfig.yml` (its rules, or a custom language's parser library, which ast-grep would
 load) is never read. Its `ast-grep-ignore` comments cannot be switched off by a flag;
@@ -21,9 +25,9 @@ from typing import Any
 
 from agents.analysis import AgentError, Analysis
 from agents.declaration import CONFIG, FILES, Agent, Analyser
-from agents.files import Files
+from agents.files import PYTHON_FILES, Files
 from agents.parsers import ToolOutput
-from agents.reviewers.javascript import GENERATED_JS, JS_SUFFIXES
+from agents.reviewers.javascript import GENERATED_JS, JS_INTERPRETERS, JS_SUFFIXES
 from review.findings import Finding, Severity
 
 RULE_PACK = Path(__file__).resolve().parents[1] / "rules" / "sgconfig.yml"
@@ -96,7 +100,11 @@ def _finding(output: ToolOutput, match: dict[str, Any]) -> Finding | None:
 AGENT = Agent(
     name="patterns",
     description="ast-grep with reviewbot's security rule pack on Python, JS/TS, Go and Java",
-    files=Files.of(suffixes=["py", "pyw", "go", "java", *JS_SUFFIXES], exclude=GENERATED_JS),
+    files=Files.of(
+        suffixes=["py", "pyw", "go", "java", *JS_SUFFIXES],
+        interpreters=[*PYTHON_FILES.interpreters, *JS_INTERPRETERS],
+        exclude=GENERATED_JS,
+    ),
     order=15,
     analysers=(
         Analyser(
@@ -109,6 +117,7 @@ AGENT = Agent(
             severities=SEVERITIES,
             suppressions=(r"ast-grep-ignore",),
             rule_ids=r"(?:py|js|go|java)-[a-z0-9-]+",
+            language_by_suffix=True,  # `bin/deploy` (`#!/usr/bin/env python3`) as .py
             install="pip install 'ast-grep-cli>=0.51' (a reviewbot dependency)",
         ),
     ),

@@ -5,14 +5,22 @@ For a pull request (`pull`: the findings reconciled with the earlier reviews, se
 open, fixed, dismissed and pre-existing; each open finding with where it is (file, line,
 and whether it has an inline comment or an annotation); what was fixed in which commit
 and who dismissed what. Everything from the repository, a model or a person is escaped
-(`reporter.escape`).
+(`reporter.escape`); paths and notes show their control characters as the text report
+does (`shown_name`: `a\\nb.py`, `t\\tab.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from reporter.escape import GITHUB_BODY_LIMIT, code_block, inline, truncate_body
+from reporter.escape import (
+    GITHUB_BODY_LIMIT,
+    code_block,
+    inline,
+    inline_name,
+    shown_name,
+    truncate_body,
+)
 from reporter.formats import Format
 from review.findings import Finding, marker_fingerprint
 from review.lifecycle import Reconciled
@@ -82,7 +90,7 @@ def render_markdown(
     tail = ["", extra_findings_note] if extra_findings_note else []
     if pull is not None:
         tail += _lifecycle(report, pull)
-    notes = report.all_notes()[:100]
+    notes = [shown_name(note) for note in report.all_notes()[:100]]
     body = _assemble(lines, (head, rows), tail, notes)
     if len(body) > limit:  # cut whole rows and notes, never a row in the middle
         notes = _fit(notes, NOTES_BUDGET, lambda n: f"… and {n} more notes (in the JSON output)")
@@ -161,7 +169,7 @@ def _table(
     for f in findings:
         tag = " (pre-existing)" if f.baseline_state == "unchanged" else ""
         row = (
-            f"| {_ICON[f.severity.value]} | {inline(f.path, 200)} | {f.line} | "
+            f"| {_ICON[f.severity.value]} | {inline_name(f.path)} | {f.line} | "
             f"{inline(f.rule, 80)} | {inline(f.message, 500)}{tag} |"
         )
         if pull:
@@ -194,7 +202,7 @@ def _lifecycle(report: Report, pull: Reconciled) -> list[str]:
     if report.pre_existing:
         lines += ["", "<details><summary>Pre-existing (already at the base)</summary>", ""]
         lines += [
-            f"- {inline(f.path, 200)}:{f.line} {inline(f.rule, 80)}"
+            f"- {inline_name(f.path)}:{f.line} {inline(f.rule, 80)}"
             for f in report.pre_existing[:MAX_LISTED]
         ]
         if len(report.pre_existing) > MAX_LISTED:
@@ -209,7 +217,7 @@ def _last(entries: dict[str, Closed]) -> list[Closed]:
 
 
 def _closed(closed: Closed, what: str) -> str:
-    return f"- {inline(closed.rule, 80)} in {inline(closed.path, 200)}: {what}"
+    return f"- {inline(closed.rule, 80)} in {inline_name(closed.path)}: {what}"
 
 
 FORMAT = Format(

@@ -3,14 +3,16 @@
 Everything from the repository or a model (paths, code, messages, notes) is printed with
 its control characters made visible (`\\x1b`, `\\r`, `\\u202e`): a change must not be able
 to clear the screen, retitle the window, overwrite a line of the review with a carriage
-return, or reorder what is shown with bidirectional overrides ("Trojan Source").
+return, or reorder what is shown with bidirectional overrides ("Trojan Source"). Paths,
+and the notes that name them, are shown as every output shows them (`shown_name`: a tab
+as `\\t` too), so no two paths look alike.
 """
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 
+from reporter.escape import shown_name, visible
 from reporter.formats import Format
 from review.report import Report
 
@@ -18,21 +20,12 @@ _MAX_NOTES = 20
 _MARK = {"error": "E", "warning": "W", "note": "N"}
 # a finding compared with the base version of its file (`Finding.baseline_state`)
 _STATE = {"new": "introduced", "unchanged": "pre-existing"}
-# C0 controls but tab, DEL, C1 controls, and the bidirectional and line/paragraph marks
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def visible(text: str) -> str:
-    """`text` with every character a terminal would act on shown as an escape."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def render_text(report: Report) -> str:
     out: list[str] = []
     for path, group in groupby(report.findings, key=lambda f: f.path):
-        out.append(visible(path))
+        out.append(shown_name(path))
         for finding in group:
             agents = ", ".join((finding.agent, *finding.also_reported_by))
             state = _STATE.get(finding.baseline_state or "")
@@ -52,7 +45,7 @@ def render_text(report: Report) -> str:
     out += [f"config error: {problem}" for problem in report.config.source.errors]
     out += [f"the change's config: {problem}" for problem in report.config.source.proposed]
     notes = report.all_notes()
-    out += [f"note: {visible(note)}" for note in notes[:_MAX_NOTES]]
+    out += [f"note: {shown_name(note)}" for note in notes[:_MAX_NOTES]]
     if len(notes) > _MAX_NOTES:
         out.append(f"note: … {len(notes) - _MAX_NOTES} more notes in --format json")
     for name, status in report.agents.items():

@@ -86,7 +86,14 @@ def test_each_agent_reads_the_files_it_declares(tmp_path: Path) -> None:
     assert concerned(run, diff, "security") == python
     assert concerned(run, diff, "style") == python
     assert concerned(run, diff, "secrets") == list(diff.files)
-    assert concerned(run, diff, "correctness") == ["app.py", "types.pyi", "web/app.js"]
+    assert concerned(run, diff, "correctness") == [
+        "app.py",
+        "types.pyi",
+        "bin/deploy",
+        "bin/build",
+        "web/app.js",
+    ]
+    assert concerned(run, diff, "patterns") == ["app.py", "bin/deploy", "web/app.js", "api_pb2.py"]
 
 
 def test_a_python_script_without_a_suffix_is_analysed(make_repo, review_repo) -> None:

@@ -68,7 +68,7 @@ def test_odd_paths_get_safe_names_keeping_suffix_and_directory() -> None:
 
 
 def test_a_name_read_as_text_is_also_safe() -> None:
-    names = copy_names(["bomb\n.yaml", "bomb.yaml"], as_text=["bomb\n.yaml"], suffix=".conf")
+    names = copy_names(["bomb\n.yaml", "bomb.yaml"], {"bomb\n.yaml": ".conf"})
     assert names == {"bomb\n.yaml": "renamed-0.yaml.conf"}
 
 

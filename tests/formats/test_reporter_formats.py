@@ -96,8 +96,9 @@ def test_markdown_escapes_untrusted_text() -> None:
     prose, notes = body.split("<details><summary>Notes</summary>")
     assert raw_mentions(prose) == [] and raw_references(prose) == []
     assert "\\<img" in prose and "<img" not in prose.replace("\\<img", "")
-    # notes stay verbatim, inside a fence they cannot close (GitHub links nothing in code)
-    assert "\n````\nsee @octocat #4\n```\nbreak out\n````\n" in notes
+    # notes stay verbatim, inside a fence they cannot close (GitHub links nothing in code),
+    # each on its line: a newline in one shows as in the text report (`shown_name`)
+    assert "\n````\nsee @octocat #4\\n```\\nbreak out\n````\n" in notes
     assert "a\\|b.py" in body  # a pipe in a file name cannot break the table
     table_rows = [line for line in body.splitlines() if line.startswith("| 🟠")]
     assert len(table_rows) == 1 and table_rows[0].count(" | ") == 4

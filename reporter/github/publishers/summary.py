@@ -15,7 +15,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from reporter.escape import GITHUB_BODY_LIMIT, inline
+from reporter.escape import GITHUB_BODY_LIMIT, inline, shown_name
 from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
 from reporter.github.publishing import PublishContext, Publisher, State
@@ -63,7 +63,8 @@ def summary_text(
     characters, with notes on what is not inline and why."""
     pull = pull or ctx.reconciled()
     review = state.get("review", {})
-    lines = [inline(note, 500) for note in review.get("notes") or ()]  # may quote a commenter
+    # notes may name paths, or quote a commenter
+    lines = [inline(shown_name(note), 500) for note in review.get("notes") or ()]
     limit = ctx.inline_limit()
     since = str(review.get("since") or "")
     if since:
