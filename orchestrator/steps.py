@@ -80,6 +80,22 @@ def clone(
     fetch_blobs(git, changed_objects(git, base_commit, request.head))
     diff, notes = compute_diff(git, base_commit, request.head)
     config = request.config
+    written, left_out = _write_changed_files(git, run, diff, config)
+    left_out += _write_neighbours(
+        git, run, (request.head, base_commit), diff, config.max_checkout_bytes - written, config
+    )
+    if ai_reviewers(config):
+        fetch_tree(git, request.head, config.max_file_bytes)
+    change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
+    run.write_change(change)
+    return _clone_summary(change)
+
+
+def _write_changed_files(
+    git: Git, run: RunDir, diff: Diff, config: ReviewConfig
+) -> tuple[int, list[str]]:
+    """Write the changed text files, the head's under `src/` and then the base's under
+    `base/`, within the checkout budget; the bytes written and a note per file left out."""
     heads = {c.path: c.blob for c in diff.reviewable() if c.blob}
     written, heads_left = write_files(
         git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes
@@ -89,29 +105,17 @@ def clone(
         for c in diff.reviewable()
         if c.old_blob and c.status is not FileStatus.ADDED and c.path in heads
     }
+    left = config.max_checkout_bytes - written
     used, bases_left = write_files(
-        git,
-        bases,
-        run.base_src,
-        config.max_file_bytes,
-        config.max_checkout_bytes - written,
-        config.max_checkout_bytes,
+        git, bases, run.base_src, config.max_file_bytes, left, config.max_checkout_bytes
     )
-    written += used
-    left_out = [f"{path}: {why}, not analysed" for path, why in heads_left.items()]
-    left_out += [
+    notes = [f"{path}: {why}, not analysed" for path, why in heads_left.items()]
+    notes += [
         f"{path}: its base version was left out ({why}), so its findings are not told "
         "apart as new or already there"
         for path, why in bases_left.items()
     ]
-    left_out += _write_neighbours(
-        git, run, (request.head, base_commit), diff, config.max_checkout_bytes - written, config
-    )
-    if ai_reviewers(config):
-        fetch_tree(git, request.head, config.max_file_bytes)
-    change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
-    run.write_change(change)
-    return _clone_summary(change)
+    return written + used, notes
 
 
 def _write_neighbours(
