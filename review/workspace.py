@@ -195,15 +195,9 @@ def confine(root: Path, relative: str) -> Path:
 
     `.git` is refused too: it is git's data, not the repository's content.
     """
-    if not relative or "\x00" in relative:
-        raise PathEscape("empty or invalid path")
-    candidate = Path(relative)
-    if candidate.is_absolute():
-        raise PathEscape(f"absolute path {relative!r} is not allowed")
-    if ".git" in candidate.parts:
-        raise PathEscape(f"{relative!r} is inside .git")
+    _relative_parts(relative)  # malformed, absolute, inside .git, or `..` out of it
     base = root.resolve()
-    resolved = (base / candidate).resolve()
+    resolved = (base / relative).resolve()
     if resolved != base and not resolved.is_relative_to(base):
         raise PathEscape(f"{relative!r} leads outside the checkout")
     return resolved
@@ -236,7 +230,8 @@ class _LinkOnTheWay(Exception):
 
 
 def _relative_parts(relative: str) -> list[str]:
-    """`relative`'s components after removing `.` and `x/..`, as `confine` checks them."""
+    """`relative`'s components after removing `.` and `x/..`; PathEscape when it is empty,
+    holds NUL, is absolute, is inside `.git` or climbs out of its root through `..`."""
     if not relative or "\x00" in relative:
         raise PathEscape("empty or invalid path")
     if os.path.isabs(relative):
