@@ -26,6 +26,7 @@ from agents.declaration import Agent
 from agents.files import SHEBANG_BYTES
 from agents.llm.review import model_pass
 from agents.process import run_analyser
+from agents.turns import turn
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
 from review.merge import combine_tools
@@ -38,10 +39,12 @@ log = logging.getLogger(__name__)
 def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     """Run one agent on a prepared run folder; its findings file is written atomically."""
     started = time.monotonic()
+    deadline = started + config.agent_timeout_seconds
     result = AgentResult(agent=agent.name)
     try:
-        change = run.read_change()
-        files, notes = reviewable_files(run, change.diff, agent, config)
+        with turn(deadline):  # Python work in turns with the other agents (`agents.turns`)
+            change = run.read_change()
+            files, notes = reviewable_files(run, change.diff, agent, config)
         if not files:
             result.status = "skipped"
             analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])

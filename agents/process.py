@@ -45,6 +45,7 @@ from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
 from agents.run_cache import load_run, run_key, store_run
 from agents.scratch import copy_names, read_copies, write_copies
+from agents.turns import outside_turn, turn
 from review.diff import FileStatus
 from review.lines import split_lines
 from review.workspace import PathEscape, read_regular_file
@@ -54,21 +55,25 @@ MIN_ATTEMPT_SECONDS = 5.0  # an attempt gets its share of the time left, but at 
 
 @contextmanager
 def invocation(
-    analyser: Analyser, copies: Mapping[str, bytes], as_text: Iterable[str] = ()
+    analyser: Analyser,
+    copies: Mapping[str, bytes],
+    as_text: Iterable[str] = (),
+    sources: Mapping[str, Path] | None = None,
 ) -> Iterator[Invocation]:
     """A scratch directory holding `copies` (repository path -> the bytes to read) for one
     run, removed afterwards. A copy is at its repository path, unless the tool could print
     that path ambiguously (a newline in it: `agents.scratch.copy_names`), or it is one of
     `as_text`, named for the tool to read it as plain text (`ExpandsAliases.as_text`), or
     a script named with its interpreter's suffix for a tool that reads none without one
-    (`Analyser.language_by_suffix`)."""
+    (`Analyser.language_by_suffix`). A copy of `sources` is a link to its file
+    (`agents.scratch.write_copies`)."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
         for folder in (cwd, home, files, root / "tmp"):
             folder.mkdir()
         names = copy_names(copies, _suffixes(analyser, copies, as_text))
-        write_copies(files, copies, names)
+        write_copies(files, copies, names, sources)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
             cwd = files
@@ -101,6 +106,13 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     except ToolMissing as exc:
         return Analysis(notes=[str(exc)], status="skipped")
     deadline = time.monotonic() + work.config.agent_timeout_seconds
+    with turn(deadline):  # Python work in turns; the tool runs outside (`agents.turns`)
+        return _run_analyser(agent, analyser, work, executable, deadline)
+
+
+def _run_analyser(
+    agent: str, analyser: Analyser, work: AgentInput, executable: str, deadline: float
+) -> Analysis:
     identity = analyser_identity(agent, analyser, executable)
     store = FindingsCache(work.run.findings_cache_dir if work.config.cache else None, identity)
     paths = [f.path for f in work.files]
@@ -222,9 +234,13 @@ def _run_once(
     analysis = Analysis(notes=copies.notes)  # the neutralised suppressions: kept per file
     if missing:
         read = {n: d for p in missing for n, d in beside[p].items() if n not in missing}
-        with invocation(analyser, {**missing, **read}, copies.as_text) as call:
+        as_is = [p for p in missing if p in copies.verbatim]
+        as_is += [n for n, data in read.items() if len(data) < limit]
+        sources = {path: root / path for path in as_is}
+        with invocation(analyser, {**missing, **read}, copies.as_text, sources) as call:
             argv = command_line(analyser, call.arguments(call.present))
-            text = run_command(argv, call, timeout, analyser)
+            with outside_turn(time.monotonic() + timeout):
+                text = run_command(argv, call, timeout, analyser)
             model_of = call.line_model(analyser)
             output = ToolOutput(
                 text,

@@ -11,6 +11,10 @@ copies of exactly the files it is asked about, at their repository paths:
   already in the code keep working;
 - links are never followed: a file is copied only when it is a regular file inside the
   checkout (`review.workspace.read_regular_file`);
+- a copy whose bytes are the checkout file's as they are is a hard link to that file
+  (`write_copies`): no data is written and no inode allocated, which is most of what
+  a scratch directory costs (on ext4, finding a free inode after many deletions scans
+  the inode tables); where a link cannot be made (another file system), it is written;
 - a YAML alias bomb (`agents.yaml_bombs`) is never given as YAML to a tool that would
   expand it (`Analyser.expands_aliases`): it is left out with a note, or, for a tool that
   reads a file named otherwise as plain lines, its copy is named so (`Copies.as_text`);
@@ -26,7 +30,9 @@ copies of exactly the files it is asked about, at their repository paths:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,13 +52,16 @@ class Copies:
     """What an analyser is to read: each file's bytes by repository path (in the order
     asked), a note per suppression neutralised, and, per file, the lines of the original
     that carry a suppression comment (`marked`: what the findings cache needs to know
-    whether another change would read the same file differently), and the files whose
-    copy is to be named for the tool to read as plain text (`as_text`: alias bombs)."""
+    whether another change would read the same file differently), the files whose
+    copy is to be named for the tool to read as plain text (`as_text`: alias bombs), and
+    the files whose bytes are their source file's as they are, neither cut nor rewritten
+    (`verbatim`: their copies may be links to it)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     marked: dict[str, tuple[int, ...]] = field(default_factory=dict)
     as_text: set[str] = field(default_factory=set)
+    verbatim: set[str] = field(default_factory=set)
 
 
 def read_copies(
@@ -86,17 +95,22 @@ def read_copies(
             copies.as_text.add(path)
         if patterns:
             copies.marked[path] = marked_lines(data, patterns)
+        lines: list[int] = []
         if patterns and added and added.get(path):
             data, lines = neutralise(data, added[path], patterns)
             copies.notes += [
                 f"{path}:{n}: a suppression the change adds was ignored" for n in lines
             ]
+        if not lines and len(data) < limit:
+            copies.verbatim.add(path)
         copies.files[path] = data
     return copies
 
 
 def marked_lines(data: bytes, patterns: list[re.Pattern[bytes]]) -> tuple[int, ...]:
     """The lines (git's numbering) of `data` where one of `patterns` matches."""
+    if not any(pattern.search(data) for pattern in patterns):
+        return ()  # most files: one scan of the whole (no pattern is anchored to a line)
     return tuple(
         number
         for number, line in enumerate(data.split(b"\n"), 1)
@@ -104,13 +118,43 @@ def marked_lines(data: bytes, patterns: list[re.Pattern[bytes]]) -> tuple[int, .
     )
 
 
-def write_copies(dest: Path, copies: Mapping[str, bytes], names: Mapping[str, str]) -> None:
+def write_copies(
+    dest: Path,
+    copies: Mapping[str, bytes],
+    names: Mapping[str, str],
+    sources: Mapping[str, Path] | None = None,
+) -> None:
     """Write each copy at its repository path under `dest` (a fresh scratch directory), or
-    under the name `names` gives it."""
+    under the name `names` gives it.
+
+    A copy of `sources` (path -> the regular file its bytes were read from, as they are:
+    `Copies.verbatim`) is a hard link to that file, never to a link (`linkat` without
+    following). Where links cannot be made (`dest` on another file system, or one without
+    them), the copies are written."""
+    made: set[Path] = {dest}
+    linking = bool(sources)
     for path, data in copies.items():
         target = dest / names.get(path, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        source = sources.get(path) if linking and sources else None
+        if source is not None and _link(source, target):
+            continue
+        linking = linking and source is None
         target.write_bytes(data)
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Whether `target` was made a hard link to the regular file `source` (never to a
+    link: `linkat` without following, after checking it is not one)."""
+    try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            return False
+        os.link(source, target, follow_symlinks=False)
+    except (OSError, NotImplementedError):  # EXDEV, EPERM, EMLINK…
+        return False
+    return True
 
 
 def copy_names(paths: Iterable[str], suffixes: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -168,6 +212,8 @@ def neutralise(
 ) -> tuple[bytes, list[int]]:
     """`data` with every match of `patterns` on `lines` (git's numbering) rewritten to the
     same length, and the lines where that happened."""
+    if not any(pattern.search(data) for pattern in patterns):
+        return data, []
     out: list[bytes] = []
     touched: list[int] = []
     for number, line in enumerate(data.split(b"\n"), 1):
