@@ -25,20 +25,24 @@ same file read for a change that adds `# nosec` on line 2 and for one that does 
 two readings, while a base version and a head whose added lines carry no suppression
 are the same one.
 
-Entries are files, `runs/.findings-cache/<key[:2]>/<key>.json` in the workspace, written
-atomically (a temporary file renamed into place), so agents in separate processes can
-read and add entries at once (two adding readings of one file at the same moment may keep
-only one: the other is a miss later). An agent function, whose mount of the run folders
-is read-only, returns the entries it could not write with its result (`unwritten`), and
-the workflow writes them (`write_returned`). A hit refreshes the entry's modification time; the
-workspace sweep (`orchestrator.workspace_gc`) removes the least recently used entries
-once finished runs are gone and the workspace is still over its cap. A file that could not
-be analysed (a timeout, a tool failure) is never stored.
+Entries live in the repository's cache folder of the workspace,
+`runs/.findings-cache/<repository>/` (`RunDir.findings_cache_dir`): an analyser's run
+stores its entries together (`FindingsCache.flush`) as one pack file,
+`packs/<sha256>.pack`, and each key's index path `<key[:2]>/<key>.json` is a hard link to
+that pack (`agents.cache_packs`: the layout, the no-link fallback). Packs are written
+atomically (a temporary file renamed into place) and links are replaced atomically, so
+agents in separate processes can read and add entries at once (two adding readings of one
+file at the same moment may keep only one: the other is a miss later). An agent
+function, whose mount of the run folders is read-only, returns the entries it could not
+write with its result (`unwritten`), and the workflow writes them as one pack
+(`write_returned`). A hit refreshes its pack's modification time; the workspace sweep
+(`orchestrator.workspace_gc`) removes the least recently used index links once finished
+runs are gone and the workspace is still over its cap (a pack goes with its last link).
+A file that could not be analysed (a timeout, a tool failure) is never stored.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import importlib.metadata
@@ -47,8 +51,6 @@ import json
 import logging
 import os
 import sys
-import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,15 +58,12 @@ from pathlib import Path
 from typing import Any
 
 from agents.analysis import Analysis
+from agents.cache_packs import FORMAT, Packs, write_pack
 from agents.declaration import PYTHON, Analyser
 from agents.yaml_bombs import MAX_ALIAS_NODES
 from review.findings import Finding, InvalidFinding
 
 log = logging.getLogger(__name__)
-FORMAT = 3  # bumped when an entry's shape or meaning changes (3: findings in git's lines)
-# how stale an entry's modification time (its last use, for the sweep) may be before a hit
-# marks it again: a review right after another writes nothing to the entries it reads
-REFRESH_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,8 @@ class Lookup:
 @dataclass
 class FindingsCache:
     """One analyser's entries under `directory` (None: no cache, every file is a miss),
-    counting `hits` and `misses` over a review."""
+    counting `hits` and `misses` over a review. Entries stored are kept in memory (and
+    read from there) until `flush` writes them as one pack."""
 
     directory: Path | None
     identity: str
@@ -97,6 +97,9 @@ class FindingsCache:
     unwritten: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the entries `load` read (None: none stored) by key, for `store` not to read them again
     _read_by_load: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+    # entries stored and not yet written, by key (`flush`)
+    _pending: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _packs: Packs = field(default_factory=Packs, repr=False)
     _identity_state: Any = field(default=None, repr=False)
 
     def key(self, path: str, data: bytes) -> str:
@@ -140,7 +143,7 @@ class FindingsCache:
         """Store, for each path of `lookups`, its findings and notes from `analysis` (the
         result of one run over those files) as the reading its lookup asked for, beside
         the other readings stored for that file; `marked` gives each file's lines that
-        carry a suppression. Failures to write are logged, not raised."""
+        carry a suppression. Written by the next `flush`."""
         if self.directory is None:
             return
         per_path: dict[str, dict[str, list[Any]]] = {
@@ -164,7 +167,7 @@ class FindingsCache:
             if entry is None or entry["marked"] != lines:
                 entry = {"format": FORMAT, "path": path, "marked": lines, "variants": {}}
             entry["variants"][lookups[path].variant(lines)] = result
-            self.write_raw(key, entry)
+            self.stage(key, entry)
 
     def note(self, tool: str) -> str | None:
         """ "bandit: 12 files from the cache, 3 analysed (head and base versions)", or None
@@ -176,99 +179,73 @@ class FindingsCache:
             "(head and base versions)"
         )
 
-    def _entry_path(self, key: str) -> str:
-        assert self.directory is not None
-        return os.path.join(self.directory, key[:2], f"{key}.json")
-
     def _read(self, key: str, path: str) -> dict[str, Any] | None:
-        """The findings entry at `key` for `path`, if it is one of this format."""
+        """The findings entry at `key` for `path`, if it is one of this format (a copy:
+        the pack it came from may be read again)."""
         data = self.read_raw(key)
         if data is None or data.get("path") != path:
             return None
+        variants = data.get("variants")
         try:
-            if not isinstance(data.get("variants"), dict):
+            if not isinstance(variants, dict):
                 return None
-            data["marked"] = [int(n) for n in data.get("marked") or ()]
+            marked = [int(n) for n in data.get("marked") or ()]
         except (ValueError, TypeError):
             return None
-        return data
+        return {**data, "marked": marked, "variants": dict(variants)}
 
     def read_raw(self, key: str) -> dict[str, Any] | None:
-        """The entry at `key` if it is a JSON object of this `FORMAT`, marked as recently
-        used when it was last marked over REFRESH_SECONDS ago (the sweep removes the
-        least recently used first; a read-only workspace leaves it unmarked); None
-        otherwise."""
+        """The entry at `key`: one stored and not yet written, or one in the pack its
+        index path links to (`agents.cache_packs.Packs.entry`: marked as recently used,
+        None when missing, damaged or of another FORMAT)."""
         if self.directory is None:
             return None
-        try:
-            fd = os.open(self._entry_path(key), os.O_RDONLY)
-        except OSError:
-            return None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                text = handle.read()
-                if time.time() - os.fstat(handle.fileno()).st_mtime > REFRESH_SECONDS:
-                    with contextlib.suppress(OSError):
-                        os.utime(handle.fileno())
-            data = json.loads(text)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return None
-        return data
+        if key in self._pending:
+            return self._pending[key]
+        return self._packs.entry(self.directory, key)
 
-    def write_raw(self, key: str, entry: dict[str, Any]) -> None:
-        """Write `entry` at `key`; kept in `unwritten` when the workspace is read-only,
-        logged on any other failure."""
-        assert self.directory is not None
+    def stage(self, key: str, entry: dict[str, Any]) -> None:
+        """Keep `entry` at `key` for the next `flush` (read from memory until then)."""
+        if self.directory is not None:
+            self._pending[key] = entry
+
+    def flush(self) -> None:
+        """Write the entries stored since the last flush as one pack; kept in `unwritten`
+        when the workspace is read-only, logged on any other failure."""
+        if self.directory is None or not self._pending:
+            return
+        entries, self._pending = self._pending, {}
         try:
-            write_entry(self.directory, key, entry)
+            write_pack(self.directory, entries)
         except OSError as exc:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-                self.unwritten[key] = entry
+                self.unwritten |= entries
             else:
-                log.warning("could not store a findings cache entry: %s", exc)
+                log.warning("could not store %d findings cache entries: %s", len(entries), exc)
 
-
-def write_entry(directory: Path, key: str, entry: dict[str, Any]) -> None:
-    """Write one entry atomically (a temporary file of this thread's, renamed into place);
-    OSError as raised."""
-    target = directory / key[:2] / f"{key}.json"
-    data = json.dumps(entry, separators=(",", ":")).encode()
-    temporary = target.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    try:
-        fd = os.open(temporary, flags, 0o600)
-    except FileNotFoundError:  # the first entry of its folder
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    def write_raw(self, key: str, entry: dict[str, Any]) -> None:
+        """Write `entry` at `key` now, with anything else stored (`flush`)."""
+        self.stage(key, entry)
+        self.flush()
 
 
 def write_returned(directory: Path | None, entries: Mapping[str, Any]) -> int:
-    """Write the entries an agent function returned (keys already checked to be hex
-    digests, so each stays in `directory`), over any of the same key; how many were
-    written. A failure is logged: the cache only saves work."""
+    """Write the entries of this FORMAT an agent function returned (keys already checked
+    to be hex digests, so each stays in `directory`) as one pack, over any of the same
+    key; how many were written. A failure is logged: the cache only saves work."""
     if directory is None:
         return 0
-    written = 0
-    for key, entry in entries.items():
-        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-            continue
-        try:
-            write_entry(directory, key, entry)
-        except OSError as exc:
-            log.warning("could not store a returned findings cache entry: %s", exc)
-            break
-        written += 1
-    return written
+    kept = {
+        key: entry
+        for key, entry in entries.items()
+        if isinstance(entry, dict) and entry.get("format") == FORMAT
+    }
+    try:
+        write_pack(directory, kept)
+    except OSError as exc:
+        log.warning("could not store %d returned findings cache entries: %s", len(kept), exc)
+        return 0
+    return len(kept)
 
 
 def _analysis(stored: Any, path: str) -> Analysis | None:

@@ -118,13 +118,16 @@ def _run_analyser(
     paths = [f.path for f in work.files]
     whole = run_key(store, analyser, work)
     reused = load_run(store, whole, paths) if whole else None
-    if reused is not None:
-        analysis = reused
-    else:
-        analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
-        analysis = _against_base(agent, analyser, work, analysis, deadline, store)
-        if whole:
-            store_run(store, whole, analysis)
+    try:
+        if reused is not None:
+            analysis = reused
+        else:
+            analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
+            analysis = _against_base(agent, analyser, work, analysis, deadline, store)
+            if whole:
+                store_run(store, whole, analysis)
+    finally:  # the run's entries, whole and per file, as one pack
+        store.flush()
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}

@@ -76,7 +76,8 @@ def load_run(store: FindingsCache, key: str, paths: list[str]) -> Analysis | Non
 
 
 def store_run(store: FindingsCache, key: str, analysis: Analysis) -> None:
-    """Keep `analysis` at `key`, unless a file of it was not analysed."""
+    """Keep `analysis` at `key`, unless a file of it was not analysed: written with the
+    run's per-file entries, in one pack, by the store's next `flush`."""
     if any(marker in note for note in analysis.notes for marker in _INCOMPLETE):
         return
     entry: dict[str, Any] = {
@@ -85,4 +86,4 @@ def store_run(store: FindingsCache, key: str, analysis: Analysis) -> None:
         "findings": [f.to_dict() for f in analysis.findings],
         "notes": list(analysis.notes),
     }
-    store.write_raw(key, entry)
+    store.stage(key, entry)

@@ -27,6 +27,7 @@ import concurrent.futures
 import http.server
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -81,7 +82,20 @@ def build_wide(repo: Path, files: int) -> tuple[str, str]:
 
 
 def disk_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    """Bytes of the files under `folder`, a file with several hard links counted once."""
+    sizes = {
+        (info.st_dev, info.st_ino): info.st_size
+        for info in (p.lstat() for p in folder.rglob("*"))
+        if stat.S_ISREG(info.st_mode)
+    }
+    return sum(sizes.values())
+
+
+def files_and_inodes(folder: Path) -> tuple[int, int]:
+    """How many file names are under `folder`, and how many files (inodes) they name."""
+    infos = [p.lstat() for p in folder.rglob("*")]
+    files = [(i.st_dev, i.st_ino) for i in infos if stat.S_ISREG(i.st_mode)]
+    return len(files), len(set(files))
 
 
 def cli_review(repo: Path, base: str, head: str, workspace: Path) -> float:
@@ -234,6 +248,7 @@ def rereview(root: Path, tmp: Path) -> None:
 
     first, _ = timed(head)
     written = disk_bytes(workspace / "runs")
+    names, created = files_and_inodes(workspace / "runs" / ".findings-cache")
     run = Workspace(workspace).run(ReviewRequest(str(repo), str(repo), head, base).run_id)
     run.report_file.unlink()  # `/review` again: the same run folder, a new review
     for result in run.findings_dir.iterdir():
@@ -246,6 +261,7 @@ def rereview(root: Path, tmp: Path) -> None:
     git(repo, "commit", "-qam", "follow-up")
     follow, follow_cache = timed(git(repo, "rev-parse", "HEAD"))
     print(f"  first review:              {first:6.2f} s, {written / 1024:.0f} KiB written")
+    print(f"  findings cache after it:   {names} names, {created} files created (inodes)")
     for name, seconds, cache in (
         ("identical re-review", again, again_cache),
         ("same files, new commit", rebased, rebased_cache),

@@ -2,6 +2,13 @@
 finished ones until the workspace is under its cap, then the least recently used entries
 of the findings cache (`runs/.findings-cache/`, see `agents.cache`) while it is still over.
 
+A findings cache entry is an index link to a pack shared by the entries one analyser run
+stored (`agents.cache_packs`): entries go least recently used first (a hit refreshes its
+pack's modification time), and a pack's bytes count as freed only when its last index
+link goes (the pack itself is then removed). Packs no index link names any more (every
+key linked to a newer pack, a writer that died before linking) are removed on every
+sweep, once older than ORPHAN_GRACE_SECONDS (a pack just written is about to be linked).
+
 A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
 run), or named as busy by the caller (`reviewbot serve` passes the reviews its durable
@@ -25,24 +32,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agents.cache_packs import PACKS
 from review.workspace import FINDINGS_CACHE, RunDir, Workspace
 
 log = logging.getLogger(__name__)
 UNREADABLE_GRACE_SECONDS = 600.0  # a run folder without its request yet is kept this long
+ORPHAN_GRACE_SECONDS = 60.0  # a findings cache pack without index links is kept this long
 _ONE_AT_A_TIME = threading.Lock()  # two reviews starting together need not both sweep
 
 
 @dataclass
 class Collected:
     """What one sweep did: `removed` run ids, bytes freed, the workspace's size after it,
-    how many folders it kept because they were busy, and how many lock files of runs
-    without a folder it removed."""
+    how many folders it kept because they were busy, how many findings cache entries
+    (index links) and packs it removed, and how many lock files of runs without a folder
+    it removed."""
 
     removed: list[str] = field(default_factory=list)
     freed_bytes: int = 0
     total_bytes: int = 0
     kept_busy: int = 0
     cache_entries_removed: int = 0
+    cache_packs_removed: int = 0
     orphan_locks: int = 0
 
 
@@ -182,17 +193,52 @@ def collect_garbage(
             result.removed.append(folder.run.run_id)
             result.freed_bytes += folder.size
             total -= folder.size
+        cache = root / "runs" / FINDINGS_CACHE
+        total -= _remove_orphan_packs(cache, now - ORPHAN_GRACE_SECONDS, result)
         if total > max_bytes:
-            total = _evict_cache(root / "runs" / FINDINGS_CACHE, total, max_bytes, result)
+            total = _evict_cache(cache, total, max_bytes, result)
         result.orphan_locks = _remove_orphan_locks(root)
         result.total_bytes = max(total, 0)
         return result
 
 
+def _remove_orphan_packs(folder: Path, before: float, result: Collected) -> int:
+    """Remove the packs of the cache folders under `folder` that no index link names
+    (`st_nlink` 1) and that were written before `before`; the bytes freed."""
+    freed = 0
+    for pack in folder.glob(f"*/{PACKS}/*"):
+        try:
+            info = os.lstat(pack)
+        except OSError:
+            continue
+        orphan = stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and info.st_mtime < before
+        if orphan and _remove_pack(str(pack), (info.st_dev, info.st_ino)):
+            freed += _allocated(info)
+            result.cache_packs_removed += 1
+    result.freed_bytes += freed
+    return freed
+
+
+def _remove_pack(path: str, inode: tuple[int, int]) -> bool:
+    """Remove pack `path` if it is still `inode` with no other link; True when removed."""
+    try:
+        info = os.lstat(path)
+        if (info.st_dev, info.st_ino) != inode or info.st_nlink != 1:
+            return False  # replaced or linked again meanwhile
+        os.unlink(path)
+    except OSError:
+        return False
+    return True
+
+
 def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) -> int:
-    """Remove findings cache entries, least recently used first (a hit refreshes an
-    entry's modification time), until `total` is at most `max_bytes`; the new total."""
-    entries: list[tuple[float, int, str]] = []
+    """Remove findings cache index links, least recently used first (their pack's
+    modification time), until `total` is at most `max_bytes`; the new total. A pack's
+    size (each inode counted once) is freed when its last index link goes: the pack
+    goes with it."""
+    links: list[tuple[float, tuple[int, int], str]] = []
+    packs: dict[tuple[int, int], str] = {}
+    inodes: dict[tuple[int, int], list[int]] = {}  # size, links left
     for directory, _, names in os.walk(folder):
         for name in names:
             path = os.path.join(directory, name)
@@ -200,8 +246,13 @@ def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) ->
                 info = os.lstat(path)
             except OSError:
                 continue
-            entries.append((info.st_mtime, _allocated(info), path))
-    for _, size, path in sorted(entries):
+            inode = (info.st_dev, info.st_ino)
+            inodes.setdefault(inode, [_allocated(info), info.st_nlink])
+            if os.path.basename(directory) == PACKS:
+                packs[inode] = path
+            else:
+                links.append((info.st_mtime, inode, path))
+    for _, inode, path in sorted(links):
         if total <= max_bytes:
             break
         try:
@@ -209,8 +260,14 @@ def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) ->
         except OSError:
             continue
         result.cache_entries_removed += 1
-        result.freed_bytes += size
-        total -= size
+        counted = inodes[inode]
+        counted[1] -= 1
+        if counted[1] == 1 and inode in packs and _remove_pack(packs[inode], inode):
+            result.cache_packs_removed += 1
+            counted[1] = 0
+        if counted[1] == 0:  # its last name gone: its blocks are free
+            result.freed_bytes += counted[0]
+            total -= counted[0]
     return total
 
 

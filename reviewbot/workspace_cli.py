@@ -81,7 +81,8 @@ def workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
         + (f", kept {done.kept_busy} in progress or pending" if done.kept_busy else "")
         + (
             f", removed {done.cache_entries_removed} findings cache entries"
-            if done.cache_entries_removed
+            f" ({done.cache_packs_removed} pack files)"
+            if done.cache_entries_removed or done.cache_packs_removed
             else ""
         )
         + f"; {root} now holds {done.total_bytes / mb:.1f} MB "

@@ -20,9 +20,10 @@ everything under it (a folder it listed or searched) or absent. A stored result 
 each of those paths is still the same object at the new head, so a follow-up push that
 edits a file the model read runs the model again.
 
-Entries live with the analysers' findings cache (`agents.cache`), in
-`runs/.findings-cache/<key[:2]>/<key>.json`, with the same atomic writes, the same return
-path for an agent function that cannot write, and the same least-recently-used sweep.
+Entries live with the analysers' findings cache (`agents.cache`), each written as a pack
+of its one entry, indexed at `runs/.findings-cache/<repository>/<key[:2]>/<key>.json`
+(`agents.cache_packs`), with the same atomic writes, the same return path for an agent
+function that cannot write, and the same least-recently-used sweep.
 """
 
 from __future__ import annotations

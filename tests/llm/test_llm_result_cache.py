@@ -79,7 +79,7 @@ def test_the_same_request_is_answered_from_the_cache_without_calling_the_model(
     assert any("reused from the cache" in n for n in again.notes)
     entries = list(run.findings_cache_dir.glob("*/*.json"))
     assert len(entries) == 1
-    stored = json.loads(entries[0].read_text())
+    stored = json.loads(entries[0].read_text())["entries"][entries[0].stem]
     assert stored["kind"] == "model-review"
     assert set(stored["reads"]) >= {"util.py", "lib", "db.py"}
 
@@ -140,7 +140,7 @@ def test_a_read_only_workspace_returns_the_entry_for_the_workflow(
         raise OSError(errno.EROFS, "Read-only file system")
 
     with monkeypatch.context() as patched:
-        patched.setattr(cache, "write_entry", read_only)
+        patched.setattr(cache, "write_pack", read_only)
         result, _, run = run_review(tmp_path, scripts, "run1", files())
     assert not list(run.findings_cache_dir.glob("*/*.json"))
     assert len(result.cache_entries) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import agents.cache as cache_module
+import agents.cache_packs as packs_module
 from agents.registry import get_agent
 from orchestrator.workspace_gc import collect_garbage
 from review.diff import FilterMode
@@ -160,15 +161,10 @@ def test_a_damaged_entry_is_a_miss_not_a_failure(make_repo, review_repo, workspa
     first = review_repo(repo, root=workspace, agents=("security",))
     for entry in (workspace / "runs" / ".findings-cache").rglob("*.json"):
         damaged = {"findings": [{"x": 1}], "notes": []}  # a finding without its fields
+        stored = {"path": "app.py", "marked": [], "variants": {"": damaged, "2": damaged}}
+        entry.unlink()  # a link to the run's pack: the others stay as they are
         entry.write_text(
-            json.dumps(
-                {
-                    "format": cache_module.FORMAT,
-                    "path": "app.py",
-                    "marked": [],
-                    "variants": {"": damaged, "2": damaged},
-                }
-            )
+            json.dumps({"format": cache_module.FORMAT, "entries": {entry.stem: stored}})
         )
     again(first)
     done = review_repo(repo, root=workspace, agents=("security",))
@@ -181,14 +177,17 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
 ) -> None:
     repo = make_repo([{"README.md": "hi\n"}, files(30)])
     review_repo(repo, root=workspace)
-    entries = sorted((workspace / "runs" / ".findings-cache").rglob("*.json"))
+    cache = workspace / "runs" / ".findings-cache"
+    entries = sorted(cache.rglob("*.json"))
     # four analysers (bandit, ruff's S rules, ruff, detect-secrets): an entry per file
-    # each, and one for each whole run (`agents.run_cache`)
+    # each, and one for each whole run (`agents.run_cache`), in a pack per analyser run
     assert len(entries) == 4 * 30 + 4
+    assert len(list(cache.glob("*/packs/*.pack"))) == 4
     done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
     assert done.removed  # the finished run went first
-    assert not list((workspace / "runs" / ".findings-cache").rglob("*.json"))
+    assert not [p for p in cache.rglob("*") if p.is_file()]
     assert done.cache_entries_removed == 4 * 30 + 4
+    assert done.cache_packs_removed == 4
 
 
 def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkeypatch) -> None:
@@ -225,7 +224,7 @@ def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_
     repo = make_repo([{"README.md": "hi\n"}, {"tests/test_tls.py": test}])
     first = review_repo(repo, root=workspace, agents=("security",))
     entries = [
-        json.loads(entry.read_text())
+        json.loads(entry.read_text())["entries"][entry.stem]
         for entry in (workspace / "runs" / ".findings-cache").rglob("*.json")
     ]
     stored = [  # a file's readings, and whole runs
@@ -256,9 +255,9 @@ def test_a_hit_marks_its_entry_used_when_stale_and_still_hits_on_a_read_only_mou
 
     store = cache_module.FindingsCache(tmp_path, "identity")
     key = "a" * 64
-    cache_module.write_entry(tmp_path, key, {"format": cache_module.FORMAT, "path": "x.py"})
+    packs_module.write_pack(tmp_path, {key: {"format": cache_module.FORMAT, "path": "x.py"}})
     (entry,) = tmp_path.rglob("*.json")
-    stale = time.time() - cache_module.REFRESH_SECONDS - 60
+    stale = time.time() - packs_module.REFRESH_SECONDS - 60
     os.utime(entry, (stale, stale))
     assert store.read_raw(key) == {"format": cache_module.FORMAT, "path": "x.py"}
     assert entry.stat().st_mtime > stale + 60  # marked

@@ -111,9 +111,12 @@ def test_a_damaged_or_foreign_run_entry_is_a_miss(tmp_path: Path) -> None:
     store = FindingsCache(tmp_path, "identity")
     store_run(store, "c" * 64, Analysis([finding("elsewhere.py")]))
     assert load_run(store, "c" * 64, ["app.py"]) is None  # names a file not in this run
+    store.flush()
+    assert load_run(FindingsCache(tmp_path, "identity"), "c" * 64, ["elsewhere.py"])
     entry = next(tmp_path.rglob("*.json"))
     damaged = {"format": FORMAT, "path": "\0whole run", "findings": [{"line": 0}], "notes": []}
-    entry.write_text(json.dumps(damaged))
+    entry.write_text(json.dumps({"format": FORMAT, "entries": {"c" * 64: damaged}}))
+    store = FindingsCache(tmp_path, "identity")
     assert load_run(store, "c" * 64, ["elsewhere.py"]) is None
     assert store.hits == 0
 

@@ -40,7 +40,7 @@ def run(tmp_path: Path):
 def test_entries_an_agent_could_not_write_are_written_by_the_workflow(run, monkeypatch) -> None:
     config = ReviewConfig(agents=("style",))
     with monkeypatch.context() as patch:
-        patch.setattr(cache, "write_entry", read_only_mount)
+        patch.setattr(cache, "write_pack", read_only_mount)
         result = run_agent(get_agent("style"), run, config)
     # the file's entry and the whole run's (`agents.run_cache`)
     assert result.cache == {"hits": 0, "misses": 1} and len(result.cache_entries) == 2

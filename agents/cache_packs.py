@@ -1,0 +1,178 @@
+"""The findings cache on disk: entries written a pack at a time, indexed by hard links.
+
+A cache folder (`RunDir.findings_cache_dir`) holds
+
+- `packs/<sha256>.pack`: a JSON object `{"format": FORMAT, "entries": {key: entry, ...}}`,
+  every entry one write stored (an analyser's run over many files: its per-file entries
+  and its whole-run one), named by the SHA-256 of its bytes, written atomically (a
+  temporary file renamed into place);
+- `<key[:2]>/<key>.json`: the index, a hard link to the pack holding that key's entry
+  (made beside it under a temporary name and renamed over an older link, so a reader
+  sees the old pack or the new one, never a partial file).
+
+A link allocates no inode and writes no data: on ext4 inode allocation was about a tenth
+of a cold review's CPU, and on an S3 Files mount each file written is a PUT. Where
+links cannot be made (a file system without them: EXDEV, EPERM, ENOTSUP, EMLINK), each
+key's index path is a pack of its one entry instead, in the same format, so reading needs
+no second path. A reader parses a pack once per `Packs` however many of its keys it
+reads (packs are remembered by device, inode and size). A pack whose keys were all
+linked elsewhere since keeps one name, its own in `packs/` (`st_nlink` 1): the
+workspace sweep (`orchestrator.workspace_gc`) removes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+FORMAT = 4  # bumped when an entry's shape or meaning changes (4: entries in packs)
+PACKS = "packs"  # the folder of packs in a cache folder (not two hex digits: no index)
+# how stale a pack's modification time (its last use, for the sweep) may be before a hit
+# marks it again: a review right after another writes nothing to the packs it reads
+REFRESH_SECONDS = 600
+# what os.link raises where the file system has no hard links (or no more of them)
+_NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
+
+
+def index_path(directory: Path, key: str) -> str:
+    """The index path of entry `key` (a hex digest) in cache folder `directory`."""
+    return os.path.join(directory, key[:2], f"{key}.json")
+
+
+def write_pack(directory: Path, entries: Mapping[str, Any]) -> None:
+    """Write `entries` (key -> entry, JSON-serialisable) as one pack in `directory` and
+    make each key's index path a link to it (or, where links cannot be made, a pack of its
+    one entry); OSError as raised (EROFS on a read-only mount)."""
+    if not entries:
+        return
+    data = _pack_bytes(entries)
+    pack = os.path.join(directory, PACKS, f"{hashlib.sha256(data).hexdigest()}.pack")
+    _write_atomic(pack, data)
+    keys = list(entries)
+    unlinked = _link_all(pack, directory, keys)
+    if len(unlinked) == len(keys):  # nothing links to it: the index holds each entry
+        with contextlib.suppress(OSError):
+            os.unlink(pack)
+    for key in unlinked:
+        _write_atomic(index_path(directory, key), _pack_bytes({key: entries[key]}))
+
+
+def _pack_bytes(entries: Mapping[str, Any]) -> bytes:
+    return json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":")).encode()
+
+
+def _link_all(pack: str, directory: Path, keys: list[str]) -> list[str]:
+    """Link each key's index path to `pack`; the keys left unlinked because this file
+    system makes no (more) links, from the first that failed on."""
+    for n, key in enumerate(keys):
+        try:
+            _link(pack, index_path(directory, key))
+        except NotImplementedError:
+            return keys[n:]
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            return keys[n:]
+    return []
+
+
+def _link(pack: str, target: str) -> None:
+    """Make `target` a hard link to `pack`, over whatever is there (atomically: a link under
+    a temporary name in the same folder, renamed)."""
+    try:
+        os.link(pack, target)
+        return
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # the first entry of its folder (or the pack is gone: raised)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(pack, target)
+            return
+        except FileExistsError:
+            pass
+    temporary = _temporary(target)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)  # left by a process that died in between
+    os.link(pack, temporary)
+    try:
+        os.replace(temporary, target)
+    finally:  # still there after an error, or when `target` was already this pack
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _write_atomic(target: str, data: bytes) -> None:
+    """Write `data` at `target` through a temporary file of this thread's, renamed."""
+    temporary = _temporary(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        fd = os.open(temporary, flags, 0o600)
+    except FileNotFoundError:  # the first file of its folder
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _temporary(target: str) -> str:
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+class Packs:
+    """Reading entries from a cache folder's index, each pack parsed once (remembered by
+    device, inode and size for the life of this object)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[int, int, int], dict[str, Any] | None] = {}
+
+    def entry(self, directory: Path, key: str) -> dict[str, Any] | None:
+        """The entry `key` of the pack its index path links to, marking that pack used
+        when its mark is over REFRESH_SECONDS old (the sweep removes the least recently
+        used first; a read-only mount leaves it unmarked); None when there is no such
+        path, the pack is damaged or of another FORMAT, or holds no entry `key`."""
+        try:
+            fd = os.open(index_path(directory, key), os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                inode = (info.st_dev, info.st_ino, info.st_size)
+                if inode not in self._parsed:
+                    self._parsed[inode] = _entries(handle.read())
+                if time.time() - info.st_mtime > REFRESH_SECONDS:
+                    with contextlib.suppress(OSError):
+                        os.utime(handle.fileno())
+        except OSError:
+            return None
+        entries = self._parsed[inode]
+        entry = entries.get(key) if entries is not None else None
+        return entry if isinstance(entry, dict) else None
+
+
+def _entries(data: bytes) -> dict[str, Any] | None:
+    """The entries of a pack's bytes; None unless it is a pack of this FORMAT."""
+    try:
+        pack = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(pack, dict) or pack.get("format") != FORMAT:
+        return None
+    entries = pack.get("entries")
+    return entries if isinstance(entries, dict) else None
