@@ -12,7 +12,8 @@ Prints, side by side:
 - rereview: a 300-file change reviewed cold, then again (`/review`: the same run folder,
   its agents answered from the findings cache; goal: at most 0.1 of the first), the same
   files in a new commit (a rebase: a new run folder, the cache), and a one-line follow-up
-  commit (goal: at most 0.3);
+  commit (goal: at most 0.3); and the file names and files (inodes) the cold review left
+  in the findings cache (an analyser run's entries are one pack, `agents.cache_packs`);
 - parallel: the same 300-file review against the default agents' declared analyser command
   lines run directly, all at once, on the checkout (goal: at most 1.5).
 
