@@ -11,13 +11,18 @@ A cache folder (`RunDir.findings_cache_dir`) holds
   sees the old pack or the new one, never a partial file).
 
 A link allocates no inode and writes no data: on ext4 inode allocation was about a tenth
-of a cold review's CPU, and on an S3 Files mount each file written is a PUT. Where
-links cannot be made (a file system without them: EXDEV, EPERM, ENOTSUP, EMLINK), each
-key's index path is a pack of its one entry instead, in the same format, so reading needs
-no second path. A reader parses a pack once per `Packs` however many of its keys it
-reads (packs are remembered by device, inode and size). A pack whose keys were all
-linked elsewhere since keeps one name, its own in `packs/` (`st_nlink` 1): the
-workspace sweep (`orchestrator.workspace_gc`) removes it.
+of a cold review's CPU. Where links cannot be made (a file system without them: EXDEV,
+EPERM, ENOTSUP, Linux's ENOTSUPP, EMLINK), each key's index path is a pack of its one
+entry instead, in the same format, so reading needs no second path; a cache folder where
+no link could be made gets those straight away for the rest of the process. An S3 Files
+mount is such a file system (no hard links: "Unsupported features, limits, and quotas",
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-quotas.html): there each
+entry is still a file, so a PUT, of its own.
+
+A reader parses a pack once per `Packs` however many of its keys it reads (packs are
+remembered by device, inode and size). A pack whose keys were all linked elsewhere since
+keeps one name, its own in `packs/` (`st_nlink` 1): the workspace sweep
+(`orchestrator.workspace_gc`) removes it.
 """
 
 from __future__ import annotations
@@ -38,8 +43,14 @@ PACKS = "packs"  # the folder of packs in a cache folder (not two hex digits: no
 # how stale a pack's modification time (its last use, for the sweep) may be before a hit
 # marks it again: a review right after another writes nothing to the packs it reads
 REFRESH_SECONDS = 600
-# what os.link raises where the file system has no hard links (or no more of them)
-_NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
+# what os.link raises where the file system has no hard links (or no more of them); 524 is
+# Linux's internal ENOTSUPP, which NFS clients can let through
+_NO_LINKS = frozenset(
+    {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, 524}
+)
+# cache folders where no link could be made: later writes there go straight to packs of one
+# entry (on an S3 Files mount a pack written only to be removed costs two requests more)
+_WITHOUT_LINKS: set[str] = set()
 
 
 def index_path(directory: Path, key: str) -> str:
@@ -50,17 +61,20 @@ def index_path(directory: Path, key: str) -> str:
 def write_pack(directory: Path, entries: Mapping[str, Any]) -> None:
     """Write `entries` (key -> entry, JSON-serialisable) as one pack in `directory` and
     make each key's index path a link to it (or, where links cannot be made, a pack of its
-    one entry); OSError as raised (EROFS on a read-only mount)."""
-    if not entries:
-        return
-    data = _pack_bytes(entries)
-    pack = os.path.join(directory, PACKS, f"{hashlib.sha256(data).hexdigest()}.pack")
-    _write_atomic(pack, data)
+    one entry, see the module docstring); OSError as raised (EROFS on a read-only mount)."""
     keys = list(entries)
-    unlinked = _link_all(pack, directory, keys)
-    if len(unlinked) == len(keys):  # nothing links to it: the index holds each entry
-        with contextlib.suppress(OSError):
-            os.unlink(pack)
+    if not keys:
+        return
+    unlinked = keys
+    if str(directory) not in _WITHOUT_LINKS:
+        data = _pack_bytes(entries)
+        pack = os.path.join(directory, PACKS, f"{hashlib.sha256(data).hexdigest()}.pack")
+        _write_atomic(pack, data)
+        unlinked = _link_all(pack, directory, keys)
+        if len(unlinked) == len(keys):  # nothing links to it: the index holds each entry
+            _WITHOUT_LINKS.add(str(directory))
+            with contextlib.suppress(OSError):
+                os.unlink(pack)
     for key in unlinked:
         _write_atomic(index_path(directory, key), _pack_bytes({key: entries[key]}))
 

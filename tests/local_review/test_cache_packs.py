@@ -137,9 +137,10 @@ def no_links(error: BaseException, after: int = 0):
         OSError(errno.EXDEV, "Invalid cross-device link"),
         OSError(errno.EPERM, "Operation not permitted"),
         OSError(errno.ENOTSUP, "Operation not supported"),
+        OSError(524, "Unknown error 524"),  # Linux's ENOTSUPP, through an NFS client
         NotImplementedError("link"),
     ],
-    ids=["EXDEV", "EPERM", "ENOTSUP", "NotImplementedError"],
+    ids=["EXDEV", "EPERM", "ENOTSUP", "ENOTSUPP", "NotImplementedError"],
 )
 def test_without_hard_links_each_entry_is_a_pack_of_its_own(
     tmp_path: Path, monkeypatch, error: BaseException
@@ -157,6 +158,11 @@ def test_without_hard_links_each_entry_is_a_pack_of_its_own(
         assert json.loads(path.read_text()) == {"format": FORMAT, "entries": {key(n): entry(n)}}
     fresh = FindingsCache(tmp_path, "identity")
     assert [fresh.read_raw(key(n)) for n in range(3)] == [entry(n) for n in range(3)]
+    tried = []
+    monkeypatch.setattr(packs_module.os, "link", lambda *args: tried.append(args))
+    packs_module.write_pack(tmp_path, {key(5): entry(5)})  # no pack, no link tried again
+    assert not tried and on_disk(tmp_path)[0] == []
+    assert fresh.read_raw(key(5)) == entry(5)
 
 
 def test_a_pack_with_no_more_links_to_give_leaves_the_rest_to_their_own_packs(
