@@ -76,16 +76,18 @@ def idle_result(agent: str, notes: list[str]) -> AgentResult:
 
 
 def write_idle_results(run: RunDir, diff: Diff, config: ReviewConfig) -> list[str]:
-    """Write the result of every configured agent no changed file concerns, so the workflow
-    starts none of them (a thread, a checkpoint, on AWS a function invoked, each); their
-    names."""
+    """Write the result of every configured agent that no changed file concerns, so the
+    workflow starts none of them (a thread, a checkpoint, on AWS a function invoked,
+    each); their names. An agent some file concerns is started, even when it must skip
+    them all (`reviewable_files` says why, in its own result)."""
+    paths = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
     idle = []
     for name in config.agents:
         if name not in registry.names():
             continue
-        files, notes = reviewable_files(run, diff, registry.get_agent(name), config)
-        if not files:
-            run.write_agent_result(idle_result(name, notes))
+        files = registry.get_agent(name).files
+        if not any(files.concerns(p, lambda p=p: _first_line(run, p)) for p in paths):
+            run.write_agent_result(idle_result(name, []))
             idle.append(name)
     return idle
 
