@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from agents import policy
+from agents import policy, registry
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.declaration import Agent
 from agents.files import SHEBANG_BYTES
@@ -46,8 +46,8 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
             change = run.read_change()
             files, notes = reviewable_files(run, change.diff, agent, config)
         if not files:
-            result.status = "skipped"
-            analysis = Analysis(notes=[*notes, "no changed file concerns this agent"])
+            result = idle_result(agent.name, notes)
+            analysis = Analysis(notes=result.notes, status=result.status)
         else:
             work = AgentInput(run, change.diff, files, config, change.head)
             analysis = _analyse_in_time(agent, work)
@@ -65,6 +65,31 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     result.seconds = time.monotonic() - started
     run.write_agent_result(result)
     return result
+
+
+def idle_result(agent: str, notes: list[str]) -> AgentResult:
+    """The result of an agent no changed file concerns: skipped, with the notes of the
+    files it skipped (`reviewable_files`)."""
+    return AgentResult(
+        agent=agent, status="skipped", notes=[*notes, "no changed file concerns this agent"]
+    )
+
+
+def write_idle_results(run: RunDir, diff: Diff, config: ReviewConfig) -> list[str]:
+    """Write the result of every configured agent that no changed file concerns, so the
+    workflow starts none of them (a thread, a checkpoint, on AWS a function invoked,
+    each); their names. An agent some file concerns is started, even when it must skip
+    them all (`reviewable_files` says why, in its own result)."""
+    paths = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
+    idle = []
+    for name in config.agents:
+        if name not in registry.names():
+            continue
+        files = registry.get_agent(name).files
+        if not any(files.concerns(p, lambda p=p: _first_line(run, p)) for p in paths):
+            run.write_agent_result(idle_result(name, []))
+            idle.append(name)
+    return idle
 
 
 def analyse(agent: Agent, work: AgentInput) -> Analysis:

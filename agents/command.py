@@ -11,7 +11,9 @@ with a bound on what it may print.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -25,8 +27,10 @@ from pathlib import Path
 
 from agents.analysis import AgentError
 from agents.declaration import CONFIG, FILES, PYTHON, Analyser
+from agents.warm import Pool, ServerGone, WarmCommand, start_server
 from review.lines import LineModel
 
+log = logging.getLogger(__name__)
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # what a tool may print on standard output
 _SAFE_ENV_KEYS = ("LANG", "LC_ALL", "SYSTEMROOT")
 _JAIL = ("unshare", "--net", "--map-root-user", "--")
@@ -124,32 +128,19 @@ def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Ana
     out; AgentError when it prints more than MAX_OUTPUT_BYTES or exits outside the
     analyser's `ok_codes` (with its last line of error output)."""
     out_path, err_path = call.root.parent / "stdout", call.root.parent / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        process = subprocess.Popen(  # noqa: S603 - an argument list of ours, no shell
-            [*_jail(), *argv],
-            cwd=call.cwd,
-            env=call.env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,  # its own process group, killed whole on timeout
-        )
-        # a timer kills the group: `wait(timeout=)` would poll, sleeping up to 50 ms a time
-        timed_out = threading.Event()
-
-        def kill() -> None:
-            timed_out.set()
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-
-        timer = threading.Timer(max(0.1, timeout), kill)
-        timer.start()
-        try:
-            code = process.wait()
-        finally:
-            timer.cancel()
-        if timed_out.is_set():
-            raise ToolTimeout(f"{analyser.tool} timed out after {timeout:.0f} s")
+    code = _run_warm(argv, call, timeout, analyser) if analyser.warm else None
+    if code is None:
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            process = subprocess.Popen(  # noqa: S603 - an argument list of ours, no shell
+                [*_jail(), *argv],
+                cwd=call.cwd,
+                env=call.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own process group, killed whole on timeout
+            )
+            code = _wait(process.pid, process.wait, timeout, analyser)
     if out_path.stat().st_size > MAX_OUTPUT_BYTES:
         raise AgentError(f"{analyser.tool} printed more than {MAX_OUTPUT_BYTES // 2**20} MB")
     if code not in analyser.ok_codes:
@@ -157,6 +148,75 @@ def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Ana
         last = detail[-1] if detail else "no error output"
         raise AgentError(f"{analyser.tool} exited with {code}: {last}")
     return out_path.read_bytes().decode("utf-8", "replace")
+
+
+def _wait(group: int, wait: Callable[[], int], timeout: float, analyser: Analyser) -> int:
+    """The exit code `wait` gives, the process group `group` killed after `timeout`
+    seconds (ToolTimeout then). A timer kills it: `Popen.wait(timeout=)` would poll,
+    sleeping up to 50 ms a time."""
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+
+    timer = threading.Timer(max(0.1, timeout), kill)
+    timer.start()
+    try:
+        code = wait()
+    finally:
+        timer.cancel()
+    if timed_out.is_set():
+        raise ToolTimeout(f"{analyser.tool} timed out after {timeout:.0f} s")
+    return code
+
+
+def _run_warm(argv: list[str], call: Invocation, timeout: float, analyser: Analyser) -> int | None:
+    """Run `argv` (`python -m <tool> …`) by a warm start server (`agents.warm`): its exit
+    code, or None when no server could run it (a cold start then). ToolTimeout as
+    `run_command`."""
+    command = WarmCommand(
+        (*_jail(), argv[0], "-m", "agents.warm_server", argv[2], *analyser.warm),
+        tuple(sorted(analyser.env.items())),
+    )
+    try:
+        server = _WARM.take(command)
+    except OSError as exc:
+        log.warning("no warm start for %s: %s", analyser.tool, exc)
+        return None
+    out, err = call.root.parent / "stdout", call.root.parent / "stderr"
+    for made in (out, err):
+        made.write_bytes(b"")  # ours; the run opens them without creating anything
+    guard = threading.Timer(max(0.1, timeout), server.process.kill)  # a server that hangs
+    guard.start()
+    try:
+        pid, wait = server.run(argv[3:], call.cwd, call.env, out, err)
+    except ServerGone as exc:
+        server.close()
+        if not guard.is_alive():
+            raise ToolTimeout(f"{analyser.tool} timed out after {timeout:.0f} s") from None
+        log.warning("warm start of %s failed, starting it cold: %s", analyser.tool, exc)
+        return None
+    finally:
+        guard.cancel()
+    try:
+        code = _wait(pid, wait, timeout, analyser)
+    except ServerGone as exc:  # the server went away during the run: stop the run too
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        server.close()
+        log.warning("warm start of %s failed, starting it cold: %s", analyser.tool, exc)
+        return None
+    except ToolTimeout:
+        server.close()  # its answer may still come: a new server for the next run
+        raise
+    _WARM.give_back(command, server)
+    return code
+
+
+_WARM = Pool(lambda command: start_server(command, analyser_env))
+atexit.register(_WARM.close_all)  # their scratch directories go with them
 
 
 def analyser_env(scratch: Path) -> dict[str, str]:

@@ -74,7 +74,10 @@ class Analyser:
     tool chooses each file's language by its name's suffix alone and passes over a file
     without one in silence (ast-grep, oxlint): a script the agent takes for its `#!` line
     is then copied with its interpreter's suffix (`agents.files.copy_suffix`:
-    `bin/deploy` as `bin/deploy.py`), and its findings come back on `bin/deploy`.
+    `bin/deploy` as `bin/deploy.py`), and its findings come back on `bin/deploy`. `warm`
+    names the modules of a `PYTHON -m` tool to import once in a warm start server, which
+    then forks each run instead of starting the interpreter again (`agents.warm`); they
+    must import nothing but the tool (never its `__main__` when that runs the tool).
     """
 
     command: tuple[str, ...]
@@ -95,8 +98,11 @@ class Analyser:
     neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     expands_aliases: ExpandsAliases | None = None
     language_by_suffix: bool = False
+    warm: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.warm and self.command[:2] != (PYTHON, "-m"):
+            raise ValueError(f"{self.command!r}: only a `PYTHON -m` tool has a warm start")
         if self.command.count(FILES) != 1:
             raise ValueError(f"{self.command!r}: FILES must be one argument, exactly once")
         if any(CONFIG in arg for arg in self.command) and self.config is None:

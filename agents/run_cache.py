@@ -18,6 +18,7 @@ analysed (a failure or a time-out is not a result).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from agents.analysis import AgentInput, Analysis
@@ -35,6 +36,7 @@ def run_key(store: FindingsCache, analyser: Analyser, work: AgentInput) -> str |
     if store.directory is None or analyser.neighbours:
         return None
     versions = []
+    base = str(work.run.base_src)
     for changed in work.files:
         if not changed.blob:
             return None
@@ -49,7 +51,7 @@ def run_key(store: FindingsCache, analyser: Analyser, work: AgentInput) -> str |
                 sorted(changed.added_lines),
                 # whether its base version could be read (the checkout may leave it out):
                 # without it, findings are not told apart as new or already there
-                (work.run.base_src / changed.path).is_file(),
+                os.path.isfile(os.path.join(base, changed.path)),
             ]
         )
     described = json.dumps(

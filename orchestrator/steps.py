@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agents import neighbours, registry
+from agents.base import write_idle_results
 from agents.llm.budget import ai_reviewers
 from orchestrator.change import changed_objects, compute_diff
 from orchestrator.checkout import (
@@ -71,7 +72,7 @@ def clone(
     done = run.finished_change(request.base, request.head, recipe)
     if done is not None:
         log.info("clone already done", extra={"run_id": run.run_id})
-        return _clone_summary(done)
+        return _clone_summary(run, done, request.config)
     for folder in (run.repo_dir, run.src, run.base_src):
         shutil.rmtree(folder, ignore_errors=True)
     commits = (request.head, request.base)
@@ -88,7 +89,7 @@ def clone(
         fetch_tree(git, request.head, config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
     run.write_change(change)
-    return _clone_summary(change)
+    return _clone_summary(run, change, request.config)
 
 
 def _write_changed_files(
@@ -182,8 +183,16 @@ def checkout_recipe(config: ReviewConfig) -> str:
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
 
 
-def _clone_summary(change: Change) -> dict[str, Any]:
-    return {"merge_base": change.merge_base, "files": len(change.diff), "notes": change.notes}
+def _clone_summary(run: RunDir, change: Change, config: ReviewConfig) -> dict[str, Any]:
+    """The clone's checkpoint; `idle`: the agents no changed file concerns, whose results
+    are written here (`agents.base.write_idle_results`), so the workflow starts only the
+    others."""
+    return {
+        "merge_base": change.merge_base,
+        "files": len(change.diff),
+        "notes": change.notes,
+        "idle": write_idle_results(run, change.diff, config),
+    }
 
 
 def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:

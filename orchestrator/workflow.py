@@ -94,7 +94,8 @@ def make_workflow(
         try:
             cloned = context.step(lambda _: source.clone(run, request), name="clone", config=RETRY)
             shown = Progress(sinks, state, policy) if sinks else None
-            run_agents(context, run, request, functions, shown)
+            idle = frozenset(cloned.get("idle", ()))  # their results are written already
+            run_agents(context, run, request, functions, shown, idle)
             merged = context.step(lambda _: steps.merge(run, request), name="merge", config=RETRY)
             for sink in sinks:
                 _sink_step(context, sink, "publish", state, lambda s=sink: s.publish(state))
@@ -148,12 +149,15 @@ def run_agents(
     request: ReviewRequest,
     functions: dict[str, str],
     shown: Progress | None = None,
+    idle: frozenset[str] = frozenset(),
 ) -> None:
-    """Every configured agent as one parallel branch; a failed agent fails only its
-    branch. With `shown`, each branch ends with a progress step (`orchestrator.progress`)."""
+    """Every configured agent but the `idle` ones (no changed file concerns them) as one
+    parallel branch; a failed agent fails only its branch. With `shown`, each branch ends
+    with a progress step (`orchestrator.progress`)."""
     branches = [
         _agent_branch(name, run, request, functions.get(name), shown)
         for name in request.config.agents
+        if name not in idle
     ]
     if not branches:
         return

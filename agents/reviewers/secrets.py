@@ -172,6 +172,7 @@ AGENT = Agent(
             # its YAML transformer loads the files named so, expanding aliases (a bomb
             # hangs it); a `.conf` file it reads as lines, with the same keyword patterns
             expands_aliases=ExpandsAliases((".yaml", ".yml", ".eyaml"), as_text=".conf"),
+            warm=("detect_secrets.main",),
         ),
     ),
 )

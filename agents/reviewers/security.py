@@ -287,6 +287,7 @@ AGENT = Agent(
             findings_exit_codes=(1,),
             severities=SEVERITIES,
             suppressions=(NOSEC,),
+            warm=("bandit.cli.main",),  # with its plugins: 0.14 s of a run's 0.2 s
         ),
         Analyser(
             # --isolated: no configuration of the repository's; no --target-version, so

@@ -92,6 +92,7 @@ AGENT = Agent(
             # both rules report PyYAML's marks, which also end a line at NEL, LS and PS
             line_model=LineModel.YAML,
             install="pip install 'yamllint>=1.38' (a reviewbot dependency)",
+            warm=("yamllint.cli",),
         ),
     ),
 )
