@@ -117,3 +117,34 @@ def test_a_turn_never_held_back_lets_the_others_go_on_at_their_deadline() -> Non
     with turn(started + 0.2):
         ran.append(True)
     assert ran and 0.15 < time.monotonic() - started < 2
+
+
+def test_waiting_threads_get_their_turn_slowest_tool_first(monkeypatch) -> None:
+    from agents import turns
+
+    monkeypatch.setattr(turns, "_last_seconds", {})
+    turns.took("quick", 0.1)
+    turns.took("slow", 2.0)
+    order: list[str] = []
+    first_in = threading.Event()
+    go = threading.Event()
+
+    def holder() -> None:
+        with turn(time.monotonic() + 10):
+            first_in.set()
+            go.wait(5)
+
+    def analyser(name: str) -> None:
+        with turn(time.monotonic() + 10, turns.expected(name)):
+            order.append(name)
+
+    threading.Thread(target=holder).start()
+    first_in.wait(5)
+    waiting = [threading.Thread(target=analyser, args=(n,)) for n in ("quick", "new", "slow")]
+    for thread in waiting:
+        thread.start()
+        time.sleep(0.05)  # arrival order: quick, new (never ran), slow
+    go.set()
+    for thread in waiting:
+        thread.join(5)
+    assert order == ["slow", "quick", "new"]
