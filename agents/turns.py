@@ -16,9 +16,13 @@ analysers ask with their tool's last run time in this process, longest first
 parallel jobs shortest (Graham's LPT), where a slow tool starting last would decide
 how long the review takes.
 
-A turn is only a saving, never a dependency: a thread that cannot get its turn before
-its deadline goes on without one (a thread abandoned at a time-out may hold a turn
-forever), so the worst case is the convoy again, never a hang.
+A turn is only a saving, never a dependency: a thread waits for its turn at most
+`MAX_WAIT_SECONDS` (and never past its deadline), then goes on without one, so the worst
+case is the convoy again, never a hang nor a time-out. A turn may be held for long: a
+thread abandoned at a time-out keeps it, and some of the Python work is long (composing
+a YAML file to look for an alias bomb takes seconds per megabyte). Waiting until the
+deadline instead would let one review's hostile files use up the time of every agent of
+every review in the process (`reviewbot serve` runs reviews side by side).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+MAX_WAIT_SECONDS = 1.0  # turns mostly last milliseconds; a longer one is not waited out
 _changed = threading.Condition()
 _waiting: list[tuple[float, int]] = []  # (priority, arrival) of the threads waiting
 _arrivals = itertools.count()
@@ -50,7 +55,9 @@ def took(analyser: str, seconds: float) -> None:
 
 
 def _acquire(priority: float, deadline: float) -> bool:
-    """Whether this thread got the turn before `deadline` (`time.monotonic()`)."""
+    """Whether this thread got the turn before `deadline` (`time.monotonic()`) and
+    within MAX_WAIT_SECONDS."""
+    deadline = min(deadline, time.monotonic() + MAX_WAIT_SECONDS)
     me = (priority, next(_arrivals))
     with _changed:
         heapq.heappush(_waiting, me)
@@ -75,8 +82,9 @@ def _release() -> None:
 
 @contextmanager
 def turn(deadline: float, priority: float = 0.0) -> Iterator[None]:
-    """Run the body in this thread's turn, waiting for it until `deadline`
-    (`time.monotonic()`) with `priority`; a thread that already has the turn keeps it."""
+    """Run the body in this thread's turn, waiting for it with `priority` until `deadline`
+    (`time.monotonic()`), MAX_WAIT_SECONDS at most; a thread that already has the turn
+    keeps it."""
     if _holder[0] == threading.get_ident():
         yield
         return
