@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -98,9 +99,10 @@ def turn(deadline: float, priority: float = 0.0) -> Iterator[None]:
 
 
 @contextmanager
-def outside_turn(deadline: float) -> Iterator[None]:
-    """Run the body (waiting for a child process) with this thread's turn given up, and
-    take it back afterwards, with the same priority, waiting for it until `deadline`."""
+def outside_turn(deadline: float = math.inf) -> Iterator[None]:
+    """Run the body (waiting for a child process, or long work) with this thread's turn
+    given up, and take it back afterwards, with the same priority, waiting for it until
+    `deadline`, MAX_WAIT_SECONDS at most."""
     if _holder[0] != threading.get_ident():
         yield
         return
