@@ -151,15 +151,20 @@ def run_command(argv: list[str], call: Invocation, timeout: float, analyser: Ana
 
 
 def _wait(group: int, wait: Callable[[], int], timeout: float, analyser: Analyser) -> int:
-    """The exit code `wait` gives, the process group `group` killed after `timeout`
-    seconds (ToolTimeout then). A timer kills it: `Popen.wait(timeout=)` would poll,
-    sleeping up to 50 ms a time."""
+    """The exit code `wait` gives, the process group `group` (led by the process of that
+    id) killed after `timeout` seconds (ToolTimeout then). A timer kills it:
+    `Popen.wait(timeout=)` would poll, sleeping up to 50 ms a time."""
     timed_out = threading.Event()
 
     def kill() -> None:
         timed_out.set()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
+        try:
             os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:  # a warm start's child not yet leading its group
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(group, signal.SIGKILL)
+        except PermissionError:
+            pass
 
     timer = threading.Timer(max(0.1, timeout), kill)
     timer.start()

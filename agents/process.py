@@ -45,7 +45,7 @@ from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
 from agents.run_cache import load_run, run_key, store_run
 from agents.scratch import copy_names, read_copies, write_copies
-from agents.turns import outside_turn, turn
+from agents.turns import expected, outside_turn, took, turn
 from review.diff import FileStatus
 from review.lines import split_lines
 from review.workspace import PathEscape, read_regular_file
@@ -106,7 +106,8 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
     except ToolMissing as exc:
         return Analysis(notes=[str(exc)], status="skipped")
     deadline = time.monotonic() + work.config.agent_timeout_seconds
-    with turn(deadline):  # Python work in turns; the tool runs outside (`agents.turns`)
+    # Python work in turns, the slowest tools first; the tool runs outside (`agents.turns`)
+    with turn(deadline, expected(f"{agent}/{analyser.tool}")):
         return _run_analyser(agent, analyser, work, executable, deadline)
 
 
@@ -242,8 +243,10 @@ def _run_once(
         sources = {path: root / path for path in as_is}
         with invocation(analyser, {**missing, **read}, copies.as_text, sources) as call:
             argv = command_line(analyser, call.arguments(call.present))
-            with outside_turn(time.monotonic() + timeout):
+            started = time.monotonic()
+            with outside_turn(started + timeout):
                 text = run_command(argv, call, timeout, analyser)
+                took(f"{agent}/{analyser.tool}", time.monotonic() - started)
             model_of = call.line_model(analyser)
             output = ToolOutput(
                 text,

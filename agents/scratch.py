@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from agents.turns import outside_turn
 from agents.yaml_bombs import MAX_ALIAS_NODES, ExpandsAliases, alias_bomb
 from review.workspace import PathEscape, read_regular_file
 
@@ -86,7 +87,7 @@ def read_copies(
             data = None
         if data is None:
             continue
-        if aliases and aliases.parses(path) and alias_bomb(data):
+        if aliases and aliases.parses(path) and _alias_bomb(data):
             bomb = f"its YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb)"
             if not aliases.as_text:
                 copies.notes.append(f"{path}: not analysed: {bomb}")
@@ -105,6 +106,13 @@ def read_copies(
             copies.verbatim.add(path)
         copies.files[path] = data
     return copies
+
+
+def _alias_bomb(data: bytes) -> bool:
+    """`alias_bomb`, outside this thread's turn (`agents.turns`): composing a large YAML
+    file takes seconds, which the other analysers must not wait out."""
+    with outside_turn():
+        return alias_bomb(data)
 
 
 def marked_lines(data: bytes, patterns: list[re.Pattern[bytes]]) -> tuple[int, ...]:

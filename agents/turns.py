@@ -10,48 +10,104 @@ long as doing the five one after another. So the analysers of a review do their 
 work in turns, one at a time (`turn`), and wait for their tools, child processes that
 run at once on every core, outside their turn (`outside_turn`).
 
-A turn is only a saving, never a dependency: a thread that cannot get its turn before
-its deadline goes on without one (a thread abandoned at a time-out may hold a turn
-forever), so the worst case is the convoy again, never a hang.
+Waiting threads get their turn by `priority`, lowest first, then in arrival order. The
+analysers ask with their tool's last run time in this process, longest first
+(`expected`, `took`): the tools then start longest first, the rule that keeps a batch of
+parallel jobs shortest (Graham's LPT), where a slow tool starting last would decide
+how long the review takes.
+
+A turn is only a saving, never a dependency: a thread waits for its turn at most
+`MAX_WAIT_SECONDS` (and never past its deadline), then goes on without one, so the worst
+case is the convoy again, never a hang nor a time-out. A turn may be held for long: a
+thread abandoned at a time-out keeps it, and some of the Python work is long (composing
+a YAML file to look for an alias bomb takes seconds per megabyte). Waiting until the
+deadline instead would let one review's hostile files use up the time of every agent of
+every review in the process (`reviewbot serve` runs reviews side by side).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import math
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_TURN = threading.Lock()
-_held = threading.local()  # `holds`: whether this thread has the turn
+MAX_WAIT_SECONDS = 1.0  # turns mostly last milliseconds; a longer one is not waited out
+_changed = threading.Condition()
+_waiting: list[tuple[float, int]] = []  # (priority, arrival) of the threads waiting
+_arrivals = itertools.count()
+_holder: list[int | None] = [None]  # the thread ident holding the turn
+_held = threading.local()  # `priority`: this thread's, while it has or gave up a turn
+_last_seconds: dict[str, float] = {}  # a tool's last run time, by analyser
+
+
+def expected(analyser: str) -> float:
+    """The priority an analyser asks with: minus its tool's last run time (seconds) in
+    this process, 0 when it has not run yet."""
+    return -_last_seconds.get(analyser, 0.0)
+
+
+def took(analyser: str, seconds: float) -> None:
+    """Record how long the analyser's tool ran."""
+    _last_seconds[analyser] = seconds
+
+
+def _acquire(priority: float, deadline: float) -> bool:
+    """Whether this thread got the turn before `deadline` (`time.monotonic()`) and
+    within MAX_WAIT_SECONDS."""
+    deadline = min(deadline, time.monotonic() + MAX_WAIT_SECONDS)
+    me = (priority, next(_arrivals))
+    with _changed:
+        heapq.heappush(_waiting, me)
+        while _holder[0] is not None or _waiting[0] != me:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _waiting.remove(me)
+                heapq.heapify(_waiting)
+                _changed.notify_all()  # it may have been first in line
+                return False
+            _changed.wait(left)
+        heapq.heappop(_waiting)
+        _holder[0] = threading.get_ident()
+        return True
+
+
+def _release() -> None:
+    with _changed:
+        _holder[0] = None
+        _changed.notify_all()
 
 
 @contextmanager
-def turn(deadline: float) -> Iterator[None]:
-    """Run the body in this thread's turn, waiting for it until `deadline`
-    (`time.monotonic()`); a thread that already has the turn keeps it."""
-    if getattr(_held, "holds", False):
+def turn(deadline: float, priority: float = 0.0) -> Iterator[None]:
+    """Run the body in this thread's turn, waiting for it with `priority` until `deadline`
+    (`time.monotonic()`), MAX_WAIT_SECONDS at most; a thread that already has the turn
+    keeps it."""
+    if _holder[0] == threading.get_ident():
         yield
         return
-    _held.holds = _TURN.acquire(timeout=max(0.0, deadline - time.monotonic()))
+    _acquire(priority, deadline)  # without it, on its own: see the module docstring
+    _held.priority = priority
     try:
         yield
     finally:
-        if _held.holds:
-            _held.holds = False
-            _TURN.release()
+        if _holder[0] == threading.get_ident():  # had it, or took it back after a tool
+            _release()
 
 
 @contextmanager
-def outside_turn(deadline: float) -> Iterator[None]:
-    """Run the body (waiting for a child process) with this thread's turn given up, and
-    take it back afterwards, waiting for it until `deadline` at most."""
-    if not getattr(_held, "holds", False):
+def outside_turn(deadline: float = math.inf) -> Iterator[None]:
+    """Run the body (waiting for a child process, or long work) with this thread's turn
+    given up, and take it back afterwards, with the same priority, waiting for it until
+    `deadline`, MAX_WAIT_SECONDS at most."""
+    if _holder[0] != threading.get_ident():
         yield
         return
-    _held.holds = False
-    _TURN.release()
+    _release()
     try:
         yield
     finally:
-        _held.holds = _TURN.acquire(timeout=max(0.0, deadline - time.monotonic()))
+        _acquire(getattr(_held, "priority", 0.0), deadline)

@@ -132,14 +132,15 @@ class Pool:
 
 def start_server(command: WarmCommand, env_for: Callable[[Path], dict[str, str]]) -> Server:
     """A server for `command`, run from a fresh scratch directory with the environment
-    `env_for` gives for it, plus the command's own variables."""
+    `env_for` gives for it, plus the command's own variables; the server removes that
+    directory when it leaves (`agents.warm_server`)."""
     scratch = Path(tempfile.mkdtemp(prefix="reviewbot-warm-"))
     for folder in ("cwd", "home", "tmp"):
         (scratch / folder).mkdir()
     process = subprocess.Popen(  # noqa: S603 - an argument list of ours, no shell
         list(command.argv),
         cwd=scratch / "cwd",
-        env={**env_for(scratch), **dict(command.env)},
+        env={**env_for(scratch), **dict(command.env), "REVIEWBOT_WARM_SCRATCH": str(scratch)},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

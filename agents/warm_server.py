@@ -15,7 +15,9 @@ the caller made), standard input empty, and `sys.argv` set as `python -m <module
 it: `runpy` runs the module's `__main__` as the interpreter would. The server answers
 `{"pid": N}` when the child starts and `{"exit": code}` when it ends (a negative code:
 killed by that signal). It leaves when its standard input closes, so it never outlives
-the process that started it.
+the process that started it, and removes its scratch directory (`REVIEWBOT_WARM_SCRATCH`)
+as it leaves: a caller killed outright (SIGKILL, SIGTERM: no `atexit`) leaves nothing
+behind in the temporary directory.
 
 Standard library only, and nothing of the reviewed repository is imported: the modules
 imported are the analyser's declared ones, before any request names a file.
@@ -28,12 +30,23 @@ import importlib
 import json
 import os
 import runpy
+import shutil
 import sys
 import traceback
 
 
 def main() -> None:
-    module, imports = sys.argv[1], sys.argv[2:]
+    scratch = os.environ.pop("REVIEWBOT_WARM_SCRATCH", None)
+    try:
+        _serve(sys.argv[1], sys.argv[2:])
+    except BrokenPipeError:  # its caller is gone
+        pass
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _serve(module: str, imports: list[str]) -> None:
     for name in imports:
         importlib.import_module(name)
     requests, answers = sys.stdin.buffer, sys.stdout

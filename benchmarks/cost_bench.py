@@ -274,6 +274,8 @@ def rereview(root: Path, tmp: Path) -> None:
 
 
 def parallel(root: Path, tmp: Path) -> None:
+    """The review in this process, whose warm start servers (`agents.warm`) are those of
+    the sections before it, or started by its first attempt: each attempt is printed."""
     from agents import registry
     from agents.command import command_line
 
@@ -313,6 +315,8 @@ def parallel(root: Path, tmp: Path) -> None:
     print(f"  analysers directly, in parallel: {wall:6.2f} s ({names})")
     ratio = review / wall
     print(f"  reviewbot review (in-process):   {review:6.2f} s (best of 3; ratio {ratio:4.2f})")
+    runs = ", ".join(f"{seconds:.2f} s" for seconds in reviews)
+    print(f"    each attempt: {runs} (python -m tools start warm once this process ran them)")
 
 
 SECTIONS = {"scale": scale, "fetch": fetch, "rereview": rereview, "parallel": parallel}

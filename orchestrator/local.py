@@ -8,10 +8,13 @@ findings file appears when that agent is done.
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +52,79 @@ def _store_path(root: Path) -> Path:
     return root / "state" / "executions.sqlite"
 
 
-def _open_store(root: Path) -> SQLiteExecutionStore:
+class KeptOpenStore(SQLiteExecutionStore):
+    """The SDK's SQLite execution store, with one connection kept open from its first use
+    to `close`, where the SDK's opens one per load and per save (1.4: its `_connection`).
+
+    A review makes a few dozen checkpoints, each a load and a save: a connection per call
+    opened the database, its WAL and shared memory files, set the pragmas and, closing
+    the last connection, checkpointed and deleted the WAL, then made it again, every
+    time. The transactions are the SDK's own (a commit per save, WAL, synchronous NORMAL),
+    one at a time on the shared connection; the WAL is checkpointed every `WAL_PAGES`
+    pages and cut back to `WAL_BYTES` (it counts in the workspace's size). A call after
+    `close` (a runner's last checkpoint, finishing as it shuts down) gets a connection of
+    its own, closed after it, as the SDK's store would: closing the last connection
+    checkpoints the WAL into the database and removes it.
+    """
+
+    WAL_PAGES = 256
+    WAL_BYTES = 1024 * 1024
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(db_path)
+        self._kept: sqlite3.Connection | None = None
+        self._closed = False
+        self._one_at_a_time = threading.RLock()
+
+    def _get_connection(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.db_path, timeout=30.0, check_same_thread=False)
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            f"wal_autocheckpoint={self.WAL_PAGES}",
+            f"journal_size_limit={self.WAL_BYTES}",
+        ):
+            connection.execute(f"PRAGMA {pragma};")
+        return connection
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._one_at_a_time:
+            if self._closed:
+                with super()._connection() as connection:
+                    yield connection
+                return
+            if self._kept is None:
+                self._kept = self._get_connection()
+            with self._kept:  # a transaction: committed, or rolled back on an error
+                yield self._kept
+
+    def close(self) -> None:
+        with self._one_at_a_time:
+            self._closed = True
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
+
+
+class LocalRunner(DurableFunctionTestRunner):
+    """The SDK's local runner, closing its kept-open store with it."""
+
+    def close(self) -> None:
+        super().close()
+        if isinstance(self._store, KeptOpenStore):
+            self._store.close()
+
+
+def _open_store(root: Path) -> KeptOpenStore:
     """The workspace's execution store (created if missing); DamagedStore when its file is
     not a usable database."""
     (root / "state").mkdir(parents=True, exist_ok=True)
     path = _store_path(root)
     try:
-        return SQLiteExecutionStore.create_and_initialize(path)
+        store = KeptOpenStore(path)
+        store._init_db()
+        return store
     except RuntimeError as exc:  # the SDK wraps sqlite3 errors in RuntimeError
         cause = exc.__cause__
         if cause is None or not is_damaged(cause):
@@ -68,7 +137,7 @@ def _open_store(root: Path) -> SQLiteExecutionStore:
 
 def check_store(root: Path) -> None:
     """Raise DamagedStore now if the workspace's execution store cannot be used."""
-    _open_store(root)
+    _open_store(root).close()
 
 
 # The SDK's checkpoint batcher (aws_durable_execution_sdk_python.state, 3.0) notices that an
@@ -83,12 +152,12 @@ def _poll_stop_sooner() -> None:
         durable_state._STOP_SIGNAL_POLL_SECONDS = _LOCAL_STOP_POLL_SECONDS
 
 
-def open_runner(root: Path, workflow: Callable) -> DurableFunctionTestRunner:
+def open_runner(root: Path, workflow: Callable) -> LocalRunner:
     """A local runner whose executions are stored on disk under the workspace; raises
     DamagedStore when the store's file is damaged."""
     _poll_stop_sooner()
     store = _open_store(root)
-    return DurableFunctionTestRunner(handler=workflow, store=store, poll_interval=0.05)
+    return LocalRunner(handler=workflow, store=store, poll_interval=0.05)
 
 
 def ended_result(root: Path, execution_arn: str) -> DurableFunctionTestResult | None:

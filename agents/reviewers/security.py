@@ -292,9 +292,11 @@ AGENT = Agent(
         Analyser(
             # --isolated: no configuration of the repository's; no --target-version, so
             # syntax of any Python version is read without complaint
-            command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
+            command=("ruff", "check", "--isolated", "--no-cache", "--exit-zero")
             + ("--output-format", "json", "--select", "S", "--", FILES),
-            version=(PYTHON, "-m", "ruff", "--version"),
+            version=("ruff", "--version"),
+            # the program itself: `python -m ruff` starts an interpreter only to exec it
+            install="pip install ruff (a reviewbot dependency)",
             parse=parse_ruff_security,
             name="ruff",
             rule_ids=r"B[0-9]{3}",  # named as bandit names them

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.analysis import Analysis
-from agents.declaration import FILES, PYTHON, Agent, Analyser, Brief
+from agents.declaration import FILES, Agent, Analyser, Brief
 from agents.files import PYTHON_FILES
 from agents.parsers import ToolOutput
 from review.findings import Finding, Severity
@@ -95,9 +95,11 @@ AGENT = Agent(
     order=20,
     analysers=(
         Analyser(
-            command=(PYTHON, "-m", "ruff", "check", "--isolated", "--no-cache", "--exit-zero")
+            command=("ruff", "check", "--isolated", "--no-cache", "--exit-zero")
             + ("--output-format", "json", "--select", RULES, "--", FILES),
-            version=(PYTHON, "-m", "ruff", "--version"),
+            version=("ruff", "--version"),
+            # the program itself: `python -m ruff` starts an interpreter only to exec it
+            install="pip install ruff (a reviewbot dependency)",
             rule_ids=r"[A-Z]{1,4}[0-9]{1,4}|syntax-error",
             parse=parse_ruff,
             line_model=LineModel.UNIVERSAL,

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from agents import scratch
+from agents import scratch, turns
 from agents.scratch import read_copies, write_copies
 from agents.turns import outside_turn, turn
 
@@ -117,3 +117,66 @@ def test_a_turn_never_held_back_lets_the_others_go_on_at_their_deadline() -> Non
     with turn(started + 0.2):
         ran.append(True)
     assert ran and 0.15 < time.monotonic() - started < 2
+
+
+def test_waiting_threads_get_their_turn_slowest_tool_first(monkeypatch) -> None:
+
+    monkeypatch.setattr(turns, "_last_seconds", {})
+    free_by = time.monotonic() + 10  # a thread of another test may still hold a turn
+    while turns._holder[0] is not None and time.monotonic() < free_by:
+        time.sleep(0.05)
+    turns.took("quick", 0.1)
+    turns.took("slow", 2.0)
+    order: list[str] = []
+    first_in = threading.Event()
+    go = threading.Event()
+
+    def holder() -> None:
+        with turn(time.monotonic() + 10):
+            first_in.set()
+            go.wait(5)
+
+    def analyser(name: str) -> None:
+        with turn(time.monotonic() + 10, turns.expected(name)):
+            order.append(name)
+
+    threading.Thread(target=holder).start()
+    first_in.wait(5)
+    waiting = [threading.Thread(target=analyser, args=(n,)) for n in ("quick", "new", "slow")]
+    for thread in waiting:
+        thread.start()
+        time.sleep(0.05)  # arrival order: quick, new (never ran), slow
+    go.set()
+    for thread in waiting:
+        thread.join(5)
+    assert order == ["slow", "quick", "new"]
+
+
+def test_a_turn_held_for_long_is_waited_for_a_moment_not_until_the_deadline(
+    monkeypatch,
+) -> None:
+    """A long hold (an abandoned thread, a long YAML composition: one review's hostile
+    files) must not use up the time of the other agents, of this review or another."""
+    monkeypatch.setattr(turns, "MAX_WAIT_SECONDS", 0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with turn(time.monotonic() + 60):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    held.wait(5)
+    try:
+        started = time.monotonic()
+        with turn(started + 60):  # a deadline far off: an agent's whole time limit
+            waited = time.monotonic() - started
+            with outside_turn(time.monotonic() + 60):
+                pass
+        waited_again = time.monotonic() - started - waited
+    finally:
+        release.set()
+        thread.join(5)
+    assert 0.15 < waited < 5  # not the 60 s the deadline allowed
+    assert waited_again < 5

@@ -139,3 +139,16 @@ def test_a_server_that_fails_gives_way_to_a_cold_start(
 def test_only_a_python_module_tool_declares_a_warm_start() -> None:
     with pytest.raises(ValueError, match="warm start"):
         Analyser(command=("shellcheck", FILES), parse=seen, warm=("x",))
+
+
+def test_a_server_whose_caller_dies_leaves_no_scratch_directory(tmp_path: Path, tool: Path) -> None:
+    """Killed outright (SIGKILL, SIGTERM), the caller closes nothing: the server sees its
+    standard input close, and removes its scratch directory itself as it leaves."""
+    sees(tmp_path, analyser(tool, warm=True))
+    ((server,),) = command._WARM.idle.values()
+    assert server.scratch.is_dir()
+    command._WARM.idle.clear()
+    assert server.process.stdin is not None
+    server.process.stdin.close()  # all a dead caller does
+    assert server.process.wait(timeout=10) == 0
+    assert not server.scratch.exists()

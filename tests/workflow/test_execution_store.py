@@ -1,0 +1,62 @@
+"""The local runner's execution store keeps one SQLite connection open for its life (the
+SDK's opens one per checkpoint), and leaves no WAL behind when it is closed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from orchestrator import local
+from orchestrator.local import KeptOpenStore, open_runner, run_review
+from review.request import ReviewConfig, ReviewRequest
+
+
+def test_a_review_opens_one_connection_and_leaves_no_wal(
+    make_repo, tmp_path: Path, monkeypatch
+) -> None:
+    opened: list[Path] = []
+    real = sqlite3.connect
+
+    def counted(path, *args, **kwargs):
+        if str(path).endswith("executions.sqlite"):
+            opened.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    repo = make_repo([{"a.py": "x = 1\n"}, {"a.py": "x = eval(input())\n"}])
+    config = ReviewConfig(agents=("security",))
+    request = ReviewRequest(str(repo.path), str(repo.path), repo.head, repo.base, config=config)
+    report = run_review(request, tmp_path / "ws")
+    assert any(f.path == "a.py" for f in report.findings)  # the review did run
+    # creating the schema, then the runner's store: not one per checkpoint (dozens)
+    assert 1 <= len(opened) <= 3, len(opened)
+    state = tmp_path / "ws" / "state"
+    assert not (state / "executions.sqlite-wal").exists()
+    rows = real(state / "executions.sqlite").execute("SELECT status FROM executions").fetchall()
+    assert rows == [("SUCCEEDED",)]
+
+
+def test_a_save_after_close_is_kept_and_closes_its_connection(tmp_path: Path) -> None:
+    path = tmp_path / "executions.sqlite"
+    store = KeptOpenStore(path)
+    store._init_db()
+    with store._connection() as connection:
+        connection.execute("CREATE TABLE t (n INTEGER)")
+    store.close()
+    with store._connection() as connection:  # a runner's last checkpoint, after close
+        connection.execute("INSERT INTO t VALUES (1)")
+    assert not (tmp_path / "executions.sqlite-wal").exists()
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT n FROM t").fetchall() == [(1,)]
+    check.close()
+
+
+def test_the_runner_closes_its_store(tmp_path: Path) -> None:
+    with open_runner(tmp_path, lambda event, context: None) as runner:
+        store = runner._store
+        assert isinstance(store, KeptOpenStore)
+        with store._connection():
+            pass
+        assert store._kept is not None
+    assert store._kept is None and store._closed
+    assert local.check_store(tmp_path) is None  # usable again by the next run
