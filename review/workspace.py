@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -138,7 +139,11 @@ class RunDir:
         write_json_atomic(self.diff_file, change.to_dict())
 
     def read_change(self) -> Change:
-        return Change.from_dict(read_json(self.diff_file))
+        """The change of diff.json; shared, read-only: the clone step, every agent and the
+        merge of a review read the same file, parsed once per process
+        (`_parsed_change`). Callers never modify it (a change is built, then written)."""
+        info = os.stat(self.diff_file)
+        return _parsed_change(str(self.diff_file), info.st_ino, info.st_mtime_ns, info.st_size)
 
     def finished_change(self, base: str, head: str, checkout: str) -> Change | None:
         """The change already computed for exactly `base`..`head` with the files the
@@ -301,6 +306,13 @@ def write_json_atomic(path: Path, data: Any) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_change(path: str, inode: int, mtime_ns: int, size: int) -> Change:
+    """diff.json at `path`, parsed; a file written again (atomically: a new inode) is
+    parsed again."""
+    return Change.from_dict(read_json(Path(path)))
 
 
 def read_json(path: Path) -> Any:
