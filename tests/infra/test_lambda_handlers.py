@@ -30,6 +30,9 @@ from review.workspace import RunDir, Workspace, read_json
 from reviewbot.lambda_handlers import build_agent, build_review
 
 DEFAULT_AGENTS = default_agents(uses_model=False)
+# the agents a change of one Python file concerns: the others are never invoked (the
+# clone step writes their skipped results, `agents.base.write_idle_results`)
+PYTHON_AGENTS = ("security", "patterns", "style", "secrets")
 # As the stack passes them: qualified names of the agent functions' `live` alias.
 AGENT_FUNCTIONS = {name: f"reviewbot-{name}:live" for name in DEFAULT_AGENTS}
 
@@ -93,13 +96,13 @@ def test_orchestrator_invokes_each_agent_function_and_writes_the_report(
     invokes = {
         op.name: op for op in operations if op.operation_type is OperationType.CHAINED_INVOKE
     }
-    assert set(invokes) == {f"agent-{name}" for name in DEFAULT_AGENTS}
+    assert set(invokes) == {f"agent-{name}" for name in PYTHON_AGENTS}
     for invoke in invokes.values():  # each agent's whole result, within the bound
         assert len(str(invoke.result).encode()) <= RETURNED_LIMIT
         assert json.loads(str(invoke.result))["encoding"] in {"json", "zlib+base64"}
     # ... from which the orchestrator wrote each findings file, in a step of its own.
     steps = {op.name for op in operations if op.operation_type is OperationType.STEP}
-    assert {f"findings-{name}" for name in DEFAULT_AGENTS} <= steps
+    assert {f"findings-{name}" for name in PYTHON_AGENTS} <= steps
 
     run = Workspace(tmp_path / "workspace").run(pull_request.run_id)
     report = read_json(run.report_file)
@@ -139,7 +142,8 @@ def test_an_agent_function_writes_nothing_to_the_workspace(
     before = tree(run.path)
     returned = build_agent(stack_settings)({"run_id": run.run_id, "agent": agent}, None)
     assert tree(run.path) == before
-    assert not run.findings_dir.exists()
+    # only the results of the agents the change does not concern, the clone step's
+    assert run.findings_file(agent).exists() == (agent not in PYTHON_AGENTS)
     assert returned["encoding"] in {"json", "zlib+base64"}
 
 
