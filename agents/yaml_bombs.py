@@ -36,6 +36,9 @@ _CAP = 1 << 60  # sizes are counted up to this: any bomb is far over the bound a
 _KNOWN: OrderedDict[bytes, Bomb | None] = OrderedDict()  # by SHA-256: the agents of a
 _KNOWN_MAX = 256  # review ask about the same files, and composing 1 MB takes seconds
 _LOCK = threading.Lock()
+# the files being composed now, by SHA-256: the secrets and iac agents read the same YAML
+# files at the same moment, and the second one waits for the first one's answer
+_COMPOSING: dict[bytes, threading.Event] = {}
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,28 @@ def alias_bomb(data: bytes) -> Bomb | None:
     with _LOCK:
         if key in _KNOWN:
             return _KNOWN[key]
-    found = _count(data)
-    with _LOCK:
-        _KNOWN[key] = found
-        if len(_KNOWN) > _KNOWN_MAX:
-            _KNOWN.popitem(last=False)
+        composing = _COMPOSING.get(key)
+        if composing is None:  # this thread composes it; the others asking wait for it
+            composing = _COMPOSING[key] = threading.Event()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        composing.wait()
+        with _LOCK:
+            if key in _KNOWN:
+                return _KNOWN[key]
+        return _count(data)  # the composing thread failed, or the answer was evicted
+    try:
+        found = _count(data)
+        with _LOCK:
+            _KNOWN[key] = found
+            if len(_KNOWN) > _KNOWN_MAX:
+                _KNOWN.popitem(last=False)
+    finally:
+        with _LOCK:
+            del _COMPOSING[key]
+        composing.set()
     return found
 
 

@@ -123,3 +123,32 @@ def test_files_that_hang_a_tool_cost_their_own_time_only(tmp_path: Path, monkeyp
     ]
     hung = sorted(n.split(":")[0] for n in analysis.notes if "fragile failed on it" in n)
     assert hung == ["f1.py", "f5.py", "f6.py"]
+
+
+def test_agents_asking_about_one_file_at_once_compose_it_once(monkeypatch) -> None:
+    """The secrets and iac agents check the same YAML files at the same moment: the second
+    waits for the first one's answer instead of composing megabytes again."""
+    import threading
+    import time
+
+    from agents import yaml_bombs
+
+    composed: list[bytes] = []
+    real = yaml_bombs._count
+
+    def slow_count(data: bytes):
+        composed.append(data)
+        time.sleep(0.2)
+        return real(data)
+
+    monkeypatch.setattr(yaml_bombs, "_count", slow_count)
+    data = b"a: &a [1, 2]\nb: [*a, *a]\n# " + str(time.time()).encode() + b"\n"
+    answers: list[object] = []
+    threads = [threading.Thread(target=lambda: answers.append(alias_bomb(data))) for _ in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert answers == [None, None]  # a real file, not a bomb
+    assert composed == [data]
+    assert not yaml_bombs._COMPOSING
