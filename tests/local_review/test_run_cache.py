@@ -7,17 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from test_findings_cache import EVAL, again, files
 
 from agents.analysis import Analysis
 from agents.cache import FORMAT, FindingsCache
 from agents.run_cache import load_run, store_run
 from review.findings import Finding, Severity
-
-EVAL = "import os\nx = eval(input())\n"  # B307 on line 2, F401 (unused os) on line 1
-
-
-def files(count: int) -> dict[str, str]:
-    return {f"pkg/mod_{n}.py": f"value_{n} = eval(input({n}))\n" for n in range(count)}
 
 
 @pytest.fixture
@@ -37,12 +32,6 @@ def per_file_loads(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(FindingsCache, "load", counted)
     return asked
-
-
-def again(done) -> None:
-    done.run.report_file.unlink()
-    for result in done.run.findings_dir.iterdir():
-        result.unlink()
 
 
 def test_an_identical_re_review_reads_each_analysers_run_whole(
