@@ -185,12 +185,13 @@ def reviewable_files(
     """
     notes: list[str] = []
     candidates: list[ChangedFile] = []
+    src = str(run.src)
     for changed in diff.reviewable():
         if config.excludes(changed.path):
             continue
         if not agent.files.concerns(changed.path, lambda p=changed.path: _first_line(run, p)):
             continue
-        reason = _skip_reason(run, changed.path, config.max_file_bytes)
+        reason = _skip_reason(src, changed.path, config.max_file_bytes)
         if reason == _NOT_WRITTEN:
             continue  # the clone step left it out, and the review's notes say why
         if reason:
@@ -239,11 +240,11 @@ def _first_line(run: RunDir, path: str) -> bytes | None:
 _NOT_WRITTEN = "not in the workspace"
 
 
-def _skip_reason(run: RunDir, path: str, max_bytes: int) -> str | None:
-    """Why the agent skips a changed file of the checkout, from one `lstat` (the clone step
-    writes regular files only; reading one later is confined, `read_regular_file`)."""
+def _skip_reason(src: str, path: str, max_bytes: int) -> str | None:
+    """Why the agent skips a changed file of the checkout `src`, from one `lstat` (the clone
+    step writes regular files only; reading one later is confined, `read_regular_file`)."""
     try:
-        info = os.lstat(run.src / path)
+        info = os.lstat(os.path.join(src, path))
     except FileNotFoundError:
         return _NOT_WRITTEN
     except (OSError, ValueError):

@@ -14,6 +14,7 @@ interpreter (`copy_suffix`: `bin/deploy` is read as `bin/deploy.py`).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -57,14 +58,31 @@ class Files:
         """Whether `path` is one of these files; `first_line` is called only to sniff a
         `#!` line of an extensionless file."""
         lowered = path.lower()
-        if any(fnmatch.fnmatchcase(lowered, g) for g in self.exclude):
+        if _any_glob(self.exclude)(lowered):
             return False
-        suffix = PurePosixPath(lowered).suffix
-        if suffix in self.suffixes or any(fnmatch.fnmatchcase(lowered, g) for g in self.globs):
+        suffix = suffix_of(lowered)
+        if suffix in self.suffixes or _any_glob(self.globs)(lowered):
             return True
         if suffix or not self.interpreters:
             return False
         return interpreter_of(first_line()) in self.interpreters
+
+
+def suffix_of(path: str) -> str:
+    """`PurePosixPath(path).suffix` of a repository path, without building a path: the
+    last name's part from its last dot, unless that dot starts or ends the name."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _any_glob(globs: tuple[str, ...]) -> Callable[[str], object]:
+    """One compiled pattern for `globs` (`fnmatch`'s syntax, `*` matching `/` too): a
+    review asks each agent about every changed file."""
+    if not globs:
+        return lambda path: False
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs)).match
 
 
 # "python3.11" and "python3" are python; "bash5" is bash.

@@ -30,7 +30,10 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"error": 3, "warning": 2, "note": 1}[self.value]
+        return _RANKS[self]
+
+
+_RANKS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.NOTE: 1}
 
 
 class InvalidFinding(ValueError):
@@ -84,7 +87,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         # the fields are immutable values: no deep copy (`asdict`) is needed
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
         for optional in ("confidence", "snippet", "suggestion_lines", "baseline_state"):  # absent
@@ -95,10 +98,9 @@ class Finding:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         """Build a finding from untrusted JSON, checking types and bounds."""
-        try:
-            severity = Severity(str(data.get("severity", "warning")).lower())
-        except ValueError as exc:
-            raise InvalidFinding(f"unknown severity {data.get('severity')!r}") from exc
+        severity = _SEVERITIES.get(str(data.get("severity", "warning")).lower())
+        if severity is None:
+            raise InvalidFinding(f"unknown severity {data.get('severity')!r}")
         path = data.get("path")
         line = data.get("line")
         end_line = data.get("end_line")
@@ -112,6 +114,9 @@ class Finding:
         if not message:
             raise InvalidFinding(f"finding on {path}:{line} has no message")
         suggestion = data.get("suggestion")
+        others = data.get("also_reported_by")
+        confidence = data.get("confidence")
+        snippet = data.get("snippet")
         return cls(
             agent=str(data.get("agent") or "unknown")[:MAX_RULE_CHARS],
             rule=str(data.get("rule") or "unknown")[:MAX_RULE_CHARS],
@@ -125,11 +130,9 @@ class Finding:
             else _bounded(str(suggestion), MAX_SUGGESTION_CHARS),
             category=str(data.get("category") or "")[:MAX_RULE_CHARS],
             fingerprint=str(data.get("fingerprint") or "")[:64],
-            also_reported_by=tuple(str(a) for a in data.get("also_reported_by") or ()),
-            confidence=_confidence(data.get("confidence")),
-            snippet=None
-            if data.get("snippet") is None
-            else _bounded(str(data["snippet"]), MAX_SNIPPET_CHARS),
+            also_reported_by=tuple(map(str, others)) if others else (),
+            confidence=None if confidence is None else _confidence(confidence),
+            snippet=None if snippet is None else _bounded(str(snippet), MAX_SNIPPET_CHARS),
             suggestion_lines=_line_range(data.get("suggestion_lines"))
             if suggestion is not None
             else None,
@@ -137,6 +140,8 @@ class Finding:
         )
 
 
+_FIELD_NAMES = tuple(f.name for f in fields(Finding))
+_SEVERITIES = {s.value: s for s in Severity}
 BASELINE_STATES = ("new", "unchanged")
 
 
