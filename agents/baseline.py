@@ -24,7 +24,6 @@ has no base version: all its findings are new.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from difflib import SequenceMatcher
 
 from review.findings import Finding
@@ -70,7 +69,7 @@ def classify(
         )
         for index in indexes:
             states[index] = UNCHANGED if index in matched else NEW
-    return [replace(f, baseline_state=states[i]) if i in states else f for i, f in enumerate(head)]
+    return [f.evolve(baseline_state=states[i]) if i in states else f for i, f in enumerate(head)]
 
 
 def _match(

@@ -14,7 +14,6 @@ line cannot be mapped is kept on the file's last line with a note, never dropped
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
 from agents.analysis import Analysis
 from review.findings import Finding
@@ -63,9 +62,9 @@ def _mapped(finding: Finding, tool: list[int], git: list[int]) -> tuple[Finding,
             f"{finding.path}: {finding.rule} was reported on line {finding.line}, which git "
             f"does not count; it is kept on line {last}"
         )
-        return replace(finding, line=last, end_line=None, suggestion=None), note
+        return finding.evolve(line=last, end_line=None, suggestion=None), note
     end = to_git_line(finding.end_line, tool, git) if finding.end_line else None
-    moved = replace(finding, line=line, end_line=end if end and end > line else None)
+    moved = finding.evolve(line=line, end_line=end if end and end > line else None)
     if finding.suggestion is None:
         return moved, None
     # a suggestion's text is whole lines as the tool counts them: kept only where those
@@ -73,5 +72,5 @@ def _mapped(finding: Finding, tool: list[int], git: list[int]) -> tuple[Finding,
     first, last = finding.fix_lines
     lines = (to_git_line(first, tool, git), to_git_line(last, tool, git))
     if None in lines or lines[1] - lines[0] != last - first:  # type: ignore[operator]
-        return replace(moved, suggestion=None, suggestion_lines=None), None
-    return replace(moved, suggestion_lines=lines), None  # type: ignore[arg-type]
+        return moved.evolve(suggestion=None, suggestion_lines=None), None
+    return moved.evolve(suggestion_lines=lines), None  # type: ignore[arg-type]

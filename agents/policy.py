@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -115,6 +114,6 @@ def apply(findings: Iterable[Finding]) -> list[Finding]:
         if top is None:
             continue
         if finding.severity.rank > top.rank:
-            finding = replace(finding, severity=top)
+            finding = finding.evolve(severity=top)
         kept.append(finding)
     return kept

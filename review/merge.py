@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from review.diff import Diff, FilterMode
@@ -71,7 +71,7 @@ def merge_findings(
             result.filtered_out += 1
             continue
         if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
-            finding = replace(finding, suggestion=None, suggestion_lines=None)  # cannot apply
+            finding = finding.evolve(suggestion=None, suggestion_lines=None)  # cannot apply
         finding = finding.placed(*_line_and_occurrence(lines, finding.line))
         slots = by_key
         if mode is FilterMode.INTRODUCED and state == "unchanged":
@@ -134,7 +134,7 @@ def _told_apart(slots: list[Finding]) -> list[Finding]:
     ordered = sorted(slots, key=lambda f: (f.rule, f.message))
     first, *others = ordered
     return [first] + [
-        replace(f, fingerprint=make_fingerprint(f"{f.rule}\x00{f.message}", f.path, f.fingerprint))
+        f.evolve(fingerprint=make_fingerprint(f"{f.rule}\x00{f.message}", f.path, f.fingerprint))
         for f in others
     ]  # fmt: skip
 
@@ -176,8 +176,7 @@ def _combine(kept: Finding, other: Finding) -> Finding:
     )
     credited = {*best.also_reported_by, *second.also_reported_by, second.agent} - {best.agent}
     fix = best if best.suggestion is not None else second  # a suggestion with its lines
-    return replace(
-        best,
+    return best.evolve(
         suggestion=fix.suggestion,
         suggestion_lines=fix.fix_lines if fix.suggestion is not None else None,
         also_reported_by=tuple(sorted(credited)),

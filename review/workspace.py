@@ -241,7 +241,7 @@ def _relative_parts(relative: str) -> list[str]:
         raise PathEscape("empty or invalid path")
     if os.path.isabs(relative):
         raise PathEscape(f"absolute path {relative!r} is not allowed")
-    if ".git" in Path(relative).parts:
+    if ".git" in relative.split("/"):
         raise PathEscape(f"{relative!r} is inside .git")
     normal = os.path.normpath(relative)
     if normal == os.pardir or normal.startswith(os.pardir + os.sep):
@@ -270,11 +270,25 @@ def _read_beneath(root: Path, parts: list[str], limit: int) -> bytes | None:
         os.close(fd)
     if file is None:
         return None
-    if not stat.S_ISREG(os.fstat(file).st_mode):  # before fdopen, which refuses directories
+    try:
+        info = os.fstat(file)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return _read_up_to(file, min(limit, info.st_size))
+    finally:
         os.close(file)
-        return None
-    with os.fdopen(file, "rb") as handle:
-        return handle.read(limit)
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """At most `size` bytes from the start of `fd`; fewer only at its end."""
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _open_at(name: str, flags: int, directory: int) -> int | None:

@@ -11,8 +11,6 @@ is given to it as a `.js` copy: oxlint reads no file without a suffix it knows.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from agents.analysis import Analysis
 from agents.configs import config
 from agents.declaration import CONFIG, FILES, Agent, Analyser
@@ -44,7 +42,7 @@ def parse_oxlint(output: ToolOutput) -> Analysis:
     """oxlint's SARIF (the shared parser), with the categories shared with the rule pack."""
     analysis = sarif(output)
     analysis.findings = [
-        replace(f, category=CATEGORIES[f.rule]) if f.rule in CATEGORIES else f
+        f.evolve(category=CATEGORIES[f.rule]) if f.rule in CATEGORIES else f
         for f in analysis.findings
     ]
     return analysis
