@@ -101,3 +101,17 @@ def test_a_python_script_without_a_suffix_is_analysed(make_repo, review_repo) ->
     repo = make_repo([{"README.md": "x\n"}, {"bin/deploy": script}])
     reviewed = review_repo(repo, agents=("security",))
     assert ("B602", 3) in reviewed.at("bin/deploy")
+
+
+def test_a_suffix_is_read_as_pathlib_reads_it() -> None:
+    from pathlib import PurePosixPath
+
+    from agents.files import suffix_of
+
+    for path in ("a.py", "a/b.tar.gz", ".bashrc", "a/.env.local", "b.", "..a", "...", "x/y"):
+        assert suffix_of(path) == PurePosixPath(path).suffix, path
+    globbed = Files.of(globs=["*.min.js", ".github/workflows/*.yml"], exclude=["vendor/*"])
+    assert globbed.concerns("web/app.min.js", lambda: None)
+    assert globbed.concerns(".GitHub/Workflows/ci.YML", lambda: None)  # case ignored
+    assert not globbed.concerns("vendor/app.min.js", lambda: None)  # exclude wins
+    assert not globbed.concerns("web/app.js", lambda: None)

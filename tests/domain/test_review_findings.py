@@ -66,3 +66,18 @@ def test_the_baseline_state_is_sarifs_new_or_unchanged(given: object, kept: str 
     assert finding.baseline_state == kept
     assert ("baseline_state" in finding.to_dict()) is (kept is not None)
     assert Finding.from_dict(finding.to_dict()) == finding
+
+
+def test_evolve_makes_what_dataclasses_replace_makes_and_refuses_unknown_fields() -> None:
+    import dataclasses
+
+    finding = Finding.from_dict(raw(also_reported_by=["b"], baseline_state="new"))
+    changes = {"line": 9, "severity": Severity.ERROR, "snippet": "eval(x)"}
+    evolved = finding.evolve(**changes)
+    assert evolved == dataclasses.replace(finding, **changes)
+    assert hash(evolved) == hash(dataclasses.replace(finding, **changes))
+    assert finding.line == 2 and finding.snippet is None  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evolved.line = 3  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no field colour"):
+        finding.evolve(colour="red")

@@ -116,3 +116,14 @@ def test_workspace_root_comes_from_the_settings(tmp_path: Path) -> None:
     local = load_settings({}).workspace_root()
     assert local.name == "workspace" and "reviewbot" in local.parts
     assert load_settings().workspace_root() == Path(os.environ["REVIEWBOT_WORKSPACE"])  # conftest
+
+
+def test_read_regular_file_reads_empty_files_and_stops_at_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "empty.py").write_bytes(b"")
+    (tmp_path / "big.py").write_bytes(b"x" * 70_000)
+    assert read_regular_file(tmp_path, "empty.py", 100) == b""
+    assert read_regular_file(tmp_path, "big.py", 65_537) == b"x" * 65_537
+    assert read_regular_file(tmp_path, "big.py", 1_000_000) == b"x" * 70_000
+    for inside_git in (".git/config", "a/.git/config", "a//.git/x", "a/./.git/x"):
+        with pytest.raises(PathEscape, match="inside .git"):
+            read_regular_file(tmp_path, inside_git, 10)
