@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,32 @@ class AgentInput:
     files: list[ChangedFile]
     config: ReviewConfig
     head: str = "HEAD"
+
+    @functools.cached_property
+    def file_versions(self) -> list[list[Any]] | None:
+        """What tells the versions of `files` apart, for keying a whole run of an analyser
+        over them (`agents.run_cache`): per file its path, status, kind, former path, head
+        and base blobs, the lines the change adds, and whether its base version is in the
+        checkout (a checkout budget can leave it out). None when a file has no blob id.
+        Computed once for all the agent's analysers."""
+        versions = []
+        base = str(self.run.base_src)
+        for changed in self.files:
+            if not changed.blob:
+                return None
+            versions.append(
+                [
+                    changed.path,
+                    changed.status.value,
+                    changed.kind.value,
+                    changed.old_path,
+                    changed.blob,
+                    changed.old_blob,
+                    sorted(n for hunk in changed.hunks for n in hunk.added),
+                    os.path.isfile(os.path.join(base, changed.path)),
+                ]
+            )
+        return versions
 
 
 @dataclass

@@ -18,7 +18,6 @@ analysed (a failure or a time-out is not a result).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from agents.analysis import AgentInput, Analysis
@@ -33,29 +32,11 @@ _INCOMPLETE = ("not analysed", "could not read")
 def run_key(store: FindingsCache, analyser: Analyser, work: AgentInput) -> str | None:
     """The key of the analyser's run over `work.files`, or None when such a run is not
     kept (see the module docstring)."""
-    if store.directory is None or analyser.neighbours:
+    if store.directory is None or analyser.neighbours or work.file_versions is None:
         return None
-    versions = []
-    base = str(work.run.base_src)
-    for changed in work.files:
-        if not changed.blob:
-            return None
-        versions.append(
-            [
-                changed.path,
-                changed.status.value,
-                changed.kind.value,
-                changed.old_path,
-                changed.blob,
-                changed.old_blob,
-                sorted(changed.added_lines),
-                # whether its base version could be read (the checkout may leave it out):
-                # without it, findings are not told apart as new or already there
-                os.path.isfile(os.path.join(base, changed.path)),
-            ]
-        )
     described = json.dumps(
-        {"limit": work.config.max_file_bytes, "files": versions}, separators=(",", ":")
+        {"limit": work.config.max_file_bytes, "files": work.file_versions},
+        separators=(",", ":"),
     )
     return store.key("\0whole run", described.encode())
 
