@@ -71,21 +71,30 @@ class Invocation:
 
     def repo_path(self, reported: str) -> str | None:
         """The repository path of a file name the tool reports (relative to `cwd`, or
-        absolute), or None when it is not one of the copies."""
-        path = Path(reported)
-        path = Path(os.path.normpath(path if path.is_absolute() else self.cwd / path))
+        absolute), or None when it is not one of the copies. A tool names each file many
+        times: each name is mapped once."""
+        if reported not in self._mapped:
+            self._mapped[reported] = self._map(reported)
+        return self._mapped[reported]
+
+    def _map(self, reported: str) -> str | None:
+        path = os.path.normpath(os.path.join(self.cwd, reported))  # `reported` if absolute
         for root in self._roots:
-            if path.is_relative_to(root) and path != root:
-                name = path.relative_to(root).as_posix()
+            if path.startswith(root + os.sep):
+                name = path[len(root) + 1 :]
                 if name in self.names and name not in self._renamed:
                     return None  # not a copy: that one has another name
                 return self._renamed.get(name, name)
         return None
 
     @cached_property
-    def _roots(self) -> frozenset[Path]:
+    def _mapped(self) -> dict[str, str | None]:
+        return {}
+
+    @cached_property
+    def _roots(self) -> frozenset[str]:
         """`root` as the tool may print it: as given, or with its links resolved."""
-        return frozenset({Path(os.path.normpath(self.root.absolute())), self.root.resolve()})
+        return frozenset({os.path.normpath(self.root.absolute()), str(self.root.resolve())})
 
     @cached_property
     def _renamed(self) -> dict[str, str]:

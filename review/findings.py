@@ -98,8 +98,9 @@ class Finding:
         return changed
 
     def to_dict(self) -> dict[str, Any]:
-        # the fields are immutable values: no deep copy (`asdict`) is needed
-        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        # the fields are immutable values: no deep copy (`asdict`) is needed; a finding's
+        # attributes are its fields (no slots, nothing cached on it: see `evolve`)
+        data = dict(self.__dict__)
         data["severity"] = self.severity.value
         data["also_reported_by"] = list(self.also_reported_by)
         for optional in ("confidence", "snippet", "suggestion_lines", "baseline_state"):  # absent
@@ -152,8 +153,7 @@ class Finding:
         )
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Finding))
-_FIELD_SET = frozenset(_FIELD_NAMES)
+_FIELD_SET = frozenset(f.name for f in fields(Finding))
 _SEVERITIES = {s.value: s for s in Severity}
 BASELINE_STATES = ("new", "unchanged")
 

@@ -116,6 +116,8 @@ def nosec_lines(lines: list[str]) -> dict[int, frozenset[str] | None]:
     blanket `# nosec`, else the bandit ids it names (`# nosec B602`, or a test's name:
     `# nosec subprocess_popen_with_shell_equals_true`). A file the tokenizer cannot read
     to its end falls back to the comment's own line."""
+    if not any("nosec" in line for line in lines):  # case matters: bandit's `#\s*nosec`
+        return {}
     comments: dict[int, frozenset[str] | None] = {}
     spans: list[tuple[int, int]] = []
     first = None

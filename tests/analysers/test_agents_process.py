@@ -242,6 +242,13 @@ def test_reported_paths_outside_the_copies_map_to_nothing(tmp_path: Path) -> Non
     assert call.repo_path(str(tmp_path / "files" / "pkg" / "a b.py")) == "pkg/a b.py"
     for reported in ("../outside.py", "pkg/../../x.py", "/etc/passwd", ".", ""):
         assert call.repo_path(reported) is None
+    assert call.repo_path(str(tmp_path / "files")) is None  # the root itself is no copy
+    assert call.repo_path(str(tmp_path / "files" / "pkg" / "a b.py")) == "pkg/a b.py"  # again
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    beside = Invocation(tmp_path / "link", {}, [], tmp_path / "link", relative=True)
+    assert beside.repo_path("./pkg//b.py") == "pkg/b.py"  # relative to cwd, normalised
+    assert beside.repo_path(str(tmp_path / "real" / "c.py")) == "c.py"  # links resolved
 
 
 @pytest.mark.skipif(not _jail(), reason="this system lets no process make a network namespace")

@@ -59,3 +59,10 @@ def test_a_nosec_naming_other_rules_leaves_this_one() -> None:
     assert is_suppressed("B602", nosec, 1, 1)
     assert not is_suppressed("B605", nosec, 1, 1)
     assert not is_suppressed("B602", nosec, 2, 2)
+
+
+def test_a_file_without_nosec_is_not_tokenized_and_case_matters() -> None:
+    from agents.reviewers.security import nosec_lines
+
+    assert nosec_lines(["x = eval(y)  # NOSEC", "def f(:"]) == {}  # bandit's nosec is lowercase
+    assert nosec_lines(["x = (", "  eval(y))  # nosec"]) == {1: None, 2: None}

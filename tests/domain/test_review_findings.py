@@ -81,3 +81,18 @@ def test_evolve_makes_what_dataclasses_replace_makes_and_refuses_unknown_fields(
         evolved.line = 3  # type: ignore[misc]
     with pytest.raises(TypeError, match="no field colour"):
         finding.evolve(colour="red")
+
+
+def test_to_dict_holds_every_field_and_reads_back_the_same() -> None:
+    import dataclasses
+
+    finding = Finding.from_dict(raw(also_reported_by=["b"], confidence=0.5, snippet="x = 1"))
+    data = finding.to_dict()
+    assert set(data) == {f.name for f in dataclasses.fields(Finding)} - {
+        "suggestion_lines",
+        "baseline_state",
+    }  # unset optional fields are left out
+    assert data["severity"] == "warning" and data["also_reported_by"] == ["b"]
+    assert Finding.from_dict(data) == finding
+    placed = finding.placed("x = 1")
+    assert Finding.from_dict(placed.to_dict()) == placed
