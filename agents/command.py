@@ -63,7 +63,7 @@ class Invocation:
         named = [self.names.get(p, p) for p in paths]
         if self.relative:
             return [f"./{n}" for n in named]
-        return [str(self.root / n) for n in named]
+        return [os.path.join(self.root, n) for n in named]
 
     def line_model(self, analyser: Analyser) -> Callable[[str], LineModel]:
         """How `analyser` numbers the lines of a repository path: by the name of its copy."""

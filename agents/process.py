@@ -20,6 +20,7 @@ base (`RunDir.base_src`) and each finding is told apart as new or already there
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -58,7 +59,7 @@ def invocation(
     analyser: Analyser,
     copies: Mapping[str, bytes],
     as_text: Iterable[str] = (),
-    sources: Mapping[str, Path] | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Iterator[Invocation]:
     """A scratch directory holding `copies` (repository path -> the bytes to read) for one
     run, removed afterwards. A copy is at its repository path, unless the tool could print
@@ -240,7 +241,7 @@ def _run_once(
         read = {n: d for p in missing for n, d in beside[p].items() if n not in missing}
         as_is = [p for p in missing if p in copies.verbatim]
         as_is += [n for n, data in read.items() if len(data) < limit]
-        sources = {path: root / path for path in as_is}
+        sources = {path: os.path.join(root, path) for path in as_is}
         with invocation(analyser, {**missing, **read}, copies.as_text, sources) as call:
             argv = command_line(analyser, call.arguments(call.present))
             started = time.monotonic()

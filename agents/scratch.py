@@ -130,7 +130,7 @@ def write_copies(
     dest: Path,
     copies: Mapping[str, bytes],
     names: Mapping[str, str],
-    sources: Mapping[str, Path] | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> None:
     """Write each copy at its repository path under `dest` (a fresh scratch directory), or
     under the name `names` gives it.
@@ -139,21 +139,23 @@ def write_copies(
     `Copies.verbatim`) is a hard link to that file, never to a link (`linkat` without
     following). Where links cannot be made (`dest` on another file system, or one without
     them), the copies are written."""
-    made: set[Path] = {dest}
+    made = {str(dest)}
     linking = bool(sources)
     for path, data in copies.items():
-        target = dest / names.get(path, path)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = os.path.join(dest, names.get(path, path))
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         source = sources.get(path) if linking and sources else None
         if source is not None and _link(source, target):
             continue
         linking = linking and source is None
-        target.write_bytes(data)
+        with open(target, "wb") as handle:
+            handle.write(data)
 
 
-def _link(source: Path, target: Path) -> bool:
+def _link(source: str, target: str) -> bool:
     """Whether `target` was made a hard link to the regular file `source` (never to a
     link: `linkat` without following, after checking it is not one)."""
     try:

@@ -8,6 +8,7 @@ per-file `patch` texts GitHub returns.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -94,7 +95,7 @@ class ChangedFile:
 
     @property
     def added_lines(self) -> frozenset[int]:
-        return frozenset(n for h in self.hunks for n in h.added)
+        return frozenset(itertools.chain.from_iterable(h.added for h in self.hunks))
 
     @property
     def hunk_lines(self) -> frozenset[int]:
