@@ -26,7 +26,7 @@ from agents.declaration import Agent
 from agents.files import SHEBANG_BYTES
 from agents.llm.review import model_pass
 from agents.process import run_analyser
-from agents.turns import turn
+from agents.turns import expected, turn
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
 from review.merge import combine_tools
@@ -42,7 +42,9 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     deadline = started + config.agent_timeout_seconds
     result = AgentResult(agent=agent.name)
     try:
-        with turn(deadline):  # Python work in turns with the other agents (`agents.turns`)
+        # Python work in turns with the other agents, the longest tools' first (`agents.turns`)
+        first = min((expected(f"{agent.name}/{a.tool}") for a in agent.analysers), default=0.0)
+        with turn(deadline, first):
             change = run.read_change()
             files, notes = reviewable_files(run, change.diff, agent, config)
         if not files:

@@ -12,9 +12,11 @@ run at once on every core, outside their turn (`outside_turn`).
 
 Waiting threads get their turn by `priority`, lowest first, then in arrival order. The
 analysers ask with their tool's last run time in this process, longest first
-(`expected`, `took`): the tools then start longest first, the rule that keeps a batch of
-parallel jobs shortest (Graham's LPT), where a slow tool starting last would decide
-how long the review takes.
+(`expected`, `took`), and an agent's own work before its analysers with its longest
+tool's: the tools then start longest first, the rule that keeps a batch of parallel
+jobs shortest (Graham's LPT), where a slow tool starting last would decide how long the
+review takes. Work after a tool (reading its output) waits behind the work that starts
+one (`AFTER_TOOL`): a tool started sooner runs beside the others.
 
 A turn is only a saving, never a dependency: a thread waits for its turn at most
 `MAX_WAIT_SECONDS` (and never past its deadline), then goes on without one, so the worst
@@ -36,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 MAX_WAIT_SECONDS = 1.0  # turns mostly last milliseconds; a longer one is not waited out
+AFTER_TOOL = 1e6  # added to a priority after the tool: behind every thread yet to start one
 _changed = threading.Condition()
 _waiting: list[tuple[float, int]] = []  # (priority, arrival) of the threads waiting
 _arrivals = itertools.count()
@@ -101,8 +104,9 @@ def turn(deadline: float, priority: float = 0.0) -> Iterator[None]:
 @contextmanager
 def outside_turn(deadline: float = math.inf) -> Iterator[None]:
     """Run the body (waiting for a child process, or long work) with this thread's turn
-    given up, and take it back afterwards, with the same priority, waiting for it until
-    `deadline`, MAX_WAIT_SECONDS at most."""
+    given up, and take it back afterwards, behind the threads yet to start their tools
+    (its priority plus AFTER_TOOL), waiting for it until `deadline`, MAX_WAIT_SECONDS at
+    most."""
     if _holder[0] != threading.get_ident():
         yield
         return
@@ -110,4 +114,4 @@ def outside_turn(deadline: float = math.inf) -> Iterator[None]:
     try:
         yield
     finally:
-        _acquire(getattr(_held, "priority", 0.0), deadline)
+        _acquire(getattr(_held, "priority", 0.0) + AFTER_TOOL, deadline)

@@ -244,7 +244,7 @@ def test_run_agent_never_raises(tmp_path) -> None:
         raise AgentError("boom")
 
     run = Workspace(tmp_path).run("missing-run")
-    agent = Agent("style", "", EVERY_FILE, Analyser(SILENT, parse=explode))
+    agent = Agent("style", "", EVERY_FILE, (Analyser(SILENT, parse=explode),))
     run_agent(agent, run, ReviewConfig())  # no diff.json at all
     data = read_json(run.findings_file("style"))
     assert data["status"] == "failed" and data["findings"] == []

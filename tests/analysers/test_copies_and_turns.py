@@ -152,6 +152,48 @@ def test_waiting_threads_get_their_turn_slowest_tool_first(monkeypatch) -> None:
     assert order == ["slow", "quick", "new"]
 
 
+def test_work_after_a_tool_waits_behind_work_that_starts_one(monkeypatch) -> None:
+    """A slow tool's output is read after a quick tool is started: tools run side by side
+    sooner (`AFTER_TOOL`)."""
+    monkeypatch.setattr(turns, "_last_seconds", {"slow": 2.0, "quick": 0.1})
+    free_by = time.monotonic() + 10
+    while turns._holder[0] is not None and time.monotonic() < free_by:
+        time.sleep(0.05)
+    order: list[str] = []
+    in_tool, waiting, go = threading.Event(), threading.Event(), threading.Event()
+
+    def slow() -> None:
+        with turn(time.monotonic() + 10, turns.expected("slow")):
+            order.append("slow starts its tool")
+            with outside_turn(time.monotonic() + 10):
+                in_tool.set()
+                waiting.wait(5)  # the quick one is waiting for the turn by now
+                go.wait(5)
+            order.append("slow reads its output")
+
+    def quick() -> None:
+        with turn(time.monotonic() + 10, turns.expected("quick")):
+            order.append("quick starts its tool")
+
+    def blocker() -> None:  # holds the turn while both line up
+        with turn(time.monotonic() + 10):
+            waiting.set()
+            go.set()
+            time.sleep(0.2)
+
+    first = threading.Thread(target=slow)
+    first.start()
+    in_tool.wait(5)
+    hold = threading.Thread(target=blocker)
+    hold.start()
+    waiting.wait(5)
+    second = threading.Thread(target=quick)
+    second.start()
+    for thread in (first, hold, second):
+        thread.join(5)
+    assert order == ["slow starts its tool", "quick starts its tool", "slow reads its output"]
+
+
 def test_a_turn_held_for_long_is_waited_for_a_moment_not_until_the_deadline(
     monkeypatch,
 ) -> None:
