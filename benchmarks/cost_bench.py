@@ -15,7 +15,9 @@ Prints, side by side:
   commit (goal: at most 0.3); and the file names and files (inodes) the cold review left
   in the findings cache (an analyser run's entries are one pack, `agents.cache_packs`);
 - parallel: the same 300-file review against the default agents' declared analyser command
-  lines run directly, all at once, on the checkout (goal: at most 1.5).
+  lines run directly (with the configuration a review makes for the files, ast-grep's
+  rules of their languages: `Analyser.config_for`), all at once, on the checkout (goal: at
+  most 1.5).
 
 Repositories are built with `git fast-import` under `--keep` (default: a temporary
 directory) and reused when kept.
@@ -293,8 +295,13 @@ def parallel(root: Path, tmp: Path) -> None:
     empty.mkdir(exist_ok=True)
 
     def direct(analyser) -> float:
+        config = None
+        if analyser.config_for is not None:  # the configuration a review makes for the files
+            config = tmp / "direct-config" / analyser.tool / analyser.config.name
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text(analyser.config_for(paths))
         started = time.perf_counter()
-        subprocess.run(command_line(analyser, paths), cwd=empty, capture_output=True)
+        subprocess.run(command_line(analyser, paths, config), cwd=empty, capture_output=True)
         return time.perf_counter() - started
 
     direct_runs = []
