@@ -49,7 +49,8 @@ class Invocation:
     """Where an analyser runs (`cwd`, `env`), the repository paths of the files copied
     (`present`), and the `root` of the copies, whose names it reports are mapped back to
     repository paths. A copy is at its repository path under `root`, or at the name
-    `names` gives it (`agents.scratch.copy_names`)."""
+    `names` gives it (`agents.scratch.copy_names`). `config` is the configuration made
+    for this run (`Analyser.config_for`), None for the analyser's own."""
 
     cwd: Path
     env: dict[str, str]
@@ -57,6 +58,7 @@ class Invocation:
     root: Path
     relative: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
+    config: Path | None = None
 
     def arguments(self, paths: list[str]) -> list[str]:
         """The command-line arguments naming these copied files."""
@@ -102,8 +104,10 @@ class Invocation:
         return {copy: repo for repo, copy in self.names.items()}
 
 
-def command_line(analyser: Analyser, files: list[str]) -> list[str]:
-    """The analyser's command with its placeholders filled in and its program resolved."""
+def command_line(analyser: Analyser, files: list[str], config: Path | None = None) -> list[str]:
+    """The analyser's command with its placeholders filled in and its program resolved;
+    CONFIG names `config` (a run's own, `Analyser.config_for`), by default the analyser's."""
+    named = str(config or analyser.config)
     argv: list[str] = []
     for index, arg in enumerate(analyser.command):
         if arg == FILES:
@@ -113,7 +117,7 @@ def command_line(analyser: Analyser, files: list[str]) -> list[str]:
         elif index == 0:
             argv.append(program(analyser))
         else:
-            argv.append(arg.replace(CONFIG, str(analyser.config)) if CONFIG in arg else arg)
+            argv.append(arg.replace(CONFIG, named) if CONFIG in arg else arg)
     return argv
 
 

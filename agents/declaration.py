@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -43,6 +43,14 @@ class Analyser:
     rule ids or levels (or, for SARIF, `rule@level`) to ours, for the parser to use; a
     parser that needs the text the tool read gets it from `ToolOutput.read`. `config` is
     a file of ours the command names with `CONFIG` (never the reviewed repository's).
+    `config_for`, when given, makes each run's configuration instead: called with the
+    names of the copies the tool reads (with the suffix it reads them by:
+    `bin/deploy.py`), it returns the text of the file `CONFIG` then names, written in the
+    run's scratch directory (beside neither the copies nor the working directory) under
+    `config`'s name. It may name only files of ours beside `config` (which the findings
+    cache hashes with it, `agents.cache.analyser_identity`), and must give every file the
+    findings `config` gives it (ast-grep's rule pack: only the rules of the languages
+    read, which load faster).
     `name` names the tool in errors; by default the module or executable. `line_model`
     says how the tool counts lines: `LineModel.UNIVERSAL` for tools built on Python's
     tokenizer or universal newlines (a lone CR ends a line), `LineModel.YAML` for YAML
@@ -85,6 +93,7 @@ class Analyser:
     findings_exit_codes: tuple[int, ...] = ()
     severities: Mapping[str, Severity] = field(default_factory=dict, hash=False)
     config: Path | None = None
+    config_for: Callable[[Sequence[str]], str] | None = None
     name: str = ""
     line_model: LineModel = LineModel.GIT  # how the tool numbers lines (mapped onto git's)
     line_models: Mapping[str, LineModel] = field(default_factory=dict, hash=False)
@@ -107,6 +116,8 @@ class Analyser:
             raise ValueError(f"{self.command!r}: FILES must be one argument, exactly once")
         if any(CONFIG in arg for arg in self.command) and self.config is None:
             raise ValueError(f"{self.command!r} names CONFIG, but the analyser has no config")
+        if self.config_for is not None and self.config is None:
+            raise ValueError(f"{self.command!r}: config_for needs the config it stands for")
 
     @property
     def tool(self) -> str:

@@ -3,7 +3,8 @@
 Every run: an empty scratch working directory with its own HOME, XDG and temporary
 directories; the agent's files as private copies (`agents.scratch`: no repository
 configuration beside them, suppressions the change adds neutralised, a name no tool can
-print ambiguously) named by absolute paths; the program started as `agents.command`
+print ambiguously) named by absolute paths; our configuration for them, when the
+analyser makes one per run (`Analyser.config_for`); the program started as `agents.command`
 says (a minimal environment, no network, a time limit, a bound on its output); files
 the findings cache (`agents.cache`) has a result for are not read again; a missing tool
 skips the analyser with its install hint. Its findings' lines are mapped onto git's as
@@ -67,7 +68,8 @@ def invocation(
     `as_text`, named for the tool to read it as plain text (`ExpandsAliases.as_text`), or
     a script named with its interpreter's suffix for a tool that reads none without one
     (`Analyser.language_by_suffix`). A copy of `sources` is a link to its file
-    (`agents.scratch.write_copies`)."""
+    (`agents.scratch.write_copies`). The configuration `Analyser.config_for` makes for
+    the copies is written in the scratch directory too (`Invocation.config`)."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-analyser-") as scratch:
         root = Path(scratch)
         cwd, home, files = root / "cwd", root / "home", root / "files"
@@ -75,10 +77,23 @@ def invocation(
             folder.mkdir()
         names = copy_names(copies, _suffixes(analyser, copies, as_text))
         write_copies(files, copies, names, sources)
+        config = _run_config(analyser, [names.get(path, path) for path in copies], root)
         env = {**analyser_env(root), **analyser.env}
         if analyser.relative:  # from among the copies: still nothing of the repository's
             cwd = files
-        yield Invocation(cwd, env, list(copies), files, analyser.relative, names)
+        yield Invocation(cwd, env, list(copies), files, analyser.relative, names, config)
+
+
+def _run_config(analyser: Analyser, names: list[str], scratch: Path) -> Path | None:
+    """The configuration `analyser.config_for` makes for a run over the copies named
+    `names`, written in `scratch/config/` under the name of `analyser.config`; None when
+    the analyser has no such function (its `config` is given as it is)."""
+    if analyser.config_for is None or analyser.config is None:
+        return None
+    made = scratch / "config" / analyser.config.name
+    made.parent.mkdir()
+    made.write_text(analyser.config_for(names), encoding="utf-8")
+    return made
 
 
 def _suffixes(
@@ -243,7 +258,7 @@ def _run_once(
         as_is += [n for n, data in read.items() if len(data) < limit]
         sources = {path: os.path.join(root, path) for path in as_is}
         with invocation(analyser, {**missing, **read}, copies.as_text, sources) as call:
-            argv = command_line(analyser, call.arguments(call.present))
+            argv = command_line(analyser, call.arguments(call.present), call.config)
             started = time.monotonic()
             with outside_turn(started + timeout):
                 text = run_command(argv, call, timeout, analyser)

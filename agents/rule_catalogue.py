@@ -253,8 +253,7 @@ def ast_grep_rules() -> dict[str, Entry]:
     """Our own rule pack: message, note and metadata (category, CWE) of each rule."""
     documents = (
         document
-        for path in sorted(RULE_PACK.parent.glob("*/*.yml"))
-        if path.parent.name != "utils"
+        for path in sorted(RULE_PACK.parent.glob("*/*.yml"))  # rules; utils: utils/*/*.yml
         for document in yaml.safe_load_all(path.read_text())
     )
     rules = {}

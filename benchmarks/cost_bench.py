@@ -15,9 +15,11 @@ Prints, side by side:
   commit (goal: at most 0.3); and the file names and files (inodes) the cold review left
   in the findings cache (an analyser run's entries are one pack, `agents.cache_packs`);
 - parallel: the same 300-file review against the default agents' declared analyser command
-  lines run directly, all at once, on the checkout (goal: at most 1.5); a `relative`
-  analyser (detect-secrets) from the repository's root with relative paths, as the review
-  runs it: given absolute paths outside its working directory it scans nothing.
+  lines run directly (with the configuration a review makes for the files, ast-grep's
+  rules of their languages: `Analyser.config_for`), all at once, on the checkout (goal: at
+  most 1.5); a `relative` analyser (detect-secrets) from the repository's root with
+  relative paths, as the review runs it: given absolute paths outside its working
+  directory it scans nothing.
 
 Repositories are built with `git fast-import` under `--keep` (default: a temporary
 directory) and reused when kept.
@@ -297,11 +299,16 @@ def parallel(root: Path, tmp: Path) -> None:
     empty.mkdir(exist_ok=True)
 
     def direct(analyser) -> float:
+        config = None
+        if analyser.config_for is not None:  # the configuration a review makes for the files
+            config = tmp / "direct-config" / analyser.tool / analyser.config.name
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text(analyser.config_for(paths))
         # as the review runs it: a `relative` tool (detect-secrets) from the files' root,
         # given relative paths; it skips files named outside its working directory
         argv, cwd = (relative, repo) if analyser.relative else (paths, empty)
         started = time.perf_counter()
-        done = subprocess.run(command_line(analyser, argv), cwd=cwd, capture_output=True)
+        done = subprocess.run(command_line(analyser, argv, config), cwd=cwd, capture_output=True)
         seconds = time.perf_counter() - started
         if done.returncode not in analyser.ok_codes:
             raise SystemExit(f"{analyser.tool} failed: {done.stderr.decode()[-500:]}")
