@@ -24,6 +24,7 @@ adds are neutralised in the copy it reads. ast-grep-cli also installs a script n
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -33,7 +34,7 @@ import yaml
 
 from agents.analysis import AgentError, Analysis
 from agents.declaration import CONFIG, FILES, Agent, Analyser
-from agents.files import PYTHON_FILES, Files
+from agents.files import PYTHON_FILES, Files, suffix_of
 from agents.parsers import ToolOutput
 from agents.reviewers.javascript import GENERATED_JS, JS_INTERPRETERS, JS_SUFFIXES
 from review.findings import Finding, Severity
@@ -87,10 +88,13 @@ def rule_pack_for(names: Sequence[str]) -> str:
     reads; RULE_FOLDERS): every folder's rules are of its own language (RULE_LANGUAGES)
     and ast-grep applies a rule only to files of that language, so each file's findings
     are those of the whole pack. A name with another suffix keeps every folder."""
+    folders = {RULE_FOLDERS.get(suffix_of(name)) for name in names}
+    return _rule_pack(frozenset(RULE_LANGUAGES) if None in folders else frozenset(folders))
+
+
+@functools.lru_cache(maxsize=16)
+def _rule_pack(folders: frozenset[str]) -> str:
     pack = yaml.safe_load(RULE_PACK.read_text(encoding="utf-8"))
-    folders = {RULE_FOLDERS.get(PurePosixPath(name).suffix) for name in names}
-    if None in folders:
-        folders = set(RULE_LANGUAGES)
 
     def kept(key: str) -> list[str]:
         return [str(RULE_PACK.parent / d) for d in pack[key] if PurePosixPath(d).name in folders]
