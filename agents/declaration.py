@@ -83,9 +83,11 @@ class Analyser:
     without one in silence (ast-grep, oxlint): a script the agent takes for its `#!` line
     is then copied with its interpreter's suffix (`agents.files.copy_suffix`:
     `bin/deploy` as `bin/deploy.py`), and its findings come back on `bin/deploy`. `warm`
-    names the modules of a `PYTHON -m` tool to import once in a warm start server, which
-    then forks each run instead of starting the interpreter again (`agents.warm`); they
-    must import nothing but the tool (never its `__main__` when that runs the tool).
+    names the modules of a `PYTHON -m` tool to import once in a warm start server (a
+    `module:function` is imported, then called without arguments: the tool's own
+    discovery of its plugins), which then forks each run instead of starting the
+    interpreter again (`agents.warm`); they must import and call nothing but the tool
+    (never its `__main__` when that runs the tool), and read nothing of a repository.
     """
 
     command: tuple[str, ...]

@@ -4,8 +4,9 @@
 
 Started by `agents.warm` as the analyser itself would be (the same interpreter, flags,
 minimal environment and network jail), it imports the `<import>` modules once (the
-tool's own, with its plugins: most of a Python tool's start-up), then serves runs one at
-a time. Each request, one JSON line on standard input, is
+tool's own, with its plugins: most of a Python tool's start-up; a `module:function` is
+then called without arguments, such as the tool's own discovery of its plugins), then
+serves runs one at a time. Each request, one JSON line on standard input, is
 
     {"argv": [...], "cwd": "...", "env": {...}, "stdout": "...", "stderr": "..."}
 
@@ -48,7 +49,10 @@ def main() -> None:
 
 def _serve(module: str, imports: list[str]) -> None:
     for name in imports:
-        importlib.import_module(name)
+        imported, _, call = name.partition(":")
+        loaded = importlib.import_module(imported)
+        if call:  # the tool's own set-up, done once for every run (`Analyser.warm`)
+            getattr(loaded, call)()
     requests, answers = sys.stdin.buffer, sys.stdout
     for line in requests:
         request = json.loads(line)

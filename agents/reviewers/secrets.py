@@ -172,7 +172,12 @@ AGENT = Agent(
             # its YAML transformer loads the files named so, expanding aliases (a bomb
             # hangs it); a `.conf` file it reads as lines, with the same keyword patterns
             expands_aliases=ExpandsAliases((".yaml", ".yml", ".eyaml"), as_text=".conf"),
-            warm=("detect_secrets.main",),
+            # its plugins are found (imported, their patterns compiled) once, not per run:
+            # the mapping is cached (`lru_cache`), and runs never load custom plugins
+            warm=(
+                "detect_secrets.main",
+                "detect_secrets.core.plugins.util:get_mapping_from_secret_type_to_class",
+            ),
         ),
     ),
 )

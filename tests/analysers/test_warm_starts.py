@@ -4,6 +4,7 @@ run, and a server that fails gives way to a cold start."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -33,7 +34,8 @@ files = {path: open(path, encoding="utf-8").read() for path in sys.argv[1:]}
 print(json.dumps({"cwd": os.getcwd(), "env": dict(os.environ), "argv": sys.argv,
                   "stdin": sys.stdin.read(), "files": files, "network": network,
                   "leader": os.getsid(0) == os.getpid(), "path0": sys.path[0],
-                  "imported": "probe_tool.heavy" in sys.modules, "pid": os.getpid()}))
+                  "imported": "probe_tool.heavy" in sys.modules, "pid": os.getpid(),
+                  "prepared": getattr(sys.modules.get("probe_tool.heavy"), "PREPARED", 0)}))
 sys.exit(int(os.environ.get("PROBE_EXIT", "0")))
 """
 
@@ -48,7 +50,9 @@ def tool(tmp_path: Path, monkeypatch) -> Path:
     site = tmp_path / "site"
     (site / "probe_tool").mkdir(parents=True)
     (site / "probe_tool" / "__init__.py").write_text("")
-    (site / "probe_tool" / "heavy.py").write_text("LOADED = True\n")
+    (site / "probe_tool" / "heavy.py").write_text(
+        "PREPARED = 0\n\ndef prepare():\n    global PREPARED\n    PREPARED += 1\n"
+    )
     (site / "probe_tool" / "__main__.py").write_text(PROBE)
     monkeypatch.setattr(command, "_WARM", Pool(command._WARM.start))
     yield site
@@ -92,6 +96,18 @@ def test_a_warm_run_sees_what_a_cold_one_does_and_reuses_its_server(
     assert warm["pid"] != again["pid"]  # a child per run, of one server
     (servers,) = command._WARM.idle.values()
     assert len(servers) == 1
+
+
+def test_a_declared_set_up_function_is_called_once_in_the_server(
+    tmp_path: Path, tool: Path
+) -> None:
+    prepared = dataclasses.replace(
+        analyser(tool, warm=True), warm=("probe_tool.heavy", "probe_tool.heavy:prepare")
+    )
+    runs = [sees(tmp_path, prepared, f"p{n}") for n in range(2)]
+    assert [run["prepared"] for run in runs] == [1, 1]  # once, before the forks
+    assert runs[0]["pid"] != runs[1]["pid"]
+    assert sees(tmp_path, analyser(tool, warm=False), "cold")["prepared"] == 0
 
 
 @pytest.mark.skipif(not _jail(), reason="this system lets no process make a network namespace")
