@@ -96,3 +96,14 @@ def test_to_dict_holds_every_field_and_reads_back_the_same() -> None:
     assert Finding.from_dict(data) == finding
     placed = finding.placed("x = 1")
     assert Finding.from_dict(placed.to_dict()) == placed
+
+
+def test_a_finding_read_from_json_is_the_one_its_constructor_makes() -> None:
+    import dataclasses
+
+    finding = Finding.from_dict(raw(end_line=4, suggestion="y = 1", suggestion_lines=[2, 3]))
+    made = Finding(**{f.name: getattr(finding, f.name) for f in dataclasses.fields(Finding)})
+    assert finding == made and hash(finding) == hash(made)
+    assert list(finding.to_dict()) == list(made.to_dict())  # the fields in their order
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.line = 3  # type: ignore[misc]
