@@ -153,7 +153,7 @@ class FindingsCache:
             if finding.path in per_path:
                 per_path[finding.path]["findings"].append(finding.to_dict())
         for note in analysis.notes:
-            for path in _note_paths(note, per_path):
+            for path in note_paths(note, per_path):
                 per_path[path]["notes"].append(note)
         for path, result in per_path.items():
             if any(": not analysed" in n for n in result["notes"]):
@@ -260,7 +260,7 @@ def _analysis(stored: Any, path: str) -> Analysis | None:
     return Analysis(findings=findings, notes=notes)
 
 
-def _note_paths(note: str, paths: dict[str, Any]) -> list[str]:
+def note_paths(note: str, paths: Mapping[str, Any]) -> list[str]:
     """The paths a note is about: notes name their file first (`path: …`, `path:3: …`)."""
     head = note.split(": ", 1)[0]
     return [p for p in (head, head.rsplit(":", 1)[0]) if p in paths][:1]

@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from agents.analysis import AgentError, AgentInput, Analysis
@@ -45,7 +46,7 @@ from agents.files import copy_suffix
 from agents.lines import to_git_lines
 from agents.neighbours import context, digest, patterns_for
 from agents.parsers import ToolOutput
-from agents.run_cache import load_run, run_key, store_run
+from agents.run_cache import load_previous, load_run, run_key, store_run
 from agents.scratch import copy_names, read_copies, write_copies
 from agents.turns import expected, outside_turn, took, turn
 from review.diff import FileStatus
@@ -139,16 +140,42 @@ def _run_analyser(
         if reused is not None:
             analysis = reused
         else:
-            analysis = _run_isolating(agent, analyser, work, paths, deadline, store)
-            analysis = _against_base(agent, analyser, work, analysis, deadline, store)
+            analysis = _run_anew(agent, analyser, work, deadline, store, bool(whole))
             if whole:
-                store_run(store, whole, analysis)
+                store_run(store, whole, analysis, work)
     finally:  # the run's entries, whole and per file, as one pack
         store.flush()
     if note := store.note(analyser.tool):
         analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}
     analysis.cache_entries = store.unwritten
+    return analysis
+
+
+def _run_anew(
+    agent: str,
+    analyser: Analyser,
+    work: AgentInput,
+    deadline: float,
+    store: FindingsCache,
+    kept: bool,
+) -> Analysis:
+    """The analyser's result over `work.files` when no whole run had the same inputs: the
+    files whose version is the same as in the last whole run over these paths take their
+    result from it (`load_previous`, when whole runs are `kept`); the others are analysed
+    (their cache entries first) and compared with their base versions."""
+    previous = load_previous(store, analyser, work) if kept else {}
+    todo = work
+    if previous:
+        todo = replace(work, files=[f for f in work.files if f.path not in previous])
+    paths = [f.path for f in todo.files]
+    analysis = Analysis()
+    if paths:
+        analysis = _run_isolating(agent, analyser, todo, paths, deadline, store)
+        analysis = _against_base(agent, analyser, todo, analysis, deadline, store)
+    for part in previous.values():
+        analysis.findings += part.findings
+        analysis.notes += part.notes
     return analysis
 
 

@@ -10,23 +10,35 @@ notes), so an identical re-review or a rebase of the same content reads one entr
 analyser instead of one per file. Whether each file's base version is in the checkout is
 part of the key too (a checkout budget can leave it out).
 
+When the versions differ only in part (a follow-up commit to a pull request edits one
+file of 300), the last whole run over the same paths is found through a pointer entry
+keyed by the paths alone (`load_previous`), and each file whose version is the same as
+in that run takes its result from it, read with the run's one entry instead of a lookup
+per file: only the other files are analysed, and compared with their base versions. A
+file's findings, and their baseline state, depend on nothing but its version: a file's
+entry in the findings cache is keyed by less.
+
 Not kept: an analyser that reads neighbouring files (their versions are not in the
 change), a file known only by its bytes (no blob id), and a result with a file not
-analysed (a failure or a time-out is not a result).
+analysed (a failure or a time-out is not a result). Not taken in part: a `new_only`
+analyser's (its note counts the findings it left out over all the files), or a run with
+a note that names no single file.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from agents.analysis import AgentInput, Analysis
-from agents.cache import FORMAT, FindingsCache
+from agents.cache import FORMAT, FindingsCache, note_paths
 from agents.declaration import Analyser
 from review.findings import Finding, InvalidFinding
 
 # notes that say a file's result is missing: such a run is not kept
 _INCOMPLETE = ("not analysed", "could not read")
+_HEX_KEY = re.compile(r"[0-9a-f]{64}")  # an entry key: a SHA-256 hex digest
 
 
 def run_key(store: FindingsCache, analyser: Analyser, work: AgentInput) -> str | None:
@@ -58,9 +70,10 @@ def load_run(store: FindingsCache, key: str, paths: list[str]) -> Analysis | Non
     return Analysis(findings=findings, notes=notes)
 
 
-def store_run(store: FindingsCache, key: str, analysis: Analysis) -> None:
-    """Keep `analysis` at `key`, unless a file of it was not analysed: written with the
-    run's per-file entries, in one pack, by the store's next `flush`."""
+def store_run(store: FindingsCache, key: str, analysis: Analysis, work: AgentInput) -> None:
+    """Keep `analysis` of `work.files` at `key`, and make it the last whole run over those
+    paths (`load_previous`), unless a file of it was not analysed: written with the run's
+    per-file entries, in one pack, by the store's next `flush`."""
     if any(marker in note for note in analysis.notes for marker in _INCOMPLETE):
         return
     entry: dict[str, Any] = {
@@ -68,5 +81,54 @@ def store_run(store: FindingsCache, key: str, analysis: Analysis) -> None:
         "path": "\0whole run",
         "findings": [f.to_dict() for f in analysis.findings],
         "notes": list(analysis.notes),
+        "files": work.file_versions,
     }
     store.stage(key, entry)
+    pointer = {"format": FORMAT, "path": "\0previous run", "run": key}
+    store.stage(_previous_key(store, work), pointer)
+
+
+def load_previous(
+    store: FindingsCache, analyser: Analyser, work: AgentInput
+) -> dict[str, Analysis]:
+    """Per file of `work.files` whose version (`AgentInput.file_versions`) is the same as
+    in the last whole run over the same paths, that run's findings and notes for it (each
+    counted as a hit); nothing when there is no such run, it is damaged, or it cannot be
+    taken in part (see the module docstring)."""
+    if store.directory is None or analyser.neighbours or analyser.new_only:
+        return {}
+    if work.file_versions is None:
+        return {}
+    pointer = store.read_raw(_previous_key(store, work))
+    run = pointer.get("run") if pointer and pointer.get("path") == "\0previous run" else None
+    entry = store.read_raw(run) if isinstance(run, str) and _HEX_KEY.fullmatch(run) else None
+    if entry is None or entry.get("path") != "\0whole run":
+        return {}
+    now = {version[0]: version for version in work.file_versions}
+    before = entry.get("files")
+    same = {v[0] for v in before if v and now.get(v[0]) == v} if isinstance(before, list) else set()
+    try:
+        findings = [Finding.from_dict(f) for f in entry["findings"]]
+        notes = [str(n) for n in entry["notes"]]
+    except (KeyError, TypeError, AttributeError, InvalidFinding):
+        return {}
+    parts = {path: Analysis() for path in same}
+    for finding in findings:
+        if finding.path not in now:
+            return {}
+        if finding.path in parts:
+            parts[finding.path].findings.append(finding)
+    for note in notes:
+        (path,) = note_paths(note, now) or ("",)
+        if not path:
+            return {}  # a note about the whole run: it cannot be taken in part
+        if path in parts:
+            parts[path].notes.append(note)
+    store.hits += len(parts)
+    return parts
+
+
+def _previous_key(store: FindingsCache, work: AgentInput) -> str:
+    paths = sorted(changed.path for changed in work.files)
+    described = json.dumps({"limit": work.config.max_file_bytes, "paths": paths})
+    return store.key("\0previous run", described.encode())

@@ -52,9 +52,9 @@ def test_a_cold_run_writes_one_pack_every_entry_links_to_and_a_follow_up_adds_on
     folder = first.run.findings_cache_dir
     packs, index = on_disk(folder)
     (pack,) = packs
-    assert len(index) == N + 1  # an entry per file and the whole run's
+    assert len(index) == N + 2  # an entry per file, the whole run's and its pointer
     assert {p.stat().st_ino for p in index} == {pack.stat().st_ino}
-    assert pack.stat().st_nlink == N + 2  # and its own name in packs/
+    assert pack.stat().st_nlink == N + 3  # and its own name in packs/
     everything = [p.lstat() for p in folder.rglob("*") if p.is_file()]
     assert len({(i.st_dev, i.st_ino) for i in everything}) == 1  # one file created
 
@@ -68,8 +68,9 @@ def test_a_cold_run_writes_one_pack_every_entry_links_to_and_a_follow_up_adds_on
     assert follow.report.agents["style"].cache == {"hits": N - 1, "misses": 1}
     after, index = on_disk(folder)
     (new,) = set(after) - set(packs)
-    assert new.stat().st_nlink == 3  # mod_0's new version and the new whole run
-    assert len(index) == N + 3
+    # mod_0's new version, the new whole run and the pointer to it (moved from the first)
+    assert new.stat().st_nlink == 4
+    assert len(index) == N + 4
     assert pack.stat().st_nlink == N + 2  # the first review's entries are all still there
 
 

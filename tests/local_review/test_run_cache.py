@@ -13,6 +13,7 @@ from agents.analysis import Analysis
 from agents.cache import FORMAT, FindingsCache
 from agents.run_cache import load_run, store_run
 from review.findings import Finding, Severity
+from tests.analysers.test_agents_process import work_on
 
 
 @pytest.fixture
@@ -86,26 +87,30 @@ def finding(path: str = "app.py", line: int = 2) -> Finding:
 
 
 def test_a_run_with_a_file_not_analysed_is_not_kept(tmp_path: Path) -> None:
-    store = FindingsCache(tmp_path, "identity")
+    store = FindingsCache(tmp_path / "cache", "identity")
+    work = work_on(tmp_path, {"app.py": "x\n", "lib.py": "y\n"})
     failed = Analysis([finding()], ["lib.py: not analysed, bandit ran out of time"])
-    store_run(store, "a" * 64, failed)
+    store_run(store, "a" * 64, failed, work)
     assert load_run(store, "a" * 64, ["app.py", "lib.py"]) is None
-    store_run(store, "b" * 64, Analysis([finding()], ["app.py:3: a suppression was ignored"]))
+    noted = Analysis([finding()], ["app.py:3: a suppression was ignored"])
+    store_run(store, "b" * 64, noted, work)
     reused = load_run(store, "b" * 64, ["app.py"])
     assert reused is not None and reused.findings == [finding()]
     assert store.hits == 1
 
 
 def test_a_damaged_or_foreign_run_entry_is_a_miss(tmp_path: Path) -> None:
-    store = FindingsCache(tmp_path, "identity")
-    store_run(store, "c" * 64, Analysis([finding("elsewhere.py")]))
+    cache = tmp_path / "cache"
+    store = FindingsCache(cache, "identity")
+    store_run(store, "c" * 64, Analysis([finding("elsewhere.py")]), work_on(tmp_path, {}))
     assert load_run(store, "c" * 64, ["app.py"]) is None  # names a file not in this run
     store.flush()
-    assert load_run(FindingsCache(tmp_path, "identity"), "c" * 64, ["elsewhere.py"])
-    entry = next(tmp_path.rglob("*.json"))
+    assert load_run(FindingsCache(cache, "identity"), "c" * 64, ["elsewhere.py"])
+    entry = cache / "cc" / f"{'c' * 64}.json"
     damaged = {"format": FORMAT, "path": "\0whole run", "findings": [{"line": 0}], "notes": []}
+    entry.unlink()  # a link to the run's pack: replaced, not written through
     entry.write_text(json.dumps({"format": FORMAT, "entries": {"c" * 64: damaged}}))
-    store = FindingsCache(tmp_path, "identity")
+    store = FindingsCache(cache, "identity")
     assert load_run(store, "c" * 64, ["elsewhere.py"]) is None
     assert store.hits == 0
 
@@ -143,3 +148,58 @@ def test_a_base_version_the_budget_left_out_is_noted_and_its_run_not_reused(
     )
     assert not any(f.rule == "B602" for f in roomy.report.findings)  # already there
     assert roomy.report.pre_existing
+
+
+def test_a_follow_up_reads_the_unchanged_files_from_the_last_run_and_analyses_the_edit(
+    make_repo, review_repo, workspace, tmp_path, request
+) -> None:
+    repo = make_repo([{"README.md": "hi\n"}, {**files(4), "app.py": EVAL}])
+    base = repo.base
+    review_repo(repo, root=workspace)
+    repo.commit({"pkg/mod_0.py": "value_0 = eval(input(100))\nimport os\n"})
+    asked = request.getfixturevalue("per_file_loads")
+    follow = review_repo(repo, base=base, root=workspace)
+    assert asked and max(asked) == 1  # only the edited file was looked up, head and base
+    fresh = review_repo(repo, base=base, root=tmp_path / "fresh")  # no cache to read
+    assert follow.report.findings == fresh.report.findings
+    assert ("F401", 2) in follow.at("pkg/mod_0.py")  # the edit's own finding
+    assert follow.report.agents["security"].cache == {"hits": 4 * 2, "misses": 1 * 2}
+
+
+def versions(tmp_path: Path, blobs: dict[str, str]):
+    """An agent's input over `blobs` (path -> head blob id), each file added."""
+    work = work_on(tmp_path, dict.fromkeys(blobs, "x\n"))
+    for changed in work.files:
+        changed.blob = blobs[changed.path]
+    return work
+
+
+def test_only_the_files_whose_version_is_the_same_are_taken_from_the_last_run(
+    tmp_path: Path,
+) -> None:
+    from agents.declaration import Analyser
+    from agents.run_cache import load_previous
+
+    cache = tmp_path / "cache"
+    tool = Analyser(command=("true", "{files}"), parse=lambda output: Analysis())
+    before = versions(tmp_path / "a", {"app.py": "1" * 40, "lib.py": "2" * 40})
+    done = Analysis([finding("app.py"), finding("lib.py", 5)], ["lib.py:5: a note on lib"])
+    store = FindingsCache(cache, "identity")
+    store_run(store, "d" * 64, done, before)
+    store.flush()
+    after = versions(tmp_path / "b", {"app.py": "1" * 40, "lib.py": "3" * 40})
+    store = FindingsCache(cache, "identity")
+    parts = load_previous(store, tool, after)
+    assert list(parts) == ["app.py"] and parts["app.py"].findings == [finding("app.py")]
+    assert store.hits == 1
+    assert load_previous(FindingsCache(cache, "identity"), tool, before)["lib.py"].notes == [
+        "lib.py:5: a note on lib"
+    ]
+    other = FindingsCache(cache, "another identity")  # another analyser's runs
+    assert load_previous(other, tool, after) == {}
+    new_only = Analyser(command=("true", "{files}"), parse=tool.parse, new_only=True)
+    assert load_previous(FindingsCache(cache, "identity"), new_only, after) == {}
+    store = FindingsCache(cache, "identity")
+    store_run(store, "e" * 64, Analysis([finding()], ["2 findings left out"]), before)
+    store.flush()  # a note about the whole run: not taken in part
+    assert load_previous(FindingsCache(cache, "identity"), tool, after) == {}
