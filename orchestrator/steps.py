@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import shutil
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -222,11 +223,9 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
         excluded=config.excludes,
         report_pre_existing=config.report_pre_existing,
     )
-    agents: dict[str, AgentStatus] = {}
-    for result in results:  # count what each agent contributed to the review
-        name = result.agent
-        kept = sum(1 for f in merged.findings if name in (f.agent, *f.also_reported_by))
-        agents[name] = AgentStatus.of(result, findings=kept)
+    # what each agent contributed to the review: the findings it made or also reported
+    kept = Counter(name for f in merged.findings for name in {f.agent, *f.also_reported_by})
+    agents = {r.agent: AgentStatus.of(r, findings=kept[r.agent]) for r in results}
     report = Report(
         repository=request.repository,
         base=request.base,
