@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import math
 import os
 import stat
 import threading
@@ -69,3 +70,22 @@ def temporary_name(target: str | Path) -> str:
     it over `target` (a dot file: `.<name>.<pid>.<thread>.tmp`)."""
     folder, name = os.path.split(target)
     return os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def remove_unlinked(
+    paths: tuple[str, ...], inode: tuple[int, int], before: float = math.inf
+) -> bool:
+    """Remove `paths`, every name of the file `inode` (device, inode), if it still has no
+    other and its links (ctime) and content (mtime) last changed before `before` (a time);
+    True when removed. A file linked again or replaced meanwhile is left alone."""
+    try:
+        info = os.lstat(paths[0])
+        if (info.st_dev, info.st_ino) != inode or info.st_nlink != len(paths):
+            return False
+        if max(info.st_mtime, info.st_ctime) >= before:
+            return False
+        for path in paths:
+            os.unlink(path)
+    except OSError:
+        return False
+    return True
