@@ -4,12 +4,13 @@ A follow-up commit to a 300-file pull request gets a new run folder (`runs/<run_
 named by the head), whose clone writes the changed files again though all but one have
 the blob the last review wrote. So each file `checkout.write_files` writes is also kept in
 the repository's store (`RunDir.checkout_blobs_dir`: `runs/.checkout-blobs/<partition>/`)
-as `<oid[:2]>/<oid[2:]>-<mode>`: its git object id (40 or 64 hex digits, checked: nothing
-else of the repository ever names a path here) and its permission bits in octal (what
-this process's umask gives a new file, as the checkout has always written them). A later
-checkout of the same blob is a hard link to that entry: no inode allocated and no data
-written (on ext4 without a journal, allocating inodes after many deletions was most of
-the clone step's cost).
+as `<oid>-<mode>`: its git object id (40 or 64 hex digits, checked: nothing else of the
+repository ever names a path here) and its permission bits in octal (what this process's
+umask gives a new file, as the checkout has always written them). A later checkout of
+the same blob is a hard link to that entry: no inode allocated and no data written (on
+ext4 without a journal, allocating inodes after many deletions was most of the clone
+step's cost). The folder is flat: sub-folders by the first digits would cost a
+directory inode each on the first checkouts (ext4 indexes large folders by hash).
 
 - An entry is used only when it is a regular file of the blob's size (git's, read first)
   whose content is the blob: its git object id (SHA-1, or SHA-256 for 64 digits, of
@@ -108,7 +109,7 @@ class CheckoutBlobs:
     def keep(self, oid: str, written: Path) -> None:
         """Make the file just `written` with the content of blob `oid` its store entry (over
         an entry that could not be used). Where links cannot be made, stop keeping any and
-        remove the folders made for it, so that no later review looks entries up."""
+        remove the folder made for it, so that no later review looks entries up."""
         entry = self._entry(oid)
         if not self._linking or entry is None:
             return
@@ -120,14 +121,13 @@ class CheckoutBlobs:
             self._linking = False
             if exc.errno in NO_LINKS and self._folder is not None:
                 _WITHOUT_LINKS.add(str(self._folder))
-                for folder in (os.path.dirname(entry), self._folder):
-                    with contextlib.suppress(OSError):
-                        os.rmdir(folder)  # only when empty
+                with contextlib.suppress(OSError):
+                    os.rmdir(self._folder)  # only when empty
 
     def _entry(self, oid: str) -> str | None:
         if self._folder is None or not _OID.fullmatch(oid):
             return None
-        return os.path.join(self._folder, oid[:2], f"{oid[2:]}{self._suffix}")
+        return os.path.join(self._folder, f"{oid}{self._suffix}")
 
 
 def object_id(data: bytes, digits: int) -> str:
