@@ -28,26 +28,21 @@ keeps one name, its own in `packs/` (`st_nlink` 1): the workspace sweep
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from review.hardlinks import NO_LINKS, replace_with_link, temporary_name
 
 FORMAT = 4  # bumped when an entry's shape or meaning changes (4: entries in packs)
 PACKS = "packs"  # the folder of packs in a cache folder (not two hex digits: no index)
 # how stale a pack's modification time (its last use, for the sweep) may be before a hit
 # marks it again: a review right after another writes nothing to the packs it reads
 REFRESH_SECONDS = 600
-# what os.link raises where the file system has no hard links (or no more of them); 524 is
-# Linux's internal ENOTSUPP, which NFS clients can let through
-_NO_LINKS = frozenset(
-    {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, 524}
-)
 # cache folders where no link could be made: later writes there go straight to packs of one
 # entry (on an S3 Files mount a pack written only to be removed costs two requests more)
 _WITHOUT_LINKS: set[str] = set()
@@ -88,45 +83,19 @@ def _link_all(pack: str, directory: Path, keys: list[str]) -> list[str]:
     system makes no (more) links, from the first that failed on."""
     for n, key in enumerate(keys):
         try:
-            _link(pack, index_path(directory, key))
+            replace_with_link(pack, index_path(directory, key))
         except NotImplementedError:
             return keys[n:]
         except OSError as exc:
-            if exc.errno not in _NO_LINKS:
+            if exc.errno not in NO_LINKS:
                 raise
             return keys[n:]
     return []
 
 
-def _link(pack: str, target: str) -> None:
-    """Make `target` a hard link to `pack`, over whatever is there (atomically: a link under
-    a temporary name in the same folder, renamed)."""
-    try:
-        os.link(pack, target)
-        return
-    except FileExistsError:
-        pass
-    except FileNotFoundError:  # the first entry of its folder (or the pack is gone: raised)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        try:
-            os.link(pack, target)
-            return
-        except FileExistsError:
-            pass
-    temporary = _temporary(target)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temporary)  # left by a process that died in between
-    os.link(pack, temporary)
-    try:
-        os.replace(temporary, target)
-    finally:  # still there after an error, or when `target` was already this pack
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-
-
 def _write_atomic(target: str, data: bytes) -> None:
     """Write `data` at `target` through a temporary file of this thread's, renamed."""
-    temporary = _temporary(target)
+    temporary = temporary_name(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     try:
         fd = os.open(temporary, flags, 0o600)
@@ -141,11 +110,6 @@ def _write_atomic(target: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-
-
-def _temporary(target: str) -> str:
-    folder, name = os.path.split(target)
-    return os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 class Packs:

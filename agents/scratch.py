@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agents.turns import outside_turn
 from agents.yaml_bombs import MAX_ALIAS_NODES, ExpandsAliases, alias_bomb
+from review.hardlinks import link_regular_file
 from review.workspace import PathEscape, read_regular_file
 
 _LETTER = re.compile(rb"[A-Za-z]")
@@ -148,23 +148,11 @@ def write_copies(
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
         source = sources.get(path) if linking and sources else None
-        if source is not None and _link(source, target):
+        if source is not None and link_regular_file(source, target):
             continue
         linking = linking and source is None
         with open(target, "wb") as handle:
             handle.write(data)
-
-
-def _link(source: str, target: str) -> bool:
-    """Whether `target` was made a hard link to the regular file `source` (never to a
-    link: `linkat` without following, after checking it is not one)."""
-    try:
-        if not stat.S_ISREG(os.lstat(source).st_mode):
-            return False
-        os.link(source, target, follow_symlinks=False)
-    except (OSError, NotImplementedError):  # EXDEV, EPERM, EMLINK…
-        return False
-    return True
 
 
 def copy_names(paths: Iterable[str], suffixes: Mapping[str, str] | None = None) -> dict[str, str]:

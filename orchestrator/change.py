@@ -10,7 +10,16 @@ bounded by the size of the reviewable change.
 
 from __future__ import annotations
 
-from review.diff import ChangedFile, Diff, FileKind, FileStatus, Hunk, build_diff, parse_raw
+from review.diff import (
+    ChangedFile,
+    Diff,
+    FileKind,
+    FileStatus,
+    Hunk,
+    build_diff,
+    parse_raw,
+    split_raw,
+)
 from review.git import Git
 
 MAX_CHANGED_LINES_PER_FILE = 20_000
@@ -34,19 +43,25 @@ def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
 
 
 def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
-    """The change from `merge_base` to `head`, and notes on what had to be left out."""
-    numstat = git.run("diff", *_DIFF_OPTIONS, "--numstat", "-z", merge_base, head)
+    """The change from `merge_base` to `head`, and notes on what had to be left out.
+
+    Two `git diff` runs: the listing with each file's changed-line counts
+    (`--raw --numstat`), then, without the files over MAX_CHANGED_LINES_PER_FILE, the
+    listing and the patch together (`--raw --patch`: names and hunks of one run)."""
+    listing, numstat = split_raw(
+        git.run("diff", *_DIFF_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
+    )
     too_large = _files_over_limit(numstat)
     # a renamed file is excluded under both names, or its old name would show as deleted
     excluded = {p for new_and_old in too_large.items() for p in new_and_old if p}
     exclude = [f":(exclude,literal){path}" for path in sorted(excluded)]
     pathspec = ["--", ".", *exclude] if exclude else []
-    names = git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", merge_base, head, *pathspec)
-    patch = git.run("diff", *_DIFF_OPTIONS, merge_base, head, *pathspec)
+    names, patch = split_raw(
+        git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", "--patch", merge_base, head, *pathspec)
+    )
     diff = build_diff(names, patch.decode("utf-8", "replace"))
     notes = []
     if too_large:
-        listing = git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", merge_base, head)
         for entry in build_diff(listing, "", allow_missing_patch=True).files.values():
             if entry.path in too_large:
                 entry.skipped = f"over {MAX_CHANGED_LINES_PER_FILE} changed lines"

@@ -12,8 +12,9 @@ Each run has a bare repository (`RunDir.repo_dir`) holding the review's commits:
 
 Only the changed text files of the head are written out (`write_files`), each at most
 `max_file_bytes` and all of them at most a per-run byte budget; the rest of the head is
-read from git objects on demand. Git runs bare, so no working tree, index or
-`.gitattributes` ever comes into play.
+read from git objects on demand. A file whose blob an earlier review of the repository
+wrote is a hard link to it (`checkout_blobs`), not a new file. Git runs bare, so no
+working tree, index or `.gitattributes` ever comes into play.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from agents.neighbours import MAX_NEIGHBOURS, matches
+from orchestrator.checkout_blobs import CheckoutBlobs
 from orchestrator.git import check_source
 from orchestrator.local_repo import LocalRepository, borrow
 from review.git import EMPTY_TREE, Git, GitError
@@ -156,14 +158,17 @@ def write_files(
     max_file_bytes: int,
     budget: int,
     whole_budget: int | None = None,
+    store: Path | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Write `blobs` (path -> object id) under `dest`, each at most `max_file_bytes`, until
     `budget` bytes are written (what is left of the run's `whole_budget`); returns the
-    bytes written and, for each file left out, why ("its content is not available", "N
-    bytes is over the M-byte limit", "over the checkout budget of N MB").
+    bytes counted against the budget and, for each file left out, why ("its content is
+    not available", "N bytes is over the M-byte limit", "over the checkout budget of N MB").
 
     Sizes are read before anything is written, so a "checkout bomb" (many paths sharing
-    one huge blob) is refused without writing it even once.
+    one huge blob) is refused without writing it even once. With a `store` (the
+    repository's `RunDir.checkout_blobs_dir`), a blob checked out before is a hard link
+    to its entry there and one written now becomes one (`orchestrator.checkout_blobs`).
     """
     sizes = _sizes(git, set(blobs.values()))
     whole = f"over the checkout budget of {(whole_budget or budget) / 2**20:.3g} MB"
@@ -181,11 +186,18 @@ def write_files(
         else:
             chosen[path] = oid
             total += size
-    contents = _contents(git, set(chosen.values()))
+    kept = CheckoutBlobs(store)
+    contents = kept.contents({oid: sizes[oid] for oid in set(chosen.values())})
+    contents |= _contents(git, set(chosen.values()) - contents.keys())
+    made: set[Path] = set()
     for path, oid in chosen.items():
         target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(contents[oid])
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if not kept.link(oid, target):
+            target.write_bytes(contents[oid])
+            kept.keep(oid, target)
     return total, left_out
 
 

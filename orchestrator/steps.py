@@ -14,6 +14,7 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from agents import neighbours, registry
@@ -66,8 +67,10 @@ def clone(
     a local repository, a partial shallow fetch from a URL; `fallback_ref` names where a
     fork's head lives, see `checkout.open_repository`). Then only the changed text files
     are written: the head's under `src/`, the base's under `base/`, each at most
-    `max_file_bytes` and together at most `max_checkout_bytes`. When an AI reviewer takes
-    part, the head's other files are fetched as objects for its tools.
+    `max_file_bytes` and together at most `max_checkout_bytes`, each a hard link to the
+    repository's copy of its blob when an earlier review wrote it
+    (`orchestrator.checkout_blobs`). When an AI reviewer takes part, the head's other
+    files are fetched as objects for its tools.
     """
     recipe = checkout_recipe(request.config)
     done = run.finished_change(request.base, request.head, recipe)
@@ -82,10 +85,11 @@ def clone(
     fetch_blobs(git, changed_objects(git, base_commit, request.head))
     diff, notes = compute_diff(git, base_commit, request.head)
     config = request.config
-    written, left_out = _write_changed_files(git, run, diff, config)
-    left_out += _write_neighbours(
-        git, run, (request.head, base_commit), diff, config.max_checkout_bytes - written, config
-    )
+    store = run.checkout_blobs_dir(request.repository)
+    written, left_out = _write_changed_files(git, run, diff, config, store)
+    budget = config.max_checkout_bytes - written
+    tips = (request.head, base_commit)
+    left_out += _write_neighbours(git, run, tips, diff, budget, config, store)
     if ai_reviewers(config):
         fetch_tree(git, request.head, config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
@@ -94,13 +98,14 @@ def clone(
 
 
 def _write_changed_files(
-    git: Git, run: RunDir, diff: Diff, config: ReviewConfig
+    git: Git, run: RunDir, diff: Diff, config: ReviewConfig, store: Path | None
 ) -> tuple[int, list[str]]:
     """Write the changed text files, the head's under `src/` and then the base's under
-    `base/`, within the checkout budget; the bytes written and a note per file left out."""
+    `base/`, within the checkout budget, through the repository's `store` of checked-out
+    blobs; the bytes written and a note per file left out."""
     heads = {c.path: c.blob for c in diff.reviewable() if c.blob}
     written, heads_left = write_files(
-        git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes
+        git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes, store=store
     )
     bases = {
         c.path: c.old_blob
@@ -109,7 +114,7 @@ def _write_changed_files(
     }
     left = config.max_checkout_bytes - written
     used, bases_left = write_files(
-        git, bases, run.base_src, config.max_file_bytes, left, config.max_checkout_bytes
+        git, bases, run.base_src, config.max_file_bytes, left, config.max_checkout_bytes, store
     )
     notes = [f"{path}: {why}, not analysed" for path, why in heads_left.items()]
     notes += [
@@ -127,10 +132,12 @@ def _write_neighbours(
     diff: Diff,
     budget: int,
     config: ReviewConfig,
+    store: Path | None,
 ) -> list[str]:
     """Write the unchanged files the review's analysers read beside its changed files
     (`agents.neighbours`), the head's under `src/` and the base's under `base/`, within
-    what is left of the checkout budget; a note when some had to be left out."""
+    what is left of the checkout budget (through `store`, as `_write_changed_files`); a
+    note when some had to be left out."""
     changed = [c.path for c in diff.reviewable() if not config.excludes(c.path)]
     wanted = neighbours.folders(_declared_neighbours(config), changed)
     if not wanted:
@@ -148,7 +155,7 @@ def _write_neighbours(
     for side, dest in zip(sides, (run.src, run.base_src), strict=True):
         kept = {p: oid for p, oid in side.items() if not config.excludes(p)}
         used, not_written = write_files(
-            git, kept, dest, config.max_file_bytes, budget, config.max_checkout_bytes
+            git, kept, dest, config.max_file_bytes, budget, config.max_checkout_bytes, store
         )
         budget, left = budget - used, left + len(not_written)
     if not left:

@@ -9,6 +9,13 @@ link goes (the pack itself is then removed). Packs no index link names any more 
 key linked to a newer pack, a writer that died before linking) are removed on every
 sweep, once older than ORPHAN_GRACE_SECONDS (a pack just written is about to be linked).
 
+A checked-out file is a hard link to its repository's store of checked-out blobs
+(`runs/.checkout-blobs/`, see `orchestrator.checkout_blobs`), shared by every run folder
+that checked the blob out: a run folder's size leaves those files out, and each store
+entry counts once. An entry no run folder links any more (`st_nlink` 1) is removed once
+its last link has been gone ORPHAN_GRACE_SECONDS (its ctime), or, while the workspace is
+over its cap, as soon as the run folder that last linked it is removed.
+
 A run folder is never removed while it is busy: held by a run in progress (`hold_run`, an
 advisory `flock` on `state/locks/<run_id>.lock` that the local review takes for its whole
 run), or named as busy by the caller (`reviewbot serve` passes the reviews its durable
@@ -22,18 +29,21 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import os
 import shutil
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.cache_packs import PACKS
-from review.workspace import FINDINGS_CACHE, RunDir, Workspace
+from orchestrator.checkout_blobs import StoredBlob, stored_blobs
+from review.hardlinks import remove_unlinked
+from review.workspace import CHECKOUT_BLOBS, FINDINGS_CACHE, RunDir, Workspace
 
 log = logging.getLogger(__name__)
 UNREADABLE_GRACE_SECONDS = 600.0  # a run folder without its request yet is kept this long
@@ -45,8 +55,8 @@ _ONE_AT_A_TIME = threading.Lock()  # two reviews starting together need not both
 class Collected:
     """What one sweep did: `removed` run ids, bytes freed, the workspace's size after it,
     how many folders it kept because they were busy, how many findings cache entries
-    (index links) and packs it removed, and how many lock files of runs without a folder
-    it removed."""
+    (index links) and packs it removed, how many lock files of runs without a folder and
+    how many entries of the store of checked-out blobs it removed."""
 
     removed: list[str] = field(default_factory=list)
     freed_bytes: int = 0
@@ -55,13 +65,15 @@ class Collected:
     cache_entries_removed: int = 0
     cache_packs_removed: int = 0
     orphan_locks: int = 0
+    checkout_blobs_removed: int = 0
 
 
 @dataclass(frozen=True)
 class _Folder:
     run: RunDir
-    size: int
+    size: int  # bytes of its files that no store entry shares
     last_used: float
+    blobs: frozenset[tuple[int, int]]  # the store entries it links, by (device, inode)
 
 
 def _lock_path(root: Path, run_id: str) -> Path:
@@ -123,7 +135,16 @@ def recorded_busy(heads: set[tuple[str, int, str]]) -> Callable[[RunDir], bool]:
 
 def disk_usage(path: Path) -> int:
     """Bytes allocated under `path` (not following links; hard links counted once)."""
+    return _usage(path, {})[0]
+
+
+def _usage(
+    path: Path, shared: Mapping[tuple[int, int], object]
+) -> tuple[int, set[tuple[int, int]]]:
+    """Bytes allocated under `path` (as `disk_usage`) but for the files whose inode is one
+    of `shared`, and those inodes it holds."""
     seen: set[tuple[int, int]] = set()
+    held: set[tuple[int, int]] = set()
     total = 0
     stack = [path]
     while stack:
@@ -137,13 +158,17 @@ def disk_usage(path: Path) -> int:
             except OSError:
                 continue
             if info.st_nlink > 1 and not stat.S_ISDIR(info.st_mode):
-                if (info.st_dev, info.st_ino) in seen:
+                inode = (info.st_dev, info.st_ino)
+                if inode in shared:
+                    held.add(inode)
                     continue
-                seen.add((info.st_dev, info.st_ino))
+                if inode in seen:
+                    continue
+                seen.add(inode)
             total += _allocated(info)
             if stat.S_ISDIR(info.st_mode):
                 stack.append(Path(entry.path))
-    return total
+    return total, held
 
 
 def _allocated(info: os.stat_result) -> int:
@@ -178,12 +203,11 @@ def collect_garbage(
     """
     now = time.time() if now is None else now
     with _ONE_AT_A_TIME:
-        folders = [_Folder(run, disk_usage(run.path), _last_used(run)) for run in _runs(root)]
+        blobs = stored_blobs(root / "runs" / CHECKOUT_BLOBS)
+        folders = [_measure(run, blobs) for run in _runs(root)]
         result = Collected()
-        others = disk_usage(root) - sum(f.size for f in folders)
-        total = others + sum(f.size for f in folders)
-        by_age = sorted(folders, key=lambda f: f.last_used)
-        for folder in by_age:
+        total = disk_usage(root)
+        for folder in sorted(folders, key=lambda f: f.last_used):
             expired = now - folder.last_used > retention_seconds
             if not expired and total <= max_bytes:
                 continue
@@ -193,6 +217,9 @@ def collect_garbage(
             result.removed.append(folder.run.run_id)
             result.freed_bytes += folder.size
             total -= folder.size
+            if total > max_bytes:  # its blobs no other run folder links go now
+                total -= _remove_blobs(blobs, folder.blobs, math.inf, result)
+        total -= _remove_blobs(blobs, list(blobs), now - ORPHAN_GRACE_SECONDS, result)
         cache = root / "runs" / FINDINGS_CACHE
         total -= _remove_orphan_packs(cache, now - ORPHAN_GRACE_SECONDS, result)
         if total > max_bytes:
@@ -200,6 +227,30 @@ def collect_garbage(
         result.orphan_locks = _remove_orphan_locks(root)
         result.total_bytes = max(total, 0)
         return result
+
+
+def _measure(run: RunDir, blobs: Mapping[tuple[int, int], StoredBlob]) -> _Folder:
+    size, held = _usage(run.path, blobs)
+    return _Folder(run, size, _last_used(run), frozenset(held))
+
+
+def _remove_blobs(
+    blobs: dict[tuple[int, int], StoredBlob],
+    inodes: Iterable[tuple[int, int]],
+    before: float,
+    result: Collected,
+) -> int:
+    """Remove the store entries among `inodes` that no run folder links any more and whose
+    last link went before `before` (ctime); the bytes freed."""
+    freed = 0
+    for inode in inodes:
+        blob = blobs.get(inode)
+        if blob is not None and remove_unlinked(blob.paths, inode, before):
+            del blobs[inode]
+            freed += _allocated(blob.info)
+            result.checkout_blobs_removed += 1
+    result.freed_bytes += freed
+    return freed
 
 
 def _remove_orphan_packs(folder: Path, before: float, result: Collected) -> int:
@@ -221,14 +272,7 @@ def _remove_orphan_packs(folder: Path, before: float, result: Collected) -> int:
 
 def _remove_pack(path: str, inode: tuple[int, int]) -> bool:
     """Remove pack `path` if it is still `inode` with no other link; True when removed."""
-    try:
-        info = os.lstat(path)
-        if (info.st_dev, info.st_ino) != inode or info.st_nlink != 1:
-            return False  # replaced or linked again meanwhile
-        os.unlink(path)
-    except OSError:
-        return False
-    return True
+    return remove_unlinked((path,), inode)
 
 
 def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) -> int:

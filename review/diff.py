@@ -294,6 +294,30 @@ def parse_raw(raw: bytes) -> list[RawEntry]:
     return entries
 
 
+def split_raw(output: bytes) -> tuple[bytes, bytes]:
+    """Split the output of one `git diff --raw -z` run that also asked for another format
+    (`--numstat`, or `--patch`, that is `--patch-with-raw`) into the raw listing and what
+    follows it.
+
+    git prints the raw records first, each `:<modes> <oids> <status>` and its one path (two
+    for a rename or copy), every field NUL-terminated ("Raw output format" and `-z` in
+    git-diff(1)); a patch follows after one more NUL, numstat records straight away. The
+    records are walked by their structure, so no path can be taken for a boundary."""
+    end = 0
+    while output.startswith(b":", end):
+        header_end = output.find(b"\x00", end)
+        status = output[end:header_end].rsplit(b" ", 1)[-1][:1]  # R100: a rename
+        for _ in range(2 if status in (b"R", b"C") else 1):
+            if header_end < 0:
+                break
+            header_end = output.find(b"\x00", header_end + 1)
+        if header_end < 0:
+            raise ValueError("git's raw listing ends inside a record")
+        end = header_end + 1
+    rest = end + 1 if output.startswith(b"\x00", end) else end
+    return output[:end], output[rest:]
+
+
 def _oid(text: str) -> str | None:
     return None if not text.strip("0") else text
 
@@ -313,8 +337,8 @@ def hunks_of_patch(patch_text: str) -> tuple[list[Hunk], bool]:
 def build_diff(raw_listing: bytes, patch_text: str, allow_missing_patch: bool = False) -> Diff:
     """Combine git's exact name listing with the hunks of the full patch.
 
-    Both come from the same `git diff` invocation options, so files appear in the same
-    order in each; the listing is authoritative for names. A type change (a file that
+    Both come from one `git diff --raw -z --patch` run (`split_raw`), so files appear in
+    the same order in each; the listing is authoritative for names. A type change (a file that
     became a symbolic link, or the reverse) is one entry of the listing but two blocks of
     the patch, the old object deleted and the new one created: its hunks are the new
     one's. With `allow_missing_patch` and no patch text, the files are listed without

@@ -28,6 +28,7 @@ from review.report import Report
 from review.request import ReviewRequest
 
 FINDINGS_CACHE = ".findings-cache"  # under runs/, see RunDir.findings_cache_dir
+CHECKOUT_BLOBS = ".checkout-blobs"  # under runs/, see RunDir.checkout_blobs_dir
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _AGENT = re.compile(r"[a-z0-9_-]{1,40}")
 
@@ -94,8 +95,16 @@ class RunDir:
             repository = self.read_request().repository
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        partition = hashlib.sha256(repository.encode("utf-8", "surrogateescape")).hexdigest()
-        return self.path.parent / FINDINGS_CACHE / partition[:16]
+        return self.path.parent / FINDINGS_CACHE / _partition(repository)
+
+    def checkout_blobs_dir(self, repository: str) -> Path | None:
+        """The store of the files checked out for `repository`'s reviews
+        (`orchestrator.checkout_blobs`): `runs/.checkout-blobs/<partition>/`, one folder per
+        repository as the findings cache has (`findings_cache_dir`), so one repository's
+        reviews never link another's files. None for a folder outside a workspace's `runs/`."""
+        if self.path.parent.name != "runs":
+            return None
+        return self.path.parent / CHECKOUT_BLOBS / _partition(repository)
 
     @property
     def diff_file(self) -> Path:
@@ -193,6 +202,12 @@ class RunDir:
 
     def read_shown_diff(self) -> ShownDiff:
         return ShownDiff.from_dict(read_json(self.shown_diff_file))
+
+
+def _partition(repository: str) -> str:
+    """A repository's folder name in the shared stores under `runs/`: the first 16 hex
+    digits of the SHA-256 of its name."""
+    return hashlib.sha256(repository.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def confine(root: Path, relative: str) -> Path:

@@ -85,6 +85,11 @@ def workspace_gc(args: argparse.Namespace, settings: Settings) -> int:
             if done.cache_entries_removed or done.cache_packs_removed
             else ""
         )
+        + (
+            f", removed {done.checkout_blobs_removed} checked-out files no run folder used"
+            if done.checkout_blobs_removed
+            else ""
+        )
         + f"; {root} now holds {done.total_bytes / mb:.1f} MB "
         f"(cap {settings.workspace_max_mb} MB, retention {settings.run_retention_hours:g} h)"
     )

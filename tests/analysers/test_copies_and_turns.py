@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from agents import scratch, turns
+from agents import turns
 from agents.scratch import read_copies, write_copies
 from agents.turns import outside_turn, turn
 
@@ -64,7 +64,7 @@ def test_copies_are_written_where_links_cannot_be_made(tmp_path: Path, monkeypat
         tried.append(str(target))
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(scratch.os, "link", no_links)
+    monkeypatch.setattr(os, "link", no_links)
     dest = tmp_path / "files"
     dest.mkdir()
     write_copies(

@@ -14,6 +14,7 @@ from review.diff import (
     build_diff,
     hunks_of_patch,
     parse_raw,
+    split_raw,
 )
 
 INTRODUCED, ADDED, CONTEXT, FILE, NOFILTER = (
@@ -165,3 +166,25 @@ def test_binary_patch_is_recognised() -> None:
     )
     hunks, binary = hunks_of_patch(patch)
     assert (hunks, binary) == ([], True)
+
+
+def test_split_raw_walks_records_so_no_name_is_taken_for_the_boundary() -> None:
+    raw = (
+        b":100644 100644 aaa bbb R090\x00:old\x00new\nname\x00"  # a name starting with ':'
+        b":100644 100644 aaa bbb M\x00diff --git a/x b/x\x00"
+    )
+    patch = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-x\n+y\n"
+    # --patch: one NUL between the two; --numstat: none
+    assert split_raw(raw + b"\x00" + patch) == (raw, patch)
+    assert split_raw(raw + b"1\t1\tx\x00") == (raw, b"1\t1\tx\x00")
+    assert split_raw(b"") == (b"", b"")
+    listed = parse_raw(split_raw(raw + b"\x00" + patch)[0])
+    assert [(e.old_path, e.path) for e in listed] == [
+        (":old", "new\nname"),
+        (None, "diff --git a/x b/x"),
+    ]
+
+
+def test_split_raw_refuses_a_listing_cut_inside_a_record() -> None:
+    with pytest.raises(ValueError, match="ends inside a record"):
+        split_raw(b":100644 100644 aaa bbb R090\x00old\x00")

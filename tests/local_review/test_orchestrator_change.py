@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import orchestrator.change as change
-from review.diff import FileKind, FileStatus
+from review.diff import FileKind, FileStatus, build_diff
 from review.git import EMPTY_TREE, Git
 
 ODD_NAMES = [
@@ -146,3 +146,75 @@ def test_names_that_are_not_utf8_are_left_out_with_a_note(make_repo) -> None:
     assert set(diff.files) == {"a.py"}
     assert notes == ["caf\ufffd.py: file name is not valid UTF-8, not reviewed"]
     diff.to_dict()  # everything left is plain text
+
+
+def separate_runs(git: Git, base: str, head: str) -> dict:
+    """The change as separate `git diff` runs read it (numstat; listing and patch without
+    the files over the limit; the listing of those): what the combined runs must equal."""
+    options = change._DIFF_OPTIONS
+    too_large = change._files_over_limit(git.run("diff", *options, "--numstat", "-z", base, head))
+    excluded = sorted({p for pair in too_large.items() for p in pair if p})
+    pathspec = ["--", ".", *(f":(exclude,literal){p}" for p in excluded)] if excluded else []
+    names = git.run("diff", *options, "--raw", "-z", base, head, *pathspec)
+    patch = git.run("diff", *options, base, head, *pathspec).decode("utf-8", "replace")
+    files = build_diff(names, patch).files
+    listing = git.run("diff", *options, "--raw", "-z", base, head)
+    for entry in build_diff(listing, "", allow_missing_patch=True).files.values():
+        if entry.path in too_large:
+            files[entry.path] = entry
+    return {path: (c.status, c.old_path, c.kind, c.blob, c.hunks) for path, c in files.items()}
+
+
+def test_two_diff_runs_read_what_separate_runs_read(make_repo, monkeypatch) -> None:
+    monkeypatch.setattr(change, "MAX_CHANGED_LINES_PER_FILE", 5)
+    body = "".join(f"v{n} = {n}\n" for n in range(30))
+    repo = make_repo(
+        [
+            {
+                "moved.py": body,
+                "big moved.py": body.upper(),
+                "was binary.py": "x\0y\n",
+                "to link.py": "a = 1\n",
+                "odd\nname.py": "a = 1\n",
+                "mode.sh": "echo hi\n",
+            },
+            {
+                "renamed.py": make_repo.move("moved.py", body.replace("v1 ", "w1 ")),
+                "big renamed.py": make_repo.move("big moved.py", body.upper().replace("V", "W", 8)),
+                "over.py": body.replace("v", "o"),
+                "was binary.py": "a = 1\nb = eval(a)\n",
+                "to link.py": make_repo.link("mode.sh"),
+                "odd\nname.py": "a = 2\n",
+                "new.py": "a = 1\n",
+            },
+        ]
+    )
+    (repo.path / "mode.sh").chmod(0o755)
+    repo.commits[-1] = repo.commit({}, "mode")
+    repo.commits.pop(-2)
+    git = Git(repo.path)
+    runs: list[tuple[str, ...]] = []
+    real_run = Git.run
+
+    def counting(self, *args, **kwargs):
+        runs.append(args)
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(Git, "run", counting)
+    diff, notes = change.compute_diff(git, repo.base, repo.head)
+    assert len([a for a in runs if a[0] == "diff"]) == 2
+    monkeypatch.setattr(Git, "run", real_run)
+    expected = separate_runs(git, repo.base, repo.head)
+    got = {p: (c.status, c.old_path, c.kind, c.blob, c.hunks) for p, c in diff.files.items()}
+    assert got.keys() == expected.keys()
+    for path in got.keys() - {"was binary.py"}:  # binary to text: read from the blob after
+        assert got[path] == expected[path], path
+    assert diff.get("was binary.py").added_lines == {1, 2}  # type: ignore[union-attr]
+    assert got["renamed.py"][:2] == (FileStatus.RENAMED, "moved.py")
+    assert got["big renamed.py"][:2] == (FileStatus.RENAMED, "big moved.py")
+    assert diff.get("mode.sh").status is FileStatus.MODIFIED  # type: ignore[union-attr]
+    assert diff.get("to link.py").kind is FileKind.SYMLINK  # type: ignore[union-attr]
+    assert sorted(n for n in notes if "over 5" in n) == [
+        "big renamed.py: over 5 changed lines, not analysed",
+        "over.py: over 5 changed lines, not analysed",
+    ]

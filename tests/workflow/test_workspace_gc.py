@@ -32,8 +32,9 @@ def make_run(root: Path, run_id: str, kilobytes: int, age_hours: float, **reques
 
 
 def remaining(root: Path) -> list[str]:
-    """The run folders left (the findings cache beside them is not one)."""
-    return sorted(p.name for p in (root / "runs").iterdir() if p.name != ".findings-cache")
+    """The run folders left (the findings cache and the store of checked-out blobs beside
+    them are not: their names start with a dot, which no run id has)."""
+    return sorted(p.name for p in (root / "runs").iterdir() if not p.name.startswith("."))
 
 
 def test_finished_runs_past_retention_go_first(tmp_path: Path) -> None:
@@ -121,7 +122,9 @@ def test_review_and_workspace_gc_keep_the_workspace_under_a_tiny_cap(
     done = run_cli("workspace", "gc", workspace=workspace)
     assert done.code == 0, done.stderr
     first, removed = done.stdout.splitlines()
-    assert first.startswith("freed ") and "removed 1 finished run folder;" in first
+    assert first.startswith("freed ") and "removed 1 finished run folder," in first
+    # its checked-out files were links to the store: over the cap, they go with it
+    assert "removed 2 checked-out files no run folder used;" in first
     assert removed.startswith("  removed runs/") and remaining(workspace) == []
     freed_mb = float(first.split()[1])
     assert freed_mb >= 1.0
