@@ -22,10 +22,12 @@ from typing import Any
 
 from agents import policy, registry
 from agents.analysis import AgentError, AgentInput, Analysis
+from agents.cache import cache_note
 from agents.declaration import Agent
 from agents.files import SHEBANG_BYTES
 from agents.llm.review import model_pass
 from agents.process import run_analyser
+from agents.run_cache import agent_run, load_agent_run, store_agent_run, whole_run
 from agents.turns import expected, turn
 from review.agent_result import AgentResult
 from review.diff import ChangedFile, Diff
@@ -43,8 +45,7 @@ def run_agent(agent: Agent, run: RunDir, config: ReviewConfig) -> AgentResult:
     result = AgentResult(agent=agent.name)
     try:
         # Python work in turns with the other agents, the longest tools' first (`agents.turns`)
-        first = min((expected(f"{agent.name}/{a.tool}") for a in agent.analysers), default=0.0)
-        with turn(deadline, first):
+        with turn(deadline, _first(agent)):
             change = run.read_change()
             files, notes = reviewable_files(run, change.diff, agent, config)
         if not files:
@@ -95,29 +96,56 @@ def write_idle_results(run: RunDir, diff: Diff, config: ReviewConfig) -> list[st
 
 
 def analyse(agent: Agent, work: AgentInput) -> Analysis:
-    """The agent's analyser over `work.files`, then its model pass (which decides whether
+    """The agent's analysers over `work.files`, then its model pass (which decides whether
     the review's configuration gives it a model). Raises AgentError for a failed tool."""
     started = time.monotonic()
-    analysis = Analysis()
-    ran = False
-    by_tool = []
-    for found in _run_analysers(agent, work):
-        by_tool.append(found.findings)
-        analysis.notes += found.notes
-        ran = ran or found.status is None
-        analysis.cache_entries |= found.cache_entries
-        if found.cache is not None:
-            counts = analysis.cache or {"hits": 0, "misses": 0}
-            analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
-    # one problem two tools found: one finding; graded where it is (`agents.policy`)
-    analysis.findings = policy.apply(combine_tools(by_tool))
-    if agent.analysers and not ran:
-        analysis.status = "skipped"  # none of its tools is installed
+    analysis = _analysers(agent, work)
     if agent.brief is None:
         return analysis
     reviewed = model_pass(agent, work, analysis, started)
     reviewed.findings = policy.apply(reviewed.findings)  # the model's, graded alike
     return reviewed
+
+
+def _analysers(agent: Agent, work: AgentInput) -> Analysis:
+    """The agent's analysers' findings, combined (one problem two tools found: one
+    finding) and graded where they are (`agents.policy`), with their notes. When every
+    analyser's whole run has the same inputs as one before, the combined result kept for
+    them answers (`agents.run_cache.load_agent_run`) and none of them is started."""
+    tools, files = [a.tool for a in agent.analysers], len(work.files)
+    deadline = time.monotonic() + work.config.agent_timeout_seconds
+    with turn(deadline, _first(agent)):
+        runs = [whole_run(agent.name, a, work) for a in agent.analysers]
+        saved = agent_run(agent.name, runs) if runs and all(runs) else None  # type: ignore[arg-type]
+        kept = load_agent_run(*saved, tools, files) if saved else None
+    if kept is not None:
+        findings, notes = kept
+        per_tool = [Analysis(notes=n, cache={"hits": files, "misses": 0}) for n in notes]
+    else:
+        per_tool = _run_analysers(agent, work)
+        findings = combine_tools(found.findings for found in per_tool)
+        if saved and all(found.status is None for found in per_tool):
+            with turn(deadline):
+                store_agent_run(*saved, (findings, [f.notes for f in per_tool]), tools, files)
+    analysis = Analysis(findings=policy.apply(findings))
+    for analyser, found in zip(agent.analysers, per_tool, strict=True):
+        analysis.notes += found.notes
+        if work.config.cache and (note := cache_note(analyser.tool, found.cache)):
+            analysis.notes.append(note)
+        analysis.cache_entries |= found.cache_entries
+        if found.cache is not None:
+            counts = analysis.cache or {"hits": 0, "misses": 0}
+            analysis.cache = {k: counts[k] + found.cache[k] for k in ("hits", "misses")}
+    if saved:
+        analysis.cache_entries |= saved[0].unwritten
+    if agent.analysers and all(found.status is not None for found in per_tool):
+        analysis.status = "skipped"  # none of its tools is installed
+    return analysis
+
+
+def _first(agent: Agent) -> float:
+    """The turn priority of the agent's own work: its longest tool's (`agents.turns`)."""
+    return min((expected(f"{agent.name}/{a.tool}") for a in agent.analysers), default=0.0)
 
 
 def _run_analysers(agent: Agent, work: AgentInput) -> list[Analysis]:

@@ -57,7 +57,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agents.analysis import Analysis
+from agents.analysis import AgentInput, Analysis
 from agents.cache_packs import FORMAT, Packs, write_pack
 from agents.declaration import PYTHON, Analyser
 from agents.yaml_bombs import MAX_ALIAS_NODES
@@ -101,6 +101,13 @@ class FindingsCache:
     _pending: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _packs: Packs = field(default_factory=Packs, repr=False)
     _identity_state: Any = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, agent: str, analyser: Analyser, work: AgentInput, program: str) -> FindingsCache:
+        """Agent `agent`'s `analyser` (run as `program`)'s entries for `work`'s review: in
+        its repository's cache folder, none when the review turns the cache off."""
+        directory = work.run.findings_cache_dir if work.config.cache else None
+        return cls(directory, analyser_identity(agent, analyser, program))
 
     def key(self, path: str, data: bytes) -> str:
         """The entry key of repository path `path` read as `data` (its content, or a
@@ -168,16 +175,6 @@ class FindingsCache:
                 entry = {"format": FORMAT, "path": path, "marked": lines, "variants": {}}
             entry["variants"][lookups[path].variant(lines)] = result
             self.stage(key, entry)
-
-    def note(self, tool: str) -> str | None:
-        """ "bandit: 12 files from the cache, 3 analysed (head and base versions)", or None
-        when nothing was looked up (a file read at the head and at the base counts twice)."""
-        if self.directory is None or not (self.hits or self.misses):
-            return None
-        return (
-            f"{tool}: {self.hits} files from the cache, {self.misses} analysed "
-            "(head and base versions)"
-        )
 
     def _read(self, key: str, path: str) -> dict[str, Any] | None:
         """The findings entry at `key` for `path`, if it is one of this format (a copy:
@@ -258,6 +255,18 @@ def _analysis(stored: Any, path: str) -> Analysis | None:
     if any(f.path != path for f in findings):
         return None
     return Analysis(findings=findings, notes=notes)
+
+
+def cache_note(tool: str, counts: Mapping[str, int] | None) -> str | None:
+    """ "bandit: 12 files from the cache, 3 analysed (head and base versions)" from an
+    analyser's `Analysis.cache` counts, or None when nothing was looked up (a file read at
+    the head and at the base counts twice)."""
+    if not counts or not (counts["hits"] or counts["misses"]):
+        return None
+    return (
+        f"{tool}: {counts['hits']} files from the cache, {counts['misses']} analysed "
+        "(head and base versions)"
+    )
 
 
 def note_paths(note: str, paths: Mapping[str, Any]) -> list[str]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from agents.analysis import AgentError, AgentInput, Analysis
 from agents.baseline import UNCHANGED, classify
-from agents.cache import FindingsCache, Lookup, analyser_identity
+from agents.cache import FindingsCache, Lookup
 from agents.command import (
     Invocation,
     ToolMissing,
@@ -131,8 +131,7 @@ def run_analyser(agent: str, analyser: Analyser, work: AgentInput) -> Analysis:
 def _run_analyser(
     agent: str, analyser: Analyser, work: AgentInput, executable: str, deadline: float
 ) -> Analysis:
-    identity = analyser_identity(agent, analyser, executable)
-    store = FindingsCache(work.run.findings_cache_dir if work.config.cache else None, identity)
+    store = FindingsCache.of(agent, analyser, work, executable)
     paths = [f.path for f in work.files]
     whole = run_key(store, analyser, work)
     reused = load_run(store, whole, paths) if whole else None
@@ -145,8 +144,6 @@ def _run_analyser(
                 store_run(store, whole, analysis, work)
     finally:  # the run's entries, whole and per file, as one pack
         store.flush()
-    if note := store.note(analyser.tool):
-        analysis.notes.append(note)
     analysis.cache = {"hits": store.hits, "misses": store.misses}
     analysis.cache_entries = store.unwritten
     return analysis

@@ -18,6 +18,11 @@ per file: only the other files are analysed, and compared with their base versio
 file's findings, and their baseline state, depend on nothing but its version: a file's
 entry in the findings cache is keyed by less.
 
+An agent whose every analyser's whole run has the same inputs as one before is answered
+by one entry too (`load_agent_run`): its analysers' findings already combined (bandit's
+and ruff's `S` findings of one problem as one), with each one's notes, keyed by their
+whole runs' keys; its analysers are not started.
+
 Not kept: an analyser that reads neighbouring files (their versions are not in the
 change), a file known only by its bytes (no blob id), and a result with a file not
 analysed (a failure or a time-out is not a result). Not taken in part: a `new_only`
@@ -33,6 +38,7 @@ from typing import Any
 
 from agents.analysis import AgentInput, Analysis
 from agents.cache import FORMAT, FindingsCache, note_paths
+from agents.command import ToolMissing, program
 from agents.declaration import Analyser
 from review.findings import Finding, InvalidFinding
 
@@ -132,3 +138,66 @@ def _previous_key(store: FindingsCache, work: AgentInput) -> str:
     paths = sorted(changed.path for changed in work.files)
     described = json.dumps({"limit": work.config.max_file_bytes, "paths": paths})
     return store.key("\0previous run", described.encode())
+
+
+def whole_run(agent: str, analyser: Analyser, work: AgentInput) -> tuple[FindingsCache, str] | None:
+    """The analyser's findings cache and the key of its whole run over `work.files`; None
+    when its tool is missing or such a run is not kept."""
+    try:
+        executable = program(analyser)
+    except ToolMissing:
+        return None
+    store = FindingsCache.of(agent, analyser, work, executable)
+    key = run_key(store, analyser, work)
+    return (store, key) if key else None
+
+
+def agent_run(agent: str, runs: list[tuple[FindingsCache, str]]) -> tuple[FindingsCache, str]:
+    """Where the combined result of agent `agent`'s analysers is kept, given each one's
+    findings cache and whole-run key (`agents.process.whole_run`), in declaration order:
+    its cache and key. The keys hold the analysers' identities and the file versions."""
+    store = FindingsCache(runs[0][0].directory, f"agent run {agent}")
+    return store, store.key("\0agent run", json.dumps([key for _, key in runs]).encode())
+
+
+def load_agent_run(
+    store: FindingsCache, key: str, tools: list[str], files: int
+) -> tuple[list[Finding], list[list[str]]] | None:
+    """The combined findings and each tool's notes kept at `key` for the analysers
+    `tools` over `files` files; None when there is none, it is damaged or it is of other
+    tools."""
+    entry = store.read_raw(key)
+    if entry is None or entry.get("path") != "\0agent run" or entry.get("tools") != tools:
+        return None
+    try:
+        findings = [Finding.from_dict(f) for f in entry["findings"]]
+        notes = [[str(n) for n in part] for part in entry["notes"]]
+    except (KeyError, TypeError, AttributeError, InvalidFinding):
+        return None
+    if len(notes) != len(tools) or entry.get("files") != files:
+        return None
+    return findings, notes
+
+
+def store_agent_run(
+    store: FindingsCache,
+    key: str,
+    found: tuple[list[Finding], list[list[str]]],
+    tools: list[str],
+    files: int,
+) -> None:
+    """Keep the combined findings and each tool's notes at `key` (see `load_agent_run`),
+    unless a file was not analysed; written now, with the agent's other entries."""
+    findings, notes = found
+    if any(marker in note for part in notes for note in part for marker in _INCOMPLETE):
+        return
+    entry = {
+        "format": FORMAT,
+        "path": "\0agent run",
+        "tools": tools,
+        "files": files,
+        "findings": [f.to_dict() for f in findings],
+        "notes": notes,
+    }
+    store.stage(key, entry)
+    store.flush()

@@ -51,12 +51,16 @@ def test_a_cold_run_writes_one_pack_every_entry_links_to_and_a_follow_up_adds_on
     assert first.report.agents["style"].cache == {"hits": 0, "misses": N}
     folder = first.run.findings_cache_dir
     packs, index = on_disk(folder)
-    (pack,) = packs
-    assert len(index) == N + 2  # an entry per file, the whole run's and its pointer
-    assert {p.stat().st_ino for p in index} == {pack.stat().st_ino}
+    # ruff's run (an entry per file, the whole run's and its pointer) and the agent's
+    # combined result (`agents.run_cache.load_agent_run`): a pack each
+    by_links = sorted(packs, key=lambda p: p.stat().st_nlink)
+    agent_pack, pack = by_links
+    assert len(index) == N + 3
+    assert {p.stat().st_ino for p in index} == {pack.stat().st_ino, agent_pack.stat().st_ino}
     assert pack.stat().st_nlink == N + 3  # and its own name in packs/
+    assert agent_pack.stat().st_nlink == 2
     everything = [p.lstat() for p in folder.rglob("*") if p.is_file()]
-    assert len({(i.st_dev, i.st_ino) for i in everything}) == 1  # one file created
+    assert len({(i.st_dev, i.st_ino) for i in everything}) == 2  # two files created
 
     again(first)
     second = review_repo(repo, root=workspace, agents=("style",))
@@ -67,10 +71,11 @@ def test_a_cold_run_writes_one_pack_every_entry_links_to_and_a_follow_up_adds_on
     follow = review_repo(repo, base=base, root=workspace, agents=("style",))
     assert follow.report.agents["style"].cache == {"hits": N - 1, "misses": 1}
     after, index = on_disk(folder)
-    (new,) = set(after) - set(packs)
+    new_run, new_agent = sorted(set(after) - set(packs), key=lambda p: -p.stat().st_nlink)
     # mod_0's new version, the new whole run and the pointer to it (moved from the first)
-    assert new.stat().st_nlink == 4
-    assert len(index) == N + 4
+    assert new_run.stat().st_nlink == 4
+    assert new_agent.stat().st_nlink == 2
+    assert len(index) == N + 6  # and the agent's new combined result
     assert pack.stat().st_nlink == N + 2  # the first review's entries are all still there
 
 

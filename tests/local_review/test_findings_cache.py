@@ -182,14 +182,14 @@ def test_the_workspace_sweep_removes_the_least_recently_used_entries(
     entries = sorted(cache.rglob("*.json"))
     # four analysers (bandit, ruff's S rules, ruff, detect-secrets): an entry per file
     # each, and for each whole run its entry and the pointer to it (`agents.run_cache`),
-    # in a pack per analyser run
-    assert len(entries) == 4 * 30 + 4 * 2
-    assert len(list(cache.glob("*/packs/*.pack"))) == 4
+    # in a pack per analyser run; and each of the three agents' combined result, a pack each
+    assert len(entries) == 4 * 30 + 4 * 2 + 3
+    assert len(list(cache.glob("*/packs/*.pack"))) == 4 + 3
     done = collect_garbage(workspace, max_bytes=0, retention_seconds=0)
     assert done.removed  # the finished run went first
     assert not [p for p in cache.rglob("*") if p.is_file()]
-    assert done.cache_entries_removed == 4 * 30 + 4 * 2
-    assert done.cache_packs_removed == 4
+    assert done.cache_entries_removed == 4 * 30 + 4 * 2 + 3
+    assert done.cache_packs_removed == 4 + 3
 
 
 def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkeypatch) -> None:
@@ -236,7 +236,9 @@ def test_the_cache_holds_what_the_tool_found_and_where_it_is_is_graded_on_every_
         for finding in variant.get("findings", ())  # a pointer to a whole run has none
         if finding["rule"] == "B501"
     ]
-    assert len(stored) == 2 * 2 and set(stored) == {"error"}  # bandit, ruff's S rules
+    # bandit's and ruff's S rules' (a file's reading and a whole run each), and the two
+    # combined as the security agent's result
+    assert len(stored) == 2 * 2 + 1 and set(stored) == {"error"}
     again(first)
     second = review_repo(repo, root=workspace, agents=("security",))
     assert second.report.agents["security"].cache == {"hits": 2, "misses": 0}

@@ -203,3 +203,45 @@ def test_only_the_files_whose_version_is_the_same_are_taken_from_the_last_run(
     store_run(store, "e" * 64, Analysis([finding()], ["2 findings left out"]), before)
     store.flush()  # a note about the whole run: not taken in part
     assert load_previous(FindingsCache(cache, "identity"), tool, after) == {}
+
+
+def test_an_agent_whose_analysers_runs_are_all_the_same_starts_none_of_them(
+    make_repo, review_repo, workspace, monkeypatch
+) -> None:
+    import agents.base
+
+    repo = make_repo([{"README.md": "hi\n"}, {**files(3), "app.py": EVAL}])
+    first = review_repo(repo, root=workspace, agents=("security",))
+    again(first)
+    started: list[str] = []
+    run = agents.base.run_analyser
+    monkeypatch.setattr(
+        agents.base, "run_analyser", lambda *a: started.append(a[1].tool) or run(*a)
+    )
+    second = review_repo(repo, root=workspace, agents=("security",))
+    assert started == []  # bandit and ruff's S rules: the agent's combined result answered
+    assert second.report.findings == first.report.findings
+    security = second.report.agents["security"]
+    assert security.cache == {"hits": 4 * 2, "misses": 0}
+    assert "bandit: 4 files from the cache, 0 analysed (head and base versions)" in security.notes
+    assert "ruff: 4 files from the cache, 0 analysed (head and base versions)" in security.notes
+    combined = [f for f in second.report.findings if f.path == "app.py" and f.rule == "B307"]
+    assert len(combined) == 1  # bandit's and ruff's S307, one finding as before
+
+
+def test_an_agent_result_with_a_file_not_analysed_is_not_kept(tmp_path: Path) -> None:
+    from agents.run_cache import load_agent_run, store_agent_run
+
+    store = FindingsCache(tmp_path, "agent run security")
+    failed = ([finding()], [["lib.py: not analysed, bandit ran out of time"], []])
+    store_agent_run(store, "f" * 64, failed, ["bandit", "ruff"], 2)
+    assert load_agent_run(store, "f" * 64, ["bandit", "ruff"], 2) is None
+    store_agent_run(
+        store, "a" * 64, ([finding()], [["app.py:3: noted"], []]), ["bandit", "ruff"], 2
+    )
+    assert load_agent_run(store, "a" * 64, ["bandit", "ruff"], 2) == (
+        [finding()],
+        [["app.py:3: noted"], []],
+    )
+    assert load_agent_run(store, "a" * 64, ["bandit"], 2) is None  # other tools
+    assert load_agent_run(store, "a" * 64, ["bandit", "ruff"], 3) is None  # other files

@@ -42,8 +42,9 @@ def test_entries_an_agent_could_not_write_are_written_by_the_workflow(run, monke
     with monkeypatch.context() as patch:
         patch.setattr(cache, "write_pack", read_only_mount)
         result = run_agent(get_agent("style"), run, config)
-    # the file's entry, the whole run's and the pointer to it (`agents.run_cache`)
-    assert result.cache == {"hits": 0, "misses": 1} and len(result.cache_entries) == 3
+    # the file's entry, the whole run's, the pointer to it and the agent's combined result
+    # (`agents.run_cache`)
+    assert result.cache == {"hits": 0, "misses": 1} and len(result.cache_entries) == 4
     assert not run.findings_cache_dir.exists()
     summary = store_returned_result("style", run, to_returned(result))
     assert summary["status"] == "ok"
