@@ -48,6 +48,7 @@ def merge_findings(
     fingerprint, dedupe and filter; the result is sorted by file and line."""
     result = MergeResult()
     lines_cache: dict[str, list[str] | None] = {}
+    normalised: dict[str, list[str]] = {}  # each file's lines, whitespace aside
     by_key: dict[tuple[str, int, str], list[Finding]] = {}
     set_aside: dict[tuple[str, int, str], list[Finding]] = {}
     for finding in findings:
@@ -72,7 +73,11 @@ def merge_findings(
             continue
         if finding.suggestion_lines and finding.suggestion_lines[1] > len(lines or ()):
             finding = finding.evolve(suggestion=None, suggestion_lines=None)  # cannot apply
-        finding = finding.placed(*_line_and_occurrence(lines, finding.line))
+        if finding.path not in normalised:
+            normalised[finding.path] = [" ".join(text.split()) for text in lines or ()]
+        finding = finding.placed(
+            *_line_and_occurrence(lines, normalised[finding.path], finding.line)
+        )
         slots = by_key
         if mode is FilterMode.INTRODUCED and state == "unchanged":
             edited = diff.touches(finding.path, finding.line, finding.end_line)
@@ -160,13 +165,14 @@ def _is_repository_path(path: str) -> bool:
     return bool(parts) and not path.startswith("/") and not {"..", ".git"} & set(parts)
 
 
-def _line_and_occurrence(lines: list[str] | None, line: int) -> tuple[str, int]:
-    """The flagged line's text and how many lines like it (whitespace aside) come before it."""
+def _line_and_occurrence(
+    lines: list[str] | None, normalised: list[str], line: int
+) -> tuple[str, int]:
+    """The flagged line's text and how many lines like it (whitespace aside: `normalised`,
+    the file's lines with their whitespace collapsed) come before it."""
     if not lines or line > len(lines):
         return "", 0
-    text = lines[line - 1]
-    normal = " ".join(text.split())
-    return text, sum(1 for earlier in lines[: line - 1] if " ".join(earlier.split()) == normal)
+    return lines[line - 1], normalised[: line - 1].count(normalised[line - 1])
 
 
 def _combine(kept: Finding, other: Finding) -> Finding:
