@@ -42,16 +42,23 @@ def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
     return olds + [e.blob for e in parse_raw(raw) if e.blob and e.mode != gitlink]
 
 
-def compute_diff(git: Git, merge_base: str, head: str) -> tuple[Diff, list[str]]:
+def compute_diff(
+    git: Git, merge_base: str, head: str, largest_blob: int | None = None
+) -> tuple[Diff, list[str]]:
     """The change from `merge_base` to `head`, and notes on what had to be left out.
 
     Two `git diff` runs: the listing with each file's changed-line counts
     (`--raw --numstat`), then, without the files over MAX_CHANGED_LINES_PER_FILE, the
-    listing and the patch together (`--raw --patch`: names and hunks of one run)."""
-    listing, numstat = split_raw(
-        git.run("diff", *_DIFF_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
-    )
-    too_large = _files_over_limit(numstat)
+    listing and the patch together (`--raw --patch`: names and hunks of one run). Given
+    the size of the largest blob the change reads (`largest_blob`, bytes), the first run
+    is left out when no file can be over the limit: a line is at least a byte, so a file
+    changes at most as many lines as its two versions hold bytes."""
+    listing, too_large = b"", {}
+    if largest_blob is None or 2 * largest_blob > MAX_CHANGED_LINES_PER_FILE:
+        listing, numstat = split_raw(
+            git.run("diff", *_DIFF_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
+        )
+        too_large = _files_over_limit(numstat)
     # a renamed file is excluded under both names, or its old name would show as deleted
     excluded = {p for new_and_old in too_large.items() for p in new_and_old if p}
     exclude = [f":(exclude,literal){path}" for path in sorted(excluded)]

@@ -159,6 +159,7 @@ def write_files(
     budget: int,
     whole_budget: int | None = None,
     store: Path | None = None,
+    sizes: Mapping[str, int] | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Write `blobs` (path -> object id) under `dest`, each at most `max_file_bytes`, until
     `budget` bytes are written (what is left of the run's `whole_budget`); returns the
@@ -169,8 +170,10 @@ def write_files(
     one huge blob) is refused without writing it even once. With a `store` (the
     repository's `RunDir.checkout_blobs_dir`), a blob checked out before is a hard link
     to its entry there and one written now becomes one (`orchestrator.checkout_blobs`).
+    `sizes` (object id -> bytes, `blob_sizes`) saves reading them again.
     """
-    sizes = _sizes(git, set(blobs.values()))
+    if sizes is None or not set(blobs.values()) <= sizes.keys():
+        sizes = blob_sizes(git, set(blobs.values()))
     whole = f"over the checkout budget of {(whole_budget or budget) / 2**20:.3g} MB"
     left_out: dict[str, str] = {}
     chosen: dict[str, str] = {}
@@ -201,8 +204,10 @@ def write_files(
     return total, left_out
 
 
-def _sizes(git: Git, oids: set[str]) -> dict[str, int]:
-    """The size of each blob among `oids` (missing ones are left out)."""
+def blob_sizes(git: Git, oids: Iterable[str]) -> dict[str, int]:
+    """The size in bytes of each blob among `oids` (missing ones are left out), from one
+    `git cat-file --batch-check`."""
+    oids = set(oids)
     if not oids:
         return {}
     out = git.run("cat-file", "--batch-check", input_bytes="".join(f"{o}\n" for o in oids).encode())

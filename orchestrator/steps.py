@@ -22,6 +22,7 @@ from agents.base import write_idle_results
 from agents.llm.budget import ai_reviewers
 from orchestrator.change import changed_objects, compute_diff
 from orchestrator.checkout import (
+    blob_sizes,
     fetch_blobs,
     fetch_tree,
     folder_files,
@@ -82,11 +83,14 @@ def clone(
     commits = (request.head, request.base)
     git = open_repository(request.source, run.repo_dir, commits, auth_header, fallback_ref)
     base_commit = merge_base(git, request.base, request.head)
-    fetch_blobs(git, changed_objects(git, base_commit, request.head))
-    diff, notes = compute_diff(git, base_commit, request.head)
+    objects = changed_objects(git, base_commit, request.head)
+    fetch_blobs(git, objects)
+    sizes = blob_sizes(git, objects)  # read once: the diff's bound, the checkout's budget
+    largest = max(sizes.values(), default=0) if set(objects) <= sizes.keys() else None
+    diff, notes = compute_diff(git, base_commit, request.head, largest)
     config = request.config
     store = run.checkout_blobs_dir(request.repository)
-    written, left_out = _write_changed_files(git, run, diff, config, store)
+    written, left_out = _write_changed_files(git, run, diff, config, store, sizes)
     budget = config.max_checkout_bytes - written
     tips = (request.head, base_commit)
     left_out += _write_neighbours(git, run, tips, diff, budget, config, store)
@@ -98,24 +102,27 @@ def clone(
 
 
 def _write_changed_files(
-    git: Git, run: RunDir, diff: Diff, config: ReviewConfig, store: Path | None
+    git: Git,
+    run: RunDir,
+    diff: Diff,
+    config: ReviewConfig,
+    store: Path | None,
+    sizes: Mapping[str, int],
 ) -> tuple[int, list[str]]:
     """Write the changed text files, the head's under `src/` and then the base's under
     `base/`, within the checkout budget, through the repository's `store` of checked-out
-    blobs; the bytes written and a note per file left out."""
+    blobs (`sizes`: their sizes, as read); the bytes written and a note per file left
+    out."""
     heads = {c.path: c.blob for c in diff.reviewable() if c.blob}
-    written, heads_left = write_files(
-        git, heads, run.src, config.max_file_bytes, config.max_checkout_bytes, store=store
-    )
+    limit, budget = config.max_file_bytes, config.max_checkout_bytes
+    written, heads_left = write_files(git, heads, run.src, limit, budget, None, store, sizes)
     bases = {
         c.path: c.old_blob
         for c in diff.reviewable()
         if c.old_blob and c.status is not FileStatus.ADDED and c.path in heads
     }
-    left = config.max_checkout_bytes - written
-    used, bases_left = write_files(
-        git, bases, run.base_src, config.max_file_bytes, left, config.max_checkout_bytes, store
-    )
+    left = budget - written
+    used, bases_left = write_files(git, bases, run.base_src, limit, left, budget, store, sizes)
     notes = [f"{path}: {why}, not analysed" for path, why in heads_left.items()]
     notes += [
         f"{path}: its base version was left out ({why}), so its findings are not told "

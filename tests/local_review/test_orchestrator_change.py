@@ -218,3 +218,33 @@ def test_two_diff_runs_read_what_separate_runs_read(make_repo, monkeypatch) -> N
         "big renamed.py: over 5 changed lines, not analysed",
         "over.py: over 5 changed lines, not analysed",
     ]
+
+
+def test_the_line_counts_are_not_read_when_no_file_can_be_over_the_limit(
+    make_repo, monkeypatch
+) -> None:
+    """A line is at least a byte: with blobs of at most half the limit, no file changes
+    more lines than the limit, so one diff run reads the change."""
+    monkeypatch.setattr(change, "MAX_CHANGED_LINES_PER_FILE", 40)
+    body = "".join(f"v{n}\n" for n in range(6))  # 18 bytes
+    repo = make_repo(
+        [{"a.py": body, "moved.py": body}, {"a.py": body.upper(), "renamed.py": body[:-3]}]
+    )
+    git = Git(repo.path)
+    runs: list[tuple[str, ...]] = []
+    real_run = Git.run
+    monkeypatch.setattr(Git, "run", lambda self, *a, **k: runs.append(a) or real_run(self, *a, **k))
+    bounded, notes = change.compute_diff(git, repo.base, repo.head, largest_blob=20)
+    assert [a for a in runs if a[0] == "diff"] and all("--numstat" not in a for a in runs)
+    assert len([a for a in runs if a[0] == "diff"]) == 1
+    full, _ = change.compute_diff(git, repo.base, repo.head)  # sizes unknown: counted
+    assert any("--numstat" in a for a in runs)
+    assert bounded.files.keys() == full.files.keys() and not notes
+    for path in full.files:
+        assert bounded.files[path].hunks == full.files[path].hunks, path
+    runs.clear()
+    monkeypatch.setattr(change, "MAX_CHANGED_LINES_PER_FILE", 10)  # 6 + 6 lines: over
+    over, notes = change.compute_diff(git, repo.base, repo.head, largest_blob=20)
+    assert any("--numstat" in a for a in runs)
+    assert notes == ["a.py: over 10 changed lines, not analysed"]
+    assert over.get("a.py").hunks == []  # type: ignore[union-attr]
