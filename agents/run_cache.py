@@ -112,7 +112,9 @@ def load_previous(
         return {}
     now = {version[0]: version for version in work.file_versions}
     before = entry.get("files")
-    same = {v[0] for v in before if v and now.get(v[0]) == v} if isinstance(before, list) else set()
+    if not isinstance(before, list) or not all(_is_version(v) for v in before):
+        return {}  # damaged
+    same = {v[0] for v in before if now.get(v[0]) == v}
     try:
         findings = [Finding.from_dict(f) for f in entry["findings"]]
         notes = [str(n) for n in entry["notes"]]
@@ -132,6 +134,11 @@ def load_previous(
             parts[path].notes.append(note)
     store.hits += len(parts)
     return parts
+
+
+def _is_version(version: object) -> bool:
+    """Whether `version` has the shape of a file version (`AgentInput.file_versions`)."""
+    return isinstance(version, list) and len(version) == 8 and isinstance(version[0], str)
 
 
 def _previous_key(store: FindingsCache, work: AgentInput) -> str:

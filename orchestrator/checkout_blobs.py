@@ -40,7 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.hardlinks import NO_LINKS, link_regular_file, replace_with_link
+from review.hardlinks import NO_LINKS, link_regular_file, replace_with_link, walk_files
 
 _OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # stores where no link could be made: not tried again by this process (on an S3 Files
@@ -165,15 +165,9 @@ def stored_blobs(folder: Path) -> dict[tuple[int, int], StoredBlob]:
     """The entries of the stores under `folder` (`runs/.checkout-blobs/`), by (device,
     inode); not following links."""
     found: dict[tuple[int, int], StoredBlob] = {}
-    for directory, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(directory, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                inode = (info.st_dev, info.st_ino)
-                known = found.get(inode)
-                found[inode] = StoredBlob((*known.paths, path) if known else (path,), info)
+    for _, path, info in walk_files(folder):
+        if stat.S_ISREG(info.st_mode):
+            inode = (info.st_dev, info.st_ino)
+            known = found.get(inode)
+            found[inode] = StoredBlob((*known.paths, path) if known else (path,), info)
     return found

@@ -146,8 +146,9 @@ def check_store(root: Path) -> None:
 # whose caller is blocked, it waits 1 ms for more to share the request: a review makes
 # about fifteen such checkpoints, and locally a request is a call into the store in this
 # process, which a batch saves little of (an identical re-review of 300 files: 0.144 s
-# with the wait, 0.123 s without). Locally the poll costs a wake-up and the batch holds
-# what is queued; on Lambda (which never imports this module) the SDK's values stay.
+# with the wait, 0.123 s without). Locally the poll costs a wake-up, and a blocked
+# caller's checkpoint is sent at once (checkpoints queued behind it go in the next
+# requests); on Lambda (which never imports this module) the SDK's values stay.
 _LOCAL_STOP_POLL_SECONDS = 0.005
 _LOCAL_BLOCKED_CALLER_WAIT_SECONDS = 0.0
 

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from agents.cache_packs import PACKS
 from orchestrator.checkout_blobs import StoredBlob, stored_blobs
-from review.hardlinks import remove_unlinked
+from review.hardlinks import remove_unlinked, walk_files
 from review.workspace import CHECKOUT_BLOBS, FINDINGS_CACHE, RunDir, Workspace
 
 log = logging.getLogger(__name__)
@@ -283,19 +283,13 @@ def _evict_cache(folder: Path, total: int, max_bytes: int, result: Collected) ->
     links: list[tuple[float, tuple[int, int], str]] = []
     packs: dict[tuple[int, int], str] = {}
     inodes: dict[tuple[int, int], list[int]] = {}  # size, links left
-    for directory, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(directory, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            inode = (info.st_dev, info.st_ino)
-            inodes.setdefault(inode, [_allocated(info), info.st_nlink])
-            if os.path.basename(directory) == PACKS:
-                packs[inode] = path
-            else:
-                links.append((info.st_mtime, inode, path))
+    for directory, path, info in walk_files(folder):
+        inode = (info.st_dev, info.st_ino)
+        inodes.setdefault(inode, [_allocated(info), info.st_nlink])
+        if os.path.basename(directory) == PACKS:
+            packs[inode] = path
+        else:
+            links.append((info.st_mtime, inode, path))
     for _, inode, path in sorted(links):
         if total <= max_bytes:
             break

@@ -18,6 +18,7 @@ import math
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 # what os.link raises where the file system has no hard links (or no more of them); 524 is
@@ -89,3 +90,16 @@ def remove_unlinked(
     except OSError:
         return False
     return True
+
+
+def walk_files(folder: str | Path) -> Iterator[tuple[str, str, os.stat_result]]:
+    """(folder of, path, `lstat`) of every name under `folder`, links not followed; names
+    gone meanwhile are left out. The sweep counts files by inode from it: a hard link is
+    one more name of the same file."""
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                yield directory, path, os.lstat(path)
+            except OSError:
+                continue

@@ -245,3 +245,20 @@ def test_an_agent_result_with_a_file_not_analysed_is_not_kept(tmp_path: Path) ->
     )
     assert load_agent_run(store, "a" * 64, ["bandit"], 2) is None  # other tools
     assert load_agent_run(store, "a" * 64, ["bandit", "ruff"], 3) is None  # other files
+
+
+@pytest.mark.parametrize("files", [[7], [[["app.py"], 1, 2, 3, 4, 5, 6, 7]], "app.py", [[]]])
+def test_a_whole_run_with_damaged_file_versions_is_not_taken_in_part(
+    tmp_path: Path, files: object
+) -> None:
+    from agents.declaration import Analyser
+    from agents.run_cache import load_previous
+
+    cache = tmp_path / "cache"
+    tool = Analyser(command=("true", "{files}"), parse=lambda output: Analysis())
+    before = versions(tmp_path / "a", {"app.py": "1" * 40})
+    store = FindingsCache(cache, "identity")
+    store_run(store, "d" * 64, Analysis([finding("app.py")]), before)
+    store._pending["d" * 64]["files"] = files  # valid JSON, not versions
+    store.flush()
+    assert load_previous(FindingsCache(cache, "identity"), tool, before) == {}
