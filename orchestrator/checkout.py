@@ -20,6 +20,7 @@ working tree, index or `.gitattributes` ever comes into play.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from agents.neighbours import MAX_NEIGHBOURS, matches
@@ -32,21 +33,34 @@ DEEPEN_STEPS = (10, 100, 1_000, 10_000)  # commits per round before fetching all
 _FETCH = ("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no")
 
 
+@dataclass(frozen=True)
+class Repository:
+    """The review's bare repository (`open_repository`): `merge_base` is that of the head
+    and the base (EMPTY_TREE for a review against the empty tree); `partial` whether its
+    blobs are fetched on request (a URL), not all there (a borrowed repository)."""
+
+    git: Git
+    merge_base: str
+    partial: bool
+
+
 def open_repository(
     source: str,
     dest: Path,
     commits: Sequence[str],
     auth_header: str | None,
     fallback_ref: str | None = None,
-) -> Git:
+) -> Repository:
     """A bare repository at `dest` with `commits` (the head first, then the base) and their
     merge base reachable. `fallback_ref` is fetched when the head cannot be fetched by its
-    id (a fork's head, under `refs/pull/<n>/head`). GitError says what failed."""
+    id (a fork's head, under `refs/pull/<n>/head`). GitError says what failed, and that
+    the head and the base share no history when they do not."""
     check_source(source)
     head, *others = commits
     base = others[0] if others else EMPTY_TREE
     if "://" not in source:
-        return borrow(LocalRepository(Path(source).resolve()), dest, head, base)
+        git, found = borrow(LocalRepository(Path(source).resolve()), dest, head, base)
+        return Repository(git, _or_unrelated(found, head, base), partial=False)
     dest.mkdir(parents=True, exist_ok=True)
     git = Git(dest, git_dir=dest, auth_header=auth_header)
     git.run("init", "--quiet", "--bare")
@@ -62,30 +76,38 @@ def open_repository(
         if not _has(git, f"{head}^{{commit}}"):
             gone = f"commit {head[:12]} is not in {fallback_ref} (force-pushed away?)"
             raise GitError(gone) from None
-    _deepen_to_merge_base(git, head, base, wanted)
-    return git
+    found = _deepen_to_merge_base(git, head, base, wanted)
+    return Repository(git, _or_unrelated(found, head, base), _is_partial(git))
 
 
-def _deepen_to_merge_base(git: Git, head: str, base: str, wanted: list[str]) -> None:
+def _or_unrelated(merge_base: str | None, head: str, base: str) -> str:
+    if merge_base is None:
+        raise GitError(f"{base[:12]} and {head[:12]} share no history")
+    return merge_base
+
+
+def _deepen_to_merge_base(git: Git, head: str, base: str, wanted: list[str]) -> str | None:
     """Fetch deeper history of `wanted` (commit ids or refspecs) until the merge base of
-    `head` and `base` is reachable."""
+    `head` and `base` is reachable; it (EMPTY_TREE for the empty tree), or None when
+    they share no history."""
     if base == EMPTY_TREE:
-        return
+        return EMPTY_TREE
     for depth in (*DEEPEN_STEPS, None):
-        if _has_merge_base(git, head, base):
-            return
+        found = _merge_base(git, head, base)
+        if found is not None:
+            return found
         if not (Path(git.git_dir or git.cwd) / "shallow").is_file():
-            return  # all history is here: they share none (merge_base says so)
+            return None  # all history is here: they share none
         deeper = f"--deepen={depth}" if depth else "--unshallow"
         git.run(*_FETCH, "--filter=blob:none", deeper, "origin", *wanted)
+    return _merge_base(git, head, base)
 
 
-def _has_merge_base(git: Git, head: str, base: str) -> bool:
+def _merge_base(git: Git, head: str, base: str) -> str | None:
     try:
-        git.run("merge-base", head, base)
+        return git.text("merge-base", base, head)
     except GitError:
-        return False
-    return True
+        return None
 
 
 def _has(git: Git, name: str) -> bool:
@@ -96,7 +118,7 @@ def _has(git: Git, name: str) -> bool:
     return True
 
 
-def fetch_blobs(git: Git, oids: Iterable[str]) -> int:
+def fetch_blobs(repository: Repository, oids: Iterable[str]) -> int:
     """Fetch, in one request, the objects `oids` (a partial clone's changed files); returns
     how many it asked for. A borrowed repository has them all and fetches nothing.
 
@@ -105,10 +127,10 @@ def fetch_blobs(git: Git, oids: Iterable[str]) -> int:
     and a fresh partial clone has no blob anyway.
     """
     wanted = [oid for oid in dict.fromkeys(oids) if oid]
-    if not wanted or not _is_partial(git):
+    if not wanted or not repository.partial:
         return 0
     request = "".join(f"{oid}\n" for oid in wanted).encode()
-    git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
+    repository.git.run(*_FETCH, "--filter=blob:none", "--stdin", "origin", input_bytes=request)
     return len(wanted)
 
 
@@ -135,13 +157,13 @@ def folder_files(git: Git, commit: str, folders: Mapping[str, tuple[str, ...]]) 
     return found
 
 
-def fetch_tree(git: Git, head: str, max_file_bytes: int) -> None:
+def fetch_tree(repository: Repository, head: str, max_file_bytes: int) -> None:
     """Fetch every file of the head up to `max_file_bytes` (for the AI reviewers' tools),
     in one request, leaving larger ones out; nothing to do for a borrowed repository."""
-    if not _is_partial(git):
+    if not repository.partial:
         return
     limit = f"--filter=blob:limit={max_file_bytes}"
-    git.run(*_FETCH, "--refetch", limit, "--depth=1", "origin", head)
+    repository.git.run(*_FETCH, "--refetch", limit, "--depth=1", "origin", head)
 
 
 def _is_partial(git: Git) -> bool:

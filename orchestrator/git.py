@@ -9,7 +9,7 @@ import base64
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from review.git import EMPTY_TREE, Git, GitError
+from review.git import Git, GitError
 
 
 def token_auth_header(token: str) -> str:
@@ -49,12 +49,3 @@ def repository_root(path: Path) -> Path:
         return Path(Git(path).text("rev-parse", "--show-toplevel"))
     except GitError:
         raise GitError(f"{path} is not inside a git repository") from None
-
-
-def merge_base(git: Git, base: str, head: str) -> str:
-    if base == EMPTY_TREE:
-        return EMPTY_TREE
-    try:
-        return git.text("merge-base", base, head)
-    except GitError:
-        raise GitError(f"{base[:12]} and {head[:12]} share no history") from None

@@ -280,9 +280,11 @@ def _objects(count: int) -> str:
     return f"{count} object{'s' if count != 1 else ''}"
 
 
-def borrow(repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE) -> Git:
+def borrow(
+    repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE
+) -> tuple[Git, str | None]:
     """A bare repository at `dest` that reads `repo`'s objects in place, with `head`, `base`
-    and their merge base reachable.
+    and their merge base reachable, and that merge base (None: they share no history).
 
     The merge base is made reachable and a partial clone's missing blobs are fetched into
     `repo` first; a shallow clone's boundary is copied, so git sees the same history.
@@ -296,4 +298,4 @@ def borrow(repo: LocalRepository, dest: Path, head: str, base: str = EMPTY_TREE)
     (dest / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
     if (common / "shallow").is_file():
         (dest / "shallow").write_text((common / "shallow").read_text())
-    return git
+    return git, merge_base

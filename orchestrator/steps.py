@@ -22,6 +22,7 @@ from agents.base import write_idle_results
 from agents.llm.budget import ai_reviewers
 from orchestrator.change import changed_objects, compute_diff
 from orchestrator.checkout import (
+    Repository,
     blob_sizes,
     fetch_blobs,
     fetch_tree,
@@ -29,7 +30,6 @@ from orchestrator.checkout import (
     open_repository,
     write_files,
 )
-from orchestrator.git import merge_base
 from orchestrator.progress import progress_file
 from review.diff import Change, Diff, FileStatus
 from review.findings import Finding
@@ -81,10 +81,10 @@ def clone(
     for folder in (run.repo_dir, run.src, run.base_src):
         shutil.rmtree(folder, ignore_errors=True)
     commits = (request.head, request.base)
-    git = open_repository(request.source, run.repo_dir, commits, auth_header, fallback_ref)
-    base_commit = merge_base(git, request.base, request.head)
+    repository = open_repository(request.source, run.repo_dir, commits, auth_header, fallback_ref)
+    git, base_commit = repository.git, repository.merge_base
     objects = changed_objects(git, base_commit, request.head)
-    fetch_blobs(git, objects)
+    fetch_blobs(repository, objects)
     sizes = blob_sizes(git, objects)  # read once: the diff's bound, the checkout's budget
     largest = max(sizes.values(), default=0) if set(objects) <= sizes.keys() else None
     diff, notes = compute_diff(git, base_commit, request.head, largest)
@@ -93,9 +93,9 @@ def clone(
     written, left_out = _write_changed_files(git, run, diff, config, store, sizes)
     budget = config.max_checkout_bytes - written
     tips = (request.head, base_commit)
-    left_out += _write_neighbours(git, run, tips, diff, budget, config, store)
+    left_out += _write_neighbours(repository, run, tips, diff, budget, config, store)
     if ai_reviewers(config):
-        fetch_tree(git, request.head, config.max_file_bytes)
+        fetch_tree(repository, request.head, config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
     run.write_change(change)
     return _clone_summary(run, change, request.config)
@@ -133,7 +133,7 @@ def _write_changed_files(
 
 
 def _write_neighbours(
-    git: Git,
+    repository: Repository,
     run: RunDir,
     commits: tuple[str, str],
     diff: Diff,
@@ -153,11 +153,12 @@ def _write_neighbours(
     # a file the change deletes was a neighbour at the base (a Terraform variable moved
     # into main.tf: without it the base reads differently, and what was there looks new)
     deleted = {c.path for c in diff.files.values() if c.status is FileStatus.DELETED}
+    git = repository.git
     sides = [
         {p: oid for p, oid in folder_files(git, commit, wanted).items() if p not in skip}
         for commit, skip in zip(commits, (taken, taken - deleted), strict=True)
     ]
-    fetch_blobs(git, [oid for side in sides for oid in side.values()])
+    fetch_blobs(repository, [oid for side in sides for oid in side.values()])
     left = 0
     for side, dest in zip(sides, (run.src, run.base_src), strict=True):
         kept = {p: oid for p, oid in side.items() if not config.excludes(p)}

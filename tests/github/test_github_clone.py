@@ -38,7 +38,9 @@ def test_a_fork_head_is_fetched_through_refs_pull(
     refuse_by_id(monkeypatch, head)
     dest = tmp_path / "repo.git"
     commits = (head, scenario.pull.base)
-    git = open_repository(scenario.github.clone_url, dest, commits, header, FORK_HEAD)
+    opened = open_repository(scenario.github.clone_url, dest, commits, header, FORK_HEAD)
+    git = opened.git
+    assert opened.partial and opened.merge_base == git.text("merge-base", head, scenario.pull.base)
     assert git.text("rev-parse", "refs/reviewbot/head") == head
     assert git.text("merge-base", head, scenario.pull.base)  # reachable for the diff
     config = (dest / "config").read_text()
@@ -80,8 +82,9 @@ def test_history_is_fetched_only_as_deep_as_the_merge_base(
     for n in range(25):  # the pull request: 25 commits ahead of its base
         repo.commit({f"feature_{n}.py": f"value = {n}\n"})
     head = repo.git("rev-parse", "HEAD").strip()
-    git = open_repository(scenario.github.clone_url, tmp_path / "r.git", (head, base), header)
-    assert git.text("merge-base", head, base) == base
+    opened = open_repository(scenario.github.clone_url, tmp_path / "r.git", (head, base), header)
+    git = opened.git
+    assert opened.merge_base == git.text("merge-base", head, base) == base
     fetched = int(git.text("rev-list", "--count", head))
     assert 26 <= fetched < 26 + OLD  # deepened past the base, not to the root
     assert (tmp_path / "r.git" / "shallow").is_file()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from orchestrator import steps
+from orchestrator.checkout import open_repository
 from orchestrator.git import (
     check_source,
-    merge_base,
     repository_root,
     resolve_commit,
     token_auth_header,
@@ -223,7 +223,11 @@ def test_unrelated_histories_have_no_merge_base(make_repo, tmp_path) -> None:
     one = make_repo([{"a.py": "a = 1\n"}], name="one")
     other = make_repo([{"b.py": "b = 1\n"}], name="other")
     one.git("fetch", "-q", str(other.path), "main:other")
-    git = Git(one.path)
+    source = str(one.path)
     with pytest.raises(GitError, match="share no history"):
-        merge_base(git, one.head, other.head)
-    assert merge_base(git, EMPTY_TREE, one.head) == EMPTY_TREE
+        open_repository(source, tmp_path / "r1.git", (one.head, other.head), None)
+    root = open_repository(source, tmp_path / "r2.git", (one.head, EMPTY_TREE), None)
+    assert root.merge_base == EMPTY_TREE
+    assert open_repository(source, tmp_path / "r3.git", (one.head,), None).merge_base == EMPTY_TREE
+    both = open_repository(source, tmp_path / "r4.git", (one.head, one.commits[0]), None)
+    assert (both.merge_base, both.partial) == (one.commits[0], False)
