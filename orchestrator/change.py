@@ -26,10 +26,13 @@ MAX_CHANGED_LINES_PER_FILE = 20_000
 # git's own test (xdiff's buffer_is_binary): a NUL byte in the first 8,000 bytes
 _BINARY_PROBE = 8000
 _MAX_TEXT_CHECK_BYTES = 1_000_000  # agents do not read larger files anyway
-_DIFF_OPTIONS = (
-    "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--unified=3",
-    "--full-index", "--no-abbrev",
+_LISTING_OPTIONS = (
+    "--no-color", "--no-ext-diff", "--no-textconv", "--find-renames", "--full-index",
+    "--no-abbrev",
 )  # fmt: skip
+# `--unified` implies `--patch` (git-diff(1)): the listing runs must not have it, or they
+# would make the whole patch, huge files too, for nothing
+_DIFF_OPTIONS = (*_LISTING_OPTIONS, "--unified=3")
 
 
 def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
@@ -56,7 +59,7 @@ def compute_diff(
     listing, too_large = b"", {}
     if largest_blob is None or 2 * largest_blob > MAX_CHANGED_LINES_PER_FILE:
         listing, numstat = split_raw(
-            git.run("diff", *_DIFF_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
+            git.run("diff", *_LISTING_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
         )
         too_large = _files_over_limit(numstat)
     # a renamed file is excluded under both names, or its old name would show as deleted

@@ -248,3 +248,25 @@ def test_the_line_counts_are_not_read_when_no_file_can_be_over_the_limit(
     assert any("--numstat" in a for a in runs)
     assert notes == ["a.py: over 10 changed lines, not analysed"]
     assert over.get("a.py").hunks == []  # type: ignore[union-attr]
+
+
+def test_the_line_counts_run_makes_no_patch(make_repo, monkeypatch) -> None:
+    """`--unified` implies `--patch`: the run counting changed lines must not make the
+    patch of the files it is there to keep out of it."""
+    monkeypatch.setattr(change, "MAX_CHANGED_LINES_PER_FILE", 5)
+    repo = make_repo([{"a.py": "a = 1\n"}, {"a.py": "".join(f"v{n}\n" for n in range(30))}])
+    counted: list[bytes] = []
+    real_run = Git.run
+
+    def recording(self, *args, **kwargs):
+        output = real_run(self, *args, **kwargs)
+        if "--numstat" in args:
+            counted.append(output)
+        return output
+
+    monkeypatch.setattr(Git, "run", recording)
+    diff, notes = change.compute_diff(Git(repo.path), repo.base, repo.head)
+    assert notes == ["a.py: over 5 changed lines, not analysed"]
+    assert diff.get("a.py").hunks == []  # type: ignore[union-attr]
+    (listing,) = counted
+    assert b"@@" not in listing and b"v29" not in listing
