@@ -10,13 +10,19 @@ bounded by the size of the reviewable change.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import replace
+
 from review.diff import (
     ChangedFile,
     Diff,
     FileKind,
     FileStatus,
     Hunk,
+    RawEntry,
     build_diff,
+    kind_of_mode,
     parse_raw,
     split_raw,
 )
@@ -33,6 +39,14 @@ _LISTING_OPTIONS = (
 # `--unified` implies `--patch` (git-diff(1)): the listing runs must not have it, or they
 # would make the whole patch, huge files too, for nothing
 _DIFF_OPTIONS = (*_LISTING_OPTIONS, "--unified=3")
+_MAX_PATHSPEC_CHARS = 64 * 1024  # the names of the files whose patch is read alone
+# what a change's files were computed with: an earlier change is reused only for the same
+# (`compute_diff`); bump the last item when what a file's entry holds changes
+DIFF_KEY = hashlib.sha256(
+    json.dumps(
+        [_DIFF_OPTIONS, MAX_CHANGED_LINES_PER_FILE, _BINARY_PROBE, _MAX_TEXT_CHECK_BYTES, 1]
+    ).encode()
+).hexdigest()[:16]
 
 
 def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
@@ -46,30 +60,36 @@ def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
 
 
 def compute_diff(
-    git: Git, merge_base: str, head: str, largest_blob: int | None = None
+    git: Git,
+    merge_base: str,
+    head: str,
+    largest_blob: int | None = None,
+    earlier: Diff | None = None,
 ) -> tuple[Diff, list[str]]:
     """The change from `merge_base` to `head`, and notes on what had to be left out.
 
     Two `git diff` runs: the listing with each file's changed-line counts
     (`--raw --numstat`), then, without the files over MAX_CHANGED_LINES_PER_FILE, the
     listing and the patch together (`--raw --patch`: names and hunks of one run). Given
-    the size of the largest blob the change reads (`largest_blob`, bytes), the first run
-    is left out when no file can be over the limit: a line is at least a byte, so a file
-    changes at most as many lines as its two versions hold bytes."""
+    the size of the largest blob the change reads (`largest_blob`, bytes), the counts
+    are left out when no file can be over the limit: a line is at least a byte, so a file
+    changes at most as many lines as its two versions hold bytes.
+
+    With an `earlier` change of the same repository computed with the same `DIFF_KEY`
+    (e.g. the review before a follow-up commit), a file listed exactly as there (path,
+    status, old path, kind, both object ids) takes its hunks from it, and only the other
+    files' patch is read (`_reusing`); the result is the same as without it."""
+    numstat = largest_blob is None or 2 * largest_blob > MAX_CHANGED_LINES_PER_FILE
     listing, too_large = b"", {}
-    if largest_blob is None or 2 * largest_blob > MAX_CHANGED_LINES_PER_FILE:
-        listing, numstat = split_raw(
-            git.run("diff", *_LISTING_OPTIONS, "--raw", "--numstat", "-z", merge_base, head)
+    if numstat or earlier:
+        counts = ("--numstat",) if numstat else ()
+        listing, lines = split_raw(
+            git.run("diff", *_LISTING_OPTIONS, "--raw", *counts, "-z", merge_base, head)
         )
-        too_large = _files_over_limit(numstat)
-    # a renamed file is excluded under both names, or its old name would show as deleted
-    excluded = {p for new_and_old in too_large.items() for p in new_and_old if p}
-    exclude = [f":(exclude,literal){path}" for path in sorted(excluded)]
-    pathspec = ["--", ".", *exclude] if exclude else []
-    names, patch = split_raw(
-        git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", "--patch", merge_base, head, *pathspec)
-    )
-    diff = build_diff(names, patch.decode("utf-8", "replace"))
+        too_large = _files_over_limit(lines) if numstat else {}
+    # the files over the limit are left out of the patch, which changes what git pairs
+    found = _reusing(git, merge_base, head, listing, earlier) if earlier and not too_large else None
+    diff, reused = found or (_patched(git, merge_base, head, too_large), set())
     notes = []
     if too_large:
         for entry in build_diff(listing, "", allow_missing_patch=True).files.values():
@@ -77,7 +97,8 @@ def compute_diff(
                 entry.skipped = f"over {MAX_CHANGED_LINES_PER_FILE} changed lines"
                 diff.files[entry.path] = entry
     for changed in diff.files.values():
-        _text_at_head(git, changed)
+        if changed.path not in reused:
+            _text_at_head(git, changed)
     for path in [p for p in diff.files if not _is_utf8(p)]:
         # such a name cannot be written to diff.json, shown, or commented on
         del diff.files[path]
@@ -87,6 +108,76 @@ def compute_diff(
             changed.old_path = _printable(changed.old_path)
     notes += [f"{c.path}: {why}, not analysed" for c in diff.files.values() if (why := _unread(c))]
     return diff, notes
+
+
+def _patched(git: Git, merge_base: str, head: str, too_large: dict[str, str | None]) -> Diff:
+    """The listing and the patch of every file but those in `too_large` (a renamed one is
+    left out under both names, or its old name would show as deleted)."""
+    excluded = {p for new_and_old in too_large.items() for p in new_and_old if p}
+    exclude = [f":(exclude,literal){path}" for path in sorted(excluded)]
+    pathspec = ["--", ".", *exclude] if exclude else []
+    names, patch = split_raw(
+        git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", "--patch", merge_base, head, *pathspec)
+    )
+    return build_diff(names, patch.decode("utf-8", "replace"))
+
+
+def _reusing(
+    git: Git, merge_base: str, head: str, listing: bytes, earlier: Diff
+) -> tuple[Diff, set[str]] | None:
+    """The change of `listing` (the whole `--raw` listing) and the paths taken from
+    `earlier`: the files listed exactly as there; the others are read from their own patch
+    (`git diff` limited to their paths). None to read the whole patch instead: when no
+    file is as in `earlier`.
+
+    A file's hunks depend only on its two versions and the diff options; which files
+    git pairs as renamed depends on the set of files it compares, so the paths' own
+    listing must be exactly the whole listing's entries for them, or None. None too when
+    their names would not fit a command line (`_MAX_PATHSPEC_CHARS`)."""
+    files: dict[str, ChangedFile | None] = {}
+    rest = []
+    for entry in parse_raw(listing):
+        prior = earlier.files.get(entry.path)
+        if prior is not None and _same_versions(prior, entry):
+            files[entry.path] = replace(prior, hunks=list(prior.hunks))  # earlier is shared
+        else:
+            files[entry.path] = None
+            rest.append(entry)
+    reused = {path for path, changed in files.items() if changed is not None}
+    if not reused:
+        return None
+    if rest:
+        paths = [p for e in rest for p in (e.path, e.old_path) if p is not None]
+        if sum(len(p) + 12 for p in paths) > _MAX_PATHSPEC_CHARS:
+            return None
+        pathspec = ["--", *(f":(literal){p}" for p in paths)]
+        names, patch = split_raw(
+            git.run("diff", *_DIFF_OPTIONS, "--raw", "-z", "--patch", merge_base, head, *pathspec)
+        )
+        if parse_raw(names) != rest:  # paired otherwise, or a name matched a folder
+            return None
+        files |= build_diff(names, patch.decode("utf-8", "replace")).files
+    return Diff({path: changed for path, changed in files.items() if changed is not None}), reused
+
+
+def _same_versions(prior: ChangedFile, entry: RawEntry) -> bool:
+    """Whether `prior` (a file of an earlier change) compared the same two versions as
+    `entry`, with hunks that are well-formed (diff.json is read back from disk)."""
+    same = (prior.status, prior.old_path, prior.kind, prior.old_blob, prior.blob) == (
+        entry.status,
+        entry.old_path,
+        kind_of_mode(entry.mode),
+        entry.old_blob,
+        entry.blob,
+    )
+    return same and all(_well_formed(hunk) for hunk in prior.hunks)
+
+
+def _well_formed(hunk: Hunk) -> bool:
+    numbers = (hunk.start, hunk.length, *hunk.added, *hunk.context)
+    if not all(type(n) is int for n in numbers):
+        return False
+    return all(n in hunk.lines for n in (*hunk.added, *hunk.context))
 
 
 def _text_at_head(git: Git, changed: ChangedFile) -> None:

@@ -30,6 +30,7 @@ from orchestrator.checkout import (
     open_repository,
     write_files,
 )
+from orchestrator.earlier_change import earlier_change, remember_change
 from orchestrator.progress import progress_file
 from review.diff import Change, Diff, FileStatus
 from review.findings import Finding
@@ -87,7 +88,8 @@ def clone(
     fetch_blobs(repository, objects)
     sizes = blob_sizes(git, objects)  # read once: the diff's bound, the checkout's budget
     largest = max(sizes.values(), default=0) if set(objects) <= sizes.keys() else None
-    diff, notes = compute_diff(git, base_commit, request.head, largest)
+    earlier = earlier_change(run, request)  # the review before: its files' hunks
+    diff, notes = compute_diff(git, base_commit, request.head, largest, earlier)
     config = request.config
     store = run.checkout_blobs_dir(request.repository)
     written, left_out = _write_changed_files(git, run, diff, config, store, sizes)
@@ -98,6 +100,7 @@ def clone(
         fetch_tree(repository, request.head, config.max_file_bytes)
     change = Change(request.base, request.head, base_commit, diff, [*notes, *left_out], recipe)
     run.write_change(change)
+    remember_change(run, request)
     return _clone_summary(run, change, request.config)
 
 

@@ -370,13 +370,14 @@ def _changed(entry: RawEntry) -> ChangedFile:
         path=entry.path,
         status=entry.status,
         old_path=entry.old_path,
-        kind=_kind(entry.mode),
+        kind=kind_of_mode(entry.mode),
         blob=entry.blob,
         old_blob=entry.old_blob,
     )
 
 
-def _kind(mode: str) -> FileKind:
+def kind_of_mode(mode: str) -> FileKind:
+    """The kind of a tree entry of git mode `mode` (`120000` a link, `160000` a submodule)."""
     return {"120000": FileKind.SYMLINK, "160000": FileKind.SUBMODULE}.get(mode, FileKind.FILE)
 
 

@@ -29,6 +29,7 @@ from review.request import ReviewRequest
 
 FINDINGS_CACHE = ".findings-cache"  # under runs/, see RunDir.findings_cache_dir
 CHECKOUT_BLOBS = ".checkout-blobs"  # under runs/, see RunDir.checkout_blobs_dir
+LAST_CHANGES = ".last-changes"  # under runs/, see RunDir.last_changes_file
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _AGENT = re.compile(r"[a-z0-9_-]{1,40}")
 
@@ -105,6 +106,15 @@ class RunDir:
         if self.path.parent.name != "runs":
             return None
         return self.path.parent / CHECKOUT_BLOBS / _partition(repository)
+
+    def last_changes_file(self, repository: str) -> Path | None:
+        """Which run folders last computed a change of `repository`
+        (`orchestrator.earlier_change`): `runs/.last-changes/<partition>.json`, one file
+        per repository as `checkout_blobs_dir`. None for a folder outside a workspace's
+        `runs/`."""
+        if self.path.parent.name != "runs":
+            return None
+        return self.path.parent / LAST_CHANGES / f"{_partition(repository)}.json"
 
     @property
     def diff_file(self) -> Path:
