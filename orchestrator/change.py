@@ -53,10 +53,10 @@ def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
     """The object ids of both versions of every changed file (what the diff will read),
     from the trees alone: no blob is needed, so a partial clone can fetch them at once."""
     raw = git.run("diff", "--raw", "-z", "--no-renames", "--no-abbrev", merge_base, head)
+    entries = parse_raw(raw)
     gitlink = "160000"  # a submodule's commit: never fetched
-    sides = ((e.old_blob, e.old_mode) for e in parse_raw(raw))
-    olds = [oid for oid, mode in sides if oid and mode != gitlink]
-    return olds + [e.blob for e in parse_raw(raw) if e.blob and e.mode != gitlink]
+    olds = [e.old_blob for e in entries if e.old_blob and e.old_mode != gitlink]
+    return olds + [e.blob for e in entries if e.blob and e.mode != gitlink]
 
 
 def compute_diff(

@@ -63,7 +63,7 @@ def open_repository(
         return Repository(git, _or_unrelated(found, head, base), partial=False)
     dest.mkdir(parents=True, exist_ok=True)
     git = Git(dest, git_dir=dest, auth_header=auth_header)
-    git.run("init", "--quiet", "--bare")
+    git.run("init", "--quiet", "--bare", "--template=")  # no sample hooks, no description
     git.run("remote", "add", "origin", source)
     wanted = [c for c in dict.fromkeys(commits) if c != EMPTY_TREE]
     try:

@@ -219,7 +219,11 @@ class LocalRepository:
         return [line[1:] for line in listing.split("\n") if line.startswith("?")]
 
     def fetch_missing(self, commits: Sequence[str]) -> None:
-        """Fetch, in one request, every object of these commits' trees the clone lacks."""
+        """Fetch, in one request, every object of these commits' trees the clone lacks.
+        A clone without a promisor remote is not partial: its trees are not walked (in a
+        100,000-file repository that took 0.1 s), as nothing could be fetched."""
+        if self._promisor() is None:
+            return
         missing = self.missing_objects(commits)
         if missing:
             self._fetch_objects(missing)
@@ -293,7 +297,7 @@ def borrow(
     repo.fetch_missing([head, base, *([merge_base] if merge_base else [])])
     dest.mkdir(parents=True, exist_ok=True)
     git = Git(dest, git_dir=dest)
-    git.run("init", "--quiet", "--bare")
+    git.run("init", "--quiet", "--bare", "--template=")  # no sample hooks, no description
     common = repo.common_dir()
     (dest / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
     if (common / "shallow").is_file():

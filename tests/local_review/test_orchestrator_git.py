@@ -231,3 +231,21 @@ def test_unrelated_histories_have_no_merge_base(make_repo, tmp_path) -> None:
     assert open_repository(source, tmp_path / "r3.git", (one.head,), None).merge_base == EMPTY_TREE
     both = open_repository(source, tmp_path / "r4.git", (one.head, one.commits[0]), None)
     assert (both.merge_base, both.partial) == (one.commits[0], False)
+
+
+def test_a_clone_is_borrowed_with_one_merge_base_and_no_tree_walk(
+    make_repo, tmp_path, monkeypatch
+) -> None:
+    """A clone that is not partial lacks no object: its trees are not walked; the merge
+    base is asked once; the review's repository gets no template files (sample hooks)."""
+    repo = make_repo([{"a.py": "a = 1\n"}, {"a.py": "a = 2\n"}])
+    ran: list[tuple[str, ...]] = []
+    real_run = Git.run
+    monkeypatch.setattr(Git, "run", lambda self, *a, **k: ran.append(a) or real_run(self, *a, **k))
+    opened = open_repository(str(repo.path), tmp_path / "r.git", (repo.head, repo.base), None)
+    assert (opened.merge_base, opened.partial) == (repo.base, False)
+    assert [a for a in ran if a[0] in ("rev-list", "merge-base")] == [
+        ("merge-base", repo.base, repo.head)
+    ]
+    assert not (tmp_path / "r.git" / "hooks").exists()
+    assert opened.git.text("rev-parse", f"{repo.head}:a.py")  # its objects are readable
