@@ -49,11 +49,20 @@ DIFF_KEY = hashlib.sha256(
 ).hexdigest()[:16]
 
 
-def changed_objects(git: Git, merge_base: str, head: str) -> list[str]:
-    """The object ids of both versions of every changed file (what the diff will read),
-    from the trees alone: no blob is needed, so a partial clone can fetch them at once."""
-    raw = git.run("diff", "--raw", "-z", "--no-renames", "--no-abbrev", merge_base, head)
-    entries = parse_raw(raw)
+def changed_listing(git: Git, merge_base: str, head: str, renames: bool) -> bytes:
+    """git's `--raw -z` listing of the change. Without `renames`, from the trees alone: no
+    blob is read, so a partial clone can list what to fetch first. With them, as the diff
+    pairs renamed files (reading the blobs of added and deleted ones): `compute_diff`'s
+    own listing, which it can then take instead of making it."""
+    if renames:
+        return git.run("diff", *_LISTING_OPTIONS, "--raw", "-z", merge_base, head)
+    return git.run("diff", "--raw", "-z", "--no-renames", "--no-abbrev", merge_base, head)
+
+
+def changed_objects(listing: bytes) -> list[str]:
+    """The object ids of both versions of every changed file of `listing`
+    (`changed_listing`, either kind): what the diff will read."""
+    entries = parse_raw(listing)
     gitlink = "160000"  # a submodule's commit: never fetched
     olds = [e.old_blob for e in entries if e.old_blob and e.old_mode != gitlink]
     return olds + [e.blob for e in entries if e.blob and e.mode != gitlink]
@@ -65,6 +74,7 @@ def compute_diff(
     head: str,
     largest_blob: int | None = None,
     earlier: Diff | None = None,
+    listing: bytes | None = None,
 ) -> tuple[Diff, list[str]]:
     """The change from `merge_base` to `head`, and notes on what had to be left out.
 
@@ -78,21 +88,24 @@ def compute_diff(
     With an `earlier` change of the same repository computed with the same `DIFF_KEY`
     (e.g. the review before a follow-up commit), a file listed exactly as there (path,
     status, old path, kind, both object ids) takes its hunks from it, and only the other
-    files' patch is read (`_reusing`); the result is the same as without it."""
+    files' patch is read (`_reusing`); the result is the same as without it. `listing` is
+    the change's `changed_listing` with renames, when it was made already."""
     numstat = largest_blob is None or 2 * largest_blob > MAX_CHANGED_LINES_PER_FILE
-    listing, too_large = b"", {}
-    if numstat or earlier:
+    too_large: dict[str, str | None] = {}
+    if numstat or (earlier and listing is None):
         counts = ("--numstat",) if numstat else ()
         listing, lines = split_raw(
             git.run("diff", *_LISTING_OPTIONS, "--raw", *counts, "-z", merge_base, head)
         )
         too_large = _files_over_limit(lines) if numstat else {}
     # the files over the limit are left out of the patch, which changes what git pairs
-    found = _reusing(git, merge_base, head, listing, earlier) if earlier and not too_large else None
+    found = None
+    if earlier and listing is not None and not too_large:
+        found = _reusing(git, merge_base, head, listing, earlier)
     diff, reused = found or (_patched(git, merge_base, head, too_large), set())
     notes = []
     if too_large:
-        for entry in build_diff(listing, "", allow_missing_patch=True).files.values():
+        for entry in build_diff(listing or b"", "", allow_missing_patch=True).files.values():
             if entry.path in too_large:
                 entry.skipped = f"over {MAX_CHANGED_LINES_PER_FILE} changed lines"
                 diff.files[entry.path] = entry

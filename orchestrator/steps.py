@@ -20,7 +20,7 @@ from typing import Any
 from agents import neighbours, registry
 from agents.base import write_idle_results
 from agents.llm.budget import ai_reviewers
-from orchestrator.change import changed_objects, compute_diff
+from orchestrator.change import changed_listing, changed_objects, compute_diff
 from orchestrator.checkout import (
     Repository,
     blob_sizes,
@@ -84,12 +84,17 @@ def clone(
     commits = (request.head, request.base)
     repository = open_repository(request.source, run.repo_dir, commits, auth_header, fallback_ref)
     git, base_commit = repository.git, repository.merge_base
-    objects = changed_objects(git, base_commit, request.head)
+    earlier = earlier_change(run, request)  # the review before: its files' hunks
+    # reusing lists the change as the diff does (pairing renames): once, where every blob
+    # is at hand; a partial clone lists what to fetch from its trees first
+    shared = bool(earlier) and not repository.partial
+    listing = changed_listing(git, base_commit, request.head, renames=shared)
+    objects = changed_objects(listing)
     fetch_blobs(repository, objects)
     sizes = blob_sizes(git, objects)  # read once: the diff's bound, the checkout's budget
     largest = max(sizes.values(), default=0) if set(objects) <= sizes.keys() else None
-    earlier = earlier_change(run, request)  # the review before: its files' hunks
-    diff, notes = compute_diff(git, base_commit, request.head, largest, earlier)
+    given = listing if shared else None
+    diff, notes = compute_diff(git, base_commit, request.head, largest, earlier, given)
     config = request.config
     store = run.checkout_blobs_dir(request.repository)
     written, left_out = _write_changed_files(git, run, diff, config, store, sizes)

@@ -184,6 +184,7 @@ def test_a_follow_up_clone_reuses_the_last_clone_of_the_repository(series, tmp_p
     assert patched_alone(runs) is None  # nothing to reuse yet
     follow_up, runs = clone(tmp_path / "ws", series, series.commits[3])
     assert patched_alone(runs) == [BAD_NAME, "edit.py"]  # a name diff.json cannot hold
+    assert len(runs) == 2  # the listing, made once for the objects and the diff; the patch
     fresh, _ = clone(tmp_path / "fresh", series, series.commits[3])
     assert follow_up == fresh and follow_up != first
 
