@@ -10,8 +10,12 @@ bounded by the size of the reviewable change.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
+import os
+import shutil
 from dataclasses import replace
 
 from review.diff import (
@@ -40,13 +44,25 @@ _LISTING_OPTIONS = (
 # would make the whole patch, huge files too, for nothing
 _DIFF_OPTIONS = (*_LISTING_OPTIONS, "--unified=3")
 _MAX_PATHSPEC_CHARS = 64 * 1024  # the names of the files whose patch is read alone
-# what a change's files were computed with: an earlier change is reused only for the same
-# (`compute_diff`); bump the last item when what a file's entry holds changes
-DIFF_KEY = hashlib.sha256(
-    json.dumps(
-        [_DIFF_OPTIONS, MAX_CHANGED_LINES_PER_FILE, _BINARY_PROBE, _MAX_TEXT_CHECK_BYTES, 1]
-    ).encode()
-).hexdigest()[:16]
+_ENTRY_FORMAT = 1  # bump when what a changed file's entry holds changes
+
+
+@functools.cache
+def diff_key() -> str:
+    """What a change's files are computed with, as a digest: the diff options and limits,
+    the git program (its path, size and modification time: another git may cut hunks
+    otherwise) and unidiff's version. An earlier change is reused only under the same
+    key (`compute_diff`)."""
+    found = shutil.which("git")
+    program = os.path.realpath(found) if found else "git (not found)"
+    try:
+        info = os.stat(program)
+        git = f"{program} {info.st_size} {info.st_mtime_ns}"
+    except OSError:
+        git = f"{program} (missing)"
+    parts = [_DIFF_OPTIONS, MAX_CHANGED_LINES_PER_FILE, _BINARY_PROBE, _MAX_TEXT_CHECK_BYTES]
+    parts += [_ENTRY_FORMAT, git, importlib.metadata.version("unidiff")]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 
 def changed_listing(git: Git, merge_base: str, head: str, renames: bool) -> bytes:
@@ -85,7 +101,7 @@ def compute_diff(
     are left out when no file can be over the limit: a line is at least a byte, so a file
     changes at most as many lines as its two versions hold bytes.
 
-    With an `earlier` change of the same repository computed with the same `DIFF_KEY`
+    With an `earlier` change of the same repository computed under the same `diff_key()`
     (e.g. the review before a follow-up commit), a file listed exactly as there (path,
     status, old path, kind, both object ids) takes its hunks from it, and only the other
     files' patch is read (`_reusing`); the result is the same as without it. `listing` is

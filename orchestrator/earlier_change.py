@@ -6,11 +6,12 @@ as the review before. `orchestrator.change.compute_diff` takes those files' hunk
 earlier change; this module finds one without scanning the workspace: each clone
 records its run folder in the repository's file (`RunDir.last_changes_file`:
 `runs/.last-changes/<partition>.json`), the most recent first, at most KEPT, with the
-pull request it reviewed and the `DIFF_KEY` its change was computed with. A clone takes
-the last run of its own pull request, else the repository's last run.
+pull request it reviewed, under the key the changes were computed with
+(`orchestrator.change.diff_key`: the diff options, the git program, unidiff's version).
+A clone takes the last run of its own pull request, else the repository's last run.
 
 The file and the earlier diff.json are hints: a missing, damaged or swept run folder, a
-run folder of another repository or a change computed with other diff options just means
+run folder of another repository or a change computed under another key just means
 no reuse, and `compute_diff` takes a file from it only when git lists the file with the
 same two object ids. A lost update (two clones writing at once) only loses a hint.
 """
@@ -25,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from orchestrator.change import DIFF_KEY
+from orchestrator.change import diff_key
 from review.diff import Diff
 from review.request import ReviewRequest
 from review.workspace import RunDir, Workspace
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 def earlier_change(run: RunDir, request: ReviewRequest) -> Diff | None:
     """The change of the last run of the same pull request of the repository (else of
     the repository's last run), when it can still be read and was computed with the
-    current `DIFF_KEY`; None otherwise."""
+    current `diff_key()`; None otherwise."""
     entries = _entries(run.last_changes_file(request.repository))
     if not entries:
         return None
@@ -60,21 +61,21 @@ def remember_change(run: RunDir, request: ReviewRequest) -> None:
     entries = [e for e in _entries(path) if e.get("run") != run.run_id]
     entries.insert(0, {"run": run.run_id, "pull": request.pull_number})
     try:
-        _write(path, {"diff_key": DIFF_KEY, "runs": entries[:KEPT]})
+        _write(path, {"diff_key": diff_key(), "runs": entries[:KEPT]})
     except OSError as exc:
         log.warning("could not record the change for reuse: %s", exc)
 
 
 def _entries(path: Path | None) -> list[dict[str, Any]]:
     """The recorded runs, most recent first; none when the file is missing, damaged or
-    was written with another `DIFF_KEY`."""
+    was written under another `diff_key()`."""
     if path is None:
         return []
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return []
-    if not isinstance(data, dict) or data.get("diff_key") != DIFF_KEY:
+    if not isinstance(data, dict) or data.get("diff_key") != diff_key():
         return []
     runs = data.get("runs")
     return [e for e in runs if isinstance(e, dict)] if isinstance(runs, list) else []

@@ -213,3 +213,19 @@ def test_a_swept_damaged_or_foreign_earlier_change_is_not_reused(series, tmp_pat
     shutil.rmtree(workspace / "runs" / earlier_run["run"])
     got, runs = clone(workspace, series, series.commits[3])
     assert patched_alone(runs) is None and got == fresh
+
+
+def test_the_key_changes_with_the_git_program(tmp_path, monkeypatch) -> None:
+    """Another git may cut hunks otherwise (an upgrade changed the default heuristics)."""
+    change.diff_key.cache_clear()
+    now = change.diff_key()
+    other = tmp_path / "git"
+    other.write_bytes(b"#!/bin/sh\n")
+    monkeypatch.setattr(change.shutil, "which", lambda name: str(other))
+    change.diff_key.cache_clear()
+    try:
+        assert change.diff_key() != now
+    finally:
+        monkeypatch.undo()
+        change.diff_key.cache_clear()
+    assert change.diff_key() == now
