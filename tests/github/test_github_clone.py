@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator import steps
 from orchestrator.checkout import open_repository
 from orchestrator.git import token_auth_header
 from reporter.github.client import CLONE
 from review.git import Git, GitError
+from review.request import ReviewRequest
+from review.workspace import Workspace
 
 FORK_HEAD = "refs/pull/1/head"
 
@@ -90,3 +93,35 @@ def test_history_is_fetched_only_as_deep_as_the_merge_base(
     assert (tmp_path / "r.git" / "shallow").is_file()
     listing = git.text("rev-list", "--objects", "--missing=print", head)
     assert any(line.startswith("?") for line in listing.splitlines())  # blobs left behind
+
+
+def test_a_follow_up_push_patches_only_what_it_changed(scenario, header: str, tmp_path) -> None:
+    """A partial clone of the pull request's next head takes the hunks of the files
+    compared as before from the last clone, and its change is the whole computation's."""
+
+    def clone(workspace: Path, head: str) -> tuple[dict, list[tuple[str, ...]]]:
+        request = ReviewRequest(
+            "octo/demo", scenario.github.clone_url, head, scenario.pull.base, pull_number=1
+        )
+        run = Workspace(workspace).run(request.run_id)
+        steps.prepare(run, request)
+        runs: list[tuple[str, ...]] = []
+        real_run = Git.run
+
+        def recording(self, *args, **kwargs):
+            if args[0] == "diff":
+                runs.append(args)
+            return real_run(self, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Git, "run", recording)
+            steps.clone(run, request, header)
+        return run.read_change().to_dict(), runs
+
+    first, _ = clone(tmp_path / "ws", scenario.pull.head)
+    app = (scenario.repo.path / "app.py").read_text()  # type: ignore[attr-defined]
+    head = scenario.push({"app.py": app + "\n\ndef more():\n    return 3\n"})
+    follow_up, runs = clone(tmp_path / "ws", head)
+    (patched,) = [a for a in runs if "--patch" in a]
+    assert patched[patched.index("--") + 1 :] == (":(literal)app.py",)
+    assert follow_up == clone(tmp_path / "fresh", head)[0] != first
