@@ -199,7 +199,9 @@ def _same_versions(prior: ChangedFile, entry: RawEntry) -> bool:
         entry.old_blob,
         entry.blob,
     )
-    return same and all(_well_formed(hunk) for hunk in prior.hunks)
+    if not same or not (prior.skipped is None or isinstance(prior.skipped, str)):
+        return False
+    return all(_well_formed(hunk) for hunk in prior.hunks)
 
 
 def _well_formed(hunk: Hunk) -> bool:

@@ -128,12 +128,13 @@ def test_an_earlier_file_with_other_versions_or_damaged_hunks_is_not_taken(
     earlier.files["empty.py"].hunks = [Hunk(1, 1, ("1",), ())]  # type: ignore[arg-type]
     earlier.files["logo.png"].blob = "0" * 40  # other versions
     earlier.files["link.py"].old_blob = earlier.files["link.py"].blob
+    earlier.files["mode.sh"].skipped = ["not", "a", "reason"]  # type: ignore[assignment]
     runs = diff_runs(monkeypatch)
     diff, notes = change.compute_diff(git, base, head, None, earlier)
     assert diff.to_dict() == whole.to_dict() and notes == whole_notes
     (patched,) = [a for a in runs if "--patch" in a]
     names = {p.removeprefix(":(literal)") for p in patched[patched.index("--") + 1 :]}
-    assert names == {"edit.py", "empty.py", "logo.png", "link.py", BAD_NAME}
+    assert names == {"edit.py", "empty.py", "logo.png", "link.py", "mode.sh", BAD_NAME}
 
 
 def test_files_over_the_changed_line_limit_keep_the_whole_computation(series, monkeypatch) -> None:
