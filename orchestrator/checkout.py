@@ -180,7 +180,7 @@ def write_files(
     max_file_bytes: int,
     budget: int,
     whole_budget: int | None = None,
-    store: Path | None = None,
+    store: CheckoutBlobs | None = None,
     sizes: Mapping[str, int] | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Write `blobs` (path -> object id) under `dest`, each at most `max_file_bytes`, until
@@ -189,10 +189,11 @@ def write_files(
     not available", "N bytes is over the M-byte limit", "over the checkout budget of N MB").
 
     Sizes are read before anything is written, so a "checkout bomb" (many paths sharing
-    one huge blob) is refused without writing it even once. With a `store` (the
-    repository's `RunDir.checkout_blobs_dir`), a blob checked out before is a hard link
-    to its entry there and one written now becomes one (`orchestrator.checkout_blobs`).
-    `sizes` (object id -> bytes, `blob_sizes`) saves reading them again.
+    one huge blob) is refused without writing it even once. With a `store` (the clone's
+    view of the repository's `RunDir.checkout_blobs_dir`), a blob checked out before is a
+    hard link to its entry there and one written now becomes one
+    (`orchestrator.checkout_blobs`). `sizes` (object id -> bytes: `blob_sizes`, or the
+    store's `CheckoutBlobs.sizes`) saves reading them again.
     """
     if sizes is None or not set(blobs.values()) <= sizes.keys():
         sizes = blob_sizes(git, set(blobs.values()))
@@ -211,7 +212,7 @@ def write_files(
         else:
             chosen[path] = oid
             total += size
-    kept = CheckoutBlobs(store)
+    kept = store if store is not None else CheckoutBlobs(None)
     contents = kept.contents({oid: sizes[oid] for oid in set(chosen.values())})
     contents |= _contents(git, set(chosen.values()) - contents.keys())
     made: set[Path] = set()

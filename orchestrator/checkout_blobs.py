@@ -36,7 +36,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ _WITHOUT_LINKS: set[str] = set()
 
 
 class CheckoutBlobs:
-    """One `write_files` call's view of a repository's store (`folder`; None: no store)."""
+    """One clone's view of a repository's store (`folder`; None: no store)."""
 
     def __init__(self, folder: Path | None) -> None:
         mode = _new_file_mode()
@@ -58,20 +58,47 @@ class CheckoutBlobs:
         self._mode = mode
         self._linking = self._folder is not None and str(folder) not in _WITHOUT_LINKS
         self._read: dict[str, tuple[int, int]] = {}  # oid -> the entry read (device, inode)
+        self._held: dict[str, bytes] = {}  # oid -> content `sizes` read, for `contents`
+
+    def sizes(self, oids: Iterable[str], limit: int, budget: int) -> dict[str, int]:
+        """The size in bytes of each blob among `oids` that the store holds intact, each
+        at most `limit` bytes: its entry is read and checked as `contents` does, and a
+        content that hashes to its blob id is that blob, so its length is git's size.
+        Contents up to `budget` bytes in all are held for `contents`, not read again."""
+        if not self._searchable():
+            return {}
+        found: dict[str, int] = {}
+        held = 0
+        for oid in dict.fromkeys(oids):
+            data = self._read_entry(oid, None, limit)
+            if data is None:
+                continue
+            found[oid] = len(data)
+            if held + len(data) <= budget:
+                self._held[oid] = data
+                held += len(data)
+        return found
 
     def contents(self, sizes: Mapping[str, int]) -> dict[str, bytes]:
         """The content of each blob of `sizes` (oid -> git's size) that the store holds
         intact (see the module docstring)."""
-        if not self._linking or self._folder is None or not self._folder.is_dir():
-            return {}  # no lookups where no entry was ever made (an S3 Files mount)
+        if not self._searchable():
+            return {}
         found = {}
         for oid, size in sizes.items():
-            data = self._read_entry(oid, size)
+            held = self._held.pop(oid, None)
+            data = held if held is not None and len(held) == size else self._read_entry(oid, size)
             if data is not None:
                 found[oid] = data
         return found
 
-    def _read_entry(self, oid: str, size: int) -> bytes | None:
+    def _searchable(self) -> bool:
+        """No lookups where no entry was ever made (an S3 Files mount)."""
+        return self._linking and self._folder is not None and self._folder.is_dir()
+
+    def _read_entry(self, oid: str, size: int | None, limit: int = 0) -> bytes | None:
+        """The entry of `oid` when intact: a regular file of `size` bytes (None: any size up
+        to `limit`) and this process's mode whose content hashes to `oid`."""
         entry = self._entry(oid)
         if entry is None:
             return None
@@ -81,8 +108,9 @@ class CheckoutBlobs:
             return None
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
+            size = info.st_size if size is None and info.st_size <= limit else size
             usable = stat.S_ISREG(info.st_mode) and info.st_size == size
-            if not usable or stat.S_IMODE(info.st_mode) != self._mode:
+            if size is None or not usable or stat.S_IMODE(info.st_mode) != self._mode:
                 return None
             data = handle.read(size + 1)
         if len(data) != size or object_id(data, len(oid)) != oid:

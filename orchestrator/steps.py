@@ -14,7 +14,6 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from agents import neighbours, registry
@@ -30,6 +29,7 @@ from orchestrator.checkout import (
     open_repository,
     write_files,
 )
+from orchestrator.checkout_blobs import CheckoutBlobs
 from orchestrator.earlier_change import earlier_change, remember_change
 from orchestrator.progress import progress_file
 from review.diff import Change, Diff, FileStatus
@@ -91,12 +91,15 @@ def clone(
     listing = changed_listing(git, base_commit, request.head, renames=shared)
     objects = changed_objects(listing)
     fetch_blobs(repository, objects)
-    sizes = blob_sizes(git, objects)  # read once: the diff's bound, the checkout's budget
+    config = request.config
+    store = CheckoutBlobs(run.checkout_blobs_dir(request.repository))
+    # read once: the diff's bound, the checkout's budget; those of the blobs an earlier
+    # review wrote from the store, checked there by their content, the others from git
+    sizes = store.sizes(objects, config.max_file_bytes, config.max_checkout_bytes)
+    sizes |= blob_sizes(git, set(objects) - sizes.keys())
     largest = max(sizes.values(), default=0) if set(objects) <= sizes.keys() else None
     given = listing if shared else None
     diff, notes = compute_diff(git, base_commit, request.head, largest, earlier, given)
-    config = request.config
-    store = run.checkout_blobs_dir(request.repository)
     written, left_out = _write_changed_files(git, run, diff, config, store, sizes)
     budget = config.max_checkout_bytes - written
     tips = (request.head, base_commit)
@@ -114,7 +117,7 @@ def _write_changed_files(
     run: RunDir,
     diff: Diff,
     config: ReviewConfig,
-    store: Path | None,
+    store: CheckoutBlobs,
     sizes: Mapping[str, int],
 ) -> tuple[int, list[str]]:
     """Write the changed text files, the head's under `src/` and then the base's under
@@ -147,7 +150,7 @@ def _write_neighbours(
     diff: Diff,
     budget: int,
     config: ReviewConfig,
-    store: Path | None,
+    store: CheckoutBlobs,
 ) -> list[str]:
     """Write the unchanged files the review's analysers read beside its changed files
     (`agents.neighbours`), the head's under `src/` and the base's under `base/`, within

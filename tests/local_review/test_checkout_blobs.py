@@ -13,6 +13,7 @@ import pytest
 
 from orchestrator import checkout_blobs, steps
 from orchestrator.checkout_blobs import CheckoutBlobs, object_id
+from review.git import Git
 from review.request import ReviewRequest
 from review.workspace import Workspace
 
@@ -163,3 +164,49 @@ def test_only_an_object_id_names_an_entry(tmp_path) -> None:
     assert len(sha256) == 64
     blobs.keep(sha256, written)
     assert CheckoutBlobs(store).contents({sha256: 1, oid: 2}) == {sha256: b"x"}  # sizes differ
+
+
+def test_the_sizes_of_blobs_written_before_are_read_from_the_store(repo, tmp_path) -> None:
+    """A follow-up asks git the sizes of its new blobs and of those whose entry is not
+    intact only: an entry's size counts when its content hashes to its blob id."""
+    root = tmp_path / "ws"
+    first = clone(repo, root)
+    (first.src / "pkg/mod_1.py").write_bytes(b"x")  # its entry, altered: size 1
+    follow_up = repo.commit({"pkg/mod_0.py": BODY["pkg/mod_0.py"] + "y = 2\n"})
+    asked: list[str] = []
+    real_run = Git.run
+
+    def recording(self, *args, **kwargs):
+        if args[:2] == ("cat-file", "--batch-check"):
+            asked.extend(kwargs["input_bytes"].decode().split())
+        return real_run(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Git, "run", recording)
+        second = clone(repo, root, follow_up)
+    blob = {
+        path: repo.git("rev-parse", f"{follow_up}:{path}")
+        for path in ("pkg/mod_0.py", "pkg/mod_1.py")
+    }
+    assert sorted(asked) == sorted(blob.values())
+    assert (second.src / "pkg/mod_1.py").read_text() == BODY["pkg/mod_1.py"]
+
+
+def test_store_sizes_hold_contents_within_their_budget(tmp_path) -> None:
+    store = tmp_path / "store"
+    kept = {}
+    for body in (b"one", b"three", b"eleven bytes"):
+        written = tmp_path / "file"
+        written.write_bytes(body)
+        oid = object_id(body, 40)
+        CheckoutBlobs(store).keep(oid, written)
+        written.unlink()
+        kept[oid] = body
+    missing = object_id(b"never kept", 40)
+    blobs = CheckoutBlobs(store)
+    sizes = blobs.sizes([*kept, missing], limit=5, budget=3)
+    assert sizes == {oid: len(body) for oid, body in kept.items() if len(body) <= 5}
+    for entry in store.iterdir():
+        entry.unlink()  # what was held is not read again; the rest cannot be
+    (one,) = [oid for oid, body in kept.items() if body == b"one"]
+    assert blobs.contents(sizes) == {one: b"one"}
