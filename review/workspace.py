@@ -175,10 +175,15 @@ class RunDir:
     def read_agent_result(self, agent: str) -> AgentResult:
         """The agent's result; a missing or unreadable file reads as a failed agent."""
         try:
-            data = read_json(self.findings_file(agent))
+            data = self.read_agent_data(agent)
         except (OSError, ValueError) as exc:
             return AgentResult.failed(agent, f"no readable findings file ({exc})")
         return AgentResult.from_dict(agent, data)
+
+    def read_agent_data(self, agent: str) -> Any:
+        """The agent's findings file as parsed JSON, unchecked (`AgentResult.from_dict`
+        checks it); OSError or ValueError as reading and parsing raise them."""
+        return read_json(self.findings_file(agent))
 
     def write_report(self, report: Report) -> None:
         write_json_atomic(self.report_file, report.to_dict())
