@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from agents.cache import code_digest, file_digest
+from review import json_codec
 from review.agent_result import AgentResult
 from review.hardlinks import replace_with_link
 from review.report import AgentStatus
@@ -65,16 +65,12 @@ def key(run: RunDir, agents: Mapping[str, AgentData]) -> str:
         digest.update(f"{len(data)}\0".encode() + data)
     for name, data in agents.items():
         if isinstance(data, Unreadable):
-            found = f"unreadable: {data.reason}"
+            found = f"unreadable: {data.reason}".encode("utf-8", "surrogatepass")
         elif not isinstance(data, dict):
-            found = "not an object"
+            found = b"not an object"
         else:  # what the merge takes from the file besides the agent's own account
-            found = json.dumps(
-                [data.get("findings"), data.get("rejected")],
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-        digest.update(f"{name}\0{len(found)}\0{found}\0".encode("utf-8", "surrogatepass"))
+            found = json_codec.dumps([data.get("findings"), data.get("rejected")])
+        digest.update(f"{name}\0{len(found)}\0".encode() + found + b"\0")
     return digest.hexdigest()
 
 
@@ -83,7 +79,7 @@ def recall(run: RunDir, merge_key: str) -> dict[str, Any] | None:
     is not a report of this shape."""
     try:
         with open(_path(run, merge_key), "rb") as handle:
-            report = json.loads(handle.read())
+            report = json_codec.loads(handle.read())
     except (OSError, ValueError):
         return None
     if not isinstance(report, dict) or not isinstance(report.get("agents"), dict):
