@@ -95,11 +95,11 @@ class KeptOpenStore(SQLiteExecutionStore):
     def load(self, execution_arn: str) -> Execution:
         """The execution as last saved in this process, the same object (as the SDK's
         in-memory store returns it), or read from the database when it is not kept."""
-        with self._one_at_a_time:
+        with self._one_at_a_time:  # one object per execution, even for loads at once
             execution = self._loaded.get(execution_arn)
-        if execution is None:
-            execution = super().load(execution_arn)
-        self._keep(execution_arn, execution)
+            if execution is None:
+                execution = super().load(execution_arn)
+            self._keep(execution_arn, execution)
         return execution
 
     def _keep(self, execution_arn: str, execution: Execution) -> None:
