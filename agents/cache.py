@@ -290,13 +290,13 @@ def analyser_identity(agent: str, analyser: Analyser, program: str) -> str:
         f"aliases={analyser.expands_aliases!r}, over {MAX_ALIAS_NODES}",  # a bomb as text
         f"tool={_tool_identity(program, analyser.command)}",
     ]
-    parts.append(f"code={_code_digest()}")
+    parts.append(f"code={code_digest()}")
     if analyser.config is not None:
         # the configuration and what it names beside it (ast-grep's rule pack)
         folder = Path(analyser.config).parent
         files = sorted(p for p in folder.rglob("*.y*ml") if "__pycache__" not in p.parts)
         for path in dict.fromkeys([Path(analyser.config), *files]):
-            parts.append(f"config {path.relative_to(folder)}={_file_digest(str(path))}")
+            parts.append(f"config {path.relative_to(folder)}={file_digest(str(path))}")
     return "\n".join(parts)
 
 
@@ -336,7 +336,7 @@ _OURS = ("agents", "review")
 
 
 @cache
-def _code_digest() -> str:
+def code_digest() -> str:
     """The SHA-256 of every Python source of ours that can take part in a result (the
     `agents` and `review` packages: parsers, the helpers and severity maps they borrow
     from each other), by path; computed once per process: about 60 files read and hashed,
@@ -348,11 +348,11 @@ def _code_digest() -> str:
             root = Path(folder)
             for path in sorted(root.rglob("*.py")):
                 name = f"{package}/{path.relative_to(root).as_posix()}"
-                summary.update(f"{name}={_file_digest(str(path))}\n".encode())
+                summary.update(f"{name}={file_digest(str(path))}\n".encode())
     return summary.hexdigest()
 
 
-def _file_digest(path: str) -> str:
+def file_digest(path: str) -> str:
     """The SHA-256 of a file of ours (a configuration, a parser's source), remembered
     while its size and modification time stay the same."""
     try:

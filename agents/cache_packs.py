@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from review import json_codec
 from review.hardlinks import NO_LINKS, replace_with_link, temporary_name
 
 FORMAT = 4  # bumped when an entry's shape or meaning changes (4: entries in packs)
@@ -75,7 +75,7 @@ def write_pack(directory: Path, entries: Mapping[str, Any]) -> None:
 
 
 def _pack_bytes(entries: Mapping[str, Any]) -> bytes:
-    return json.dumps({"format": FORMAT, "entries": entries}, separators=(",", ":")).encode()
+    return json_codec.dumps({"format": FORMAT, "entries": entries})
 
 
 def _link_all(pack: str, directory: Path, keys: list[str]) -> list[str]:
@@ -147,7 +147,7 @@ class Packs:
 def _entries(data: bytes) -> dict[str, Any] | None:
     """The entries of a pack's bytes; None unless it is a pack of this FORMAT."""
     try:
-        pack = json.loads(data)
+        pack = json_codec.loads(data)
     except ValueError:
         return None
     if not isinstance(pack, dict) or pack.get("format") != FORMAT:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.git import resolve_commit
@@ -39,6 +40,17 @@ _DEFAULT_BRANCHES = (
     "refs/remotes/origin/main",
     "refs/remotes/origin/master",
 )
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One entry of a commit's tree: `path` (from the root), `mode` (e.g. 100644), `kind`
+    (blob, tree or commit) and the object id."""
+
+    path: str
+    mode: str
+    kind: str
+    oid: str
 
 
 class LocalRepository:
@@ -186,26 +198,37 @@ class LocalRepository:
 
     # -- objects ---------------------------------------------------------------------------
 
-    def read_file(self, commit: str, path: str, limit: int) -> bytes | None:
-        """The content of the regular file `path` in `commit`'s tree (fetched first in a
-        partial clone), or None when there is none. ValueError says why it cannot be read
-        as a file: a directory, a symbolic link, a submodule, or more than `limit` bytes."""
-        listing = self.git.run("ls-tree", "-z", "--full-tree", commit, "--", path)
-        entry = next((e for e in listing.split(b"\0") if e), None)
-        if entry is None:
-            return None
-        mode, kind, oid = entry.split(b"\t", 1)[0].decode().split()
-        if kind != "blob" or mode == "120000":
-            what = {"tree": "a directory", "commit": "a submodule"}.get(kind, "a symbolic link")
+    def first_entry(self, commit: str, paths: Sequence[str]) -> TreeEntry | None:
+        """The entry of the first of `paths` (in that order of preference) in `commit`'s
+        tree, or None when none of them is there; one git process whatever their number."""
+        listing = self.git.run("ls-tree", "-z", "--full-tree", commit, "--", *paths)
+        entries = {}
+        for raw in listing.split(b"\0"):
+            if raw:
+                info, name = raw.split(b"\t", 1)
+                mode, kind, oid = info.decode().split()
+                path = name.decode("utf-8", "surrogateescape")
+                entries[path] = TreeEntry(path, mode, kind, oid)
+        # git lists in tree order; a pathspec matches more than the exact path
+        return next((entries[p] for p in paths if p in entries), None)
+
+    def read_blob(self, entry: TreeEntry, limit: int) -> bytes:
+        """The content of `entry` as a regular file (fetched first in a partial clone).
+        ValueError says why it cannot be read as one: a directory, a symbolic link, a
+        submodule, or more than `limit` bytes; GitError when a fetch fails."""
+        if entry.kind != "blob" or entry.mode == "120000":
+            what = {"tree": "a directory", "commit": "a submodule"}.get(
+                entry.kind, "a symbolic link"
+            )
             raise ValueError(f"is {what}, not a file")
         try:
-            size = int(self.git.text("cat-file", "-s", oid))
+            size = int(self.git.text("cat-file", "-s", entry.oid))
         except GitError:  # a partial clone without the blob, and git could not fetch it
-            self._fetch_objects([oid])
-            size = int(self.git.text("cat-file", "-s", oid))
+            self._fetch_objects([entry.oid])
+            size = int(self.git.text("cat-file", "-s", entry.oid))
         if size > limit:
             raise ValueError(f"is over {limit // 1024} KB")
-        return self.git.run("cat-file", "blob", oid)
+        return self.git.run("cat-file", "blob", entry.oid)
 
     def missing_objects(self, commits: Sequence[str]) -> list[str]:
         """Objects of these commits' trees a partial clone does not have (fetches nothing)."""

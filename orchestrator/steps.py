@@ -19,6 +19,7 @@ from typing import Any
 from agents import neighbours, registry
 from agents.base import write_idle_results
 from agents.llm.budget import ai_reviewers
+from orchestrator import merge_memo
 from orchestrator.change import changed_listing, changed_objects, compute_diff
 from orchestrator.checkout import (
     Repository,
@@ -32,14 +33,15 @@ from orchestrator.checkout import (
 from orchestrator.checkout_blobs import CheckoutBlobs
 from orchestrator.earlier_change import earlier_change, remember_change
 from orchestrator.progress import progress_file
+from review.agent_result import AgentResult
 from review.diff import Change, Diff, FileStatus
-from review.findings import Finding
+from review.findings import Finding, Severity
 from review.git import Git
 from review.lines import split_lines
 from review.merge import merge_findings
 from review.report import AgentStatus, ConfigUsed, Report
 from review.request import ReviewConfig, ReviewRequest
-from review.workspace import RunDir, read_regular_file
+from review.workspace import RunDir, read_regular_file, write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -223,9 +225,54 @@ def _clone_summary(run: RunDir, change: Change, config: ReviewConfig) -> dict[st
 
 
 def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
-    """Merge every agent's findings, filter them to the diff, write report.json."""
+    """Merge every agent's findings, filter them to the diff, write report.json; the
+    report of a merge before over the same inputs is taken as it is, but for each agent's
+    own account (`orchestrator.merge_memo`)."""
+    found = {name: _agent_data(run, name) for name in request.config.agents}
+    merge_key = merge_memo.key(run, found)
+    kept = merge_memo.recall(run, merge_key)
+    accounts = {name: _result(name, data, with_findings=False) for name, data in found.items()}
+    report = merge_memo.with_agents(kept, accounts) if kept is not None else None
+    if report is None:
+        results = [_result(name, data) for name, data in found.items()]
+        report = _merged_report(run, request, results).to_dict()
+    write_json_atomic(run.report_file, report)
+    merge_memo.remember(run, merge_key)
+    severities = {f["severity"] for f in report["findings"]}
+    worst = next((s.value for s in _GRAVEST_FIRST if s.value in severities), None)
+    return {
+        "findings": len(report["findings"]),
+        "pre_existing": len(report["pre_existing"]),
+        "worst": worst,
+        "failed_agents": sorted(n for n, s in report["agents"].items() if s["status"] == "failed"),
+    }
+
+
+_GRAVEST_FIRST = sorted(Severity, key=lambda s: -s.rank)
+
+
+def _agent_data(run: RunDir, name: str) -> merge_memo.AgentData:
+    """Agent `name`'s findings file, parsed; Unreadable when it cannot be read as JSON."""
+    try:
+        return run.read_agent_data(name)
+    except (OSError, ValueError) as exc:
+        return merge_memo.Unreadable(str(exc))
+
+
+def _result(name: str, data: merge_memo.AgentData, with_findings: bool = True) -> AgentResult:
+    """Agent `name`'s result from its findings file's data (`RunDir.read_agent_result`);
+    without its findings, its own account only."""
+    if isinstance(data, merge_memo.Unreadable):
+        return AgentResult.failed(name, f"no readable findings file ({data.reason})")
+    if not with_findings and isinstance(data, dict):
+        data = {**data, "findings": []}
+    return AgentResult.from_dict(name, data)
+
+
+def _merged_report(run: RunDir, request: ReviewRequest, results: list[AgentResult]) -> Report:
+    """The review's report from the agents' `results`: their findings merged
+    (`review.merge.merge_findings`) over the run's change and checkout."""
     change = run.read_change()
-    results = [run.read_agent_result(name) for name in request.config.agents]
     found: list[Finding] = [f for result in results for f in result.findings]
     limit = request.config.max_file_bytes
 
@@ -251,14 +298,13 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     )
     # what each agent contributed to the review: the findings it made or also reported
     kept = Counter(name for f in merged.findings for name in {f.agent, *f.also_reported_by})
-    agents = {r.agent: AgentStatus.of(r, findings=kept[r.agent]) for r in results}
-    report = Report(
+    return Report(
         repository=request.repository,
         base=request.base,
         head=request.head,
         merge_base=change.merge_base,
         findings=merged.findings,
-        agents=agents,
+        agents={r.agent: AgentStatus.of(r, findings=kept[r.agent]) for r in results},
         notes=[*change.notes, *_excluded_note(excluded, request.config_source.file)],
         files_changed=len(change.diff),
         filtered_out=merged.filtered_out,
@@ -272,15 +318,6 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
             disabled_findings=dict(merged.disabled),
         ),
     )
-    run.write_report(report)
-    failed = sorted(n for n, s in agents.items() if s.status == "failed")
-    worst = report.worst()
-    return {
-        "findings": len(report.findings),
-        "pre_existing": len(report.pre_existing),
-        "worst": worst.value if worst else None,
-        "failed_agents": failed,
-    }
 
 
 def _excluded_note(paths: list[str], file: str | None, shown: int = 20) -> list[str]:

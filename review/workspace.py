@@ -12,7 +12,6 @@ import contextlib
 import errno
 import functools
 import hashlib
-import json
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from review import json_codec
 from review.agent_result import AgentResult
 from review.diff import Change, ShownDiff
 from review.lifecycle import Lifecycle
@@ -185,10 +185,15 @@ class RunDir:
     def read_agent_result(self, agent: str) -> AgentResult:
         """The agent's result; a missing or unreadable file reads as a failed agent."""
         try:
-            data = read_json(self.findings_file(agent))
+            data = self.read_agent_data(agent)
         except (OSError, ValueError) as exc:
             return AgentResult.failed(agent, f"no readable findings file ({exc})")
         return AgentResult.from_dict(agent, data)
+
+    def read_agent_data(self, agent: str) -> Any:
+        """The agent's findings file as parsed JSON, unchecked (`AgentResult.from_dict`
+        checks it); OSError or ValueError as reading and parsing raise them."""
+        return read_json(self.findings_file(agent))
 
     def write_report(self, report: Report) -> None:
         write_json_atomic(self.report_file, report.to_dict())
@@ -330,15 +335,14 @@ def _open_at(name: str, flags: int, directory: int) -> int | None:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that readers see the old file or the new one, never half of one.
-
-    Compact, encoded at once: only `json.dumps` without indentation uses the C encoder."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Write JSON (`review.json_codec`) so that readers see the old file or the new one,
+    never half of one."""
+    encoded = json_codec.dumps(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(encoded)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -355,5 +359,7 @@ def _parsed_change(path: str, inode: int, mtime_ns: int, size: int) -> Change:
 
 
 def read_json(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+    """The JSON document in file `path` (`review.json_codec`); OSError as opening and
+    reading raise it, ValueError when it is not JSON."""
+    with path.open("rb") as handle:
+        return json_codec.loads(handle.read())

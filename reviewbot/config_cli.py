@@ -143,7 +143,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     from agents.registry import default_agents
     from orchestrator.git import repository_root
     from orchestrator.local_repo import LocalRepository
-    from orchestrator.repo_config import find_config, git_reader
+    from orchestrator.repo_config import find_config, git_finder
     from review.config_file import load_config
     from review.git import GitError
 
@@ -151,7 +151,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         repo = LocalRepository(repository_root(Path(args.path)))
         head = repo.resolve("HEAD")
         base = repo.resolve(args.base) if args.base else repo.default_base(head)[0]
-        found = find_config(git_reader(repo), base)
+        found = find_config(git_finder(repo), base)
     except GitError as exc:
         print(f"reviewbot: {exc} (check the path and --base)", file=sys.stderr)
         return INVALID

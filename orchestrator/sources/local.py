@@ -15,7 +15,7 @@ from typing import Any
 from agents import registry
 from orchestrator import steps
 from orchestrator.local_repo import LocalRepository
-from orchestrator.repo_config import config_context, configure, git_reader, read_local_file
+from orchestrator.repo_config import config_context, configure, git_finder, read_local_file
 from orchestrator.sources import Sink
 from review.request import ReviewRequest
 from review.settings import DEFAULT_MAX_INLINE_COMMENTS
@@ -38,7 +38,7 @@ class LocalSource:
             config, source = configure(
                 config,
                 config_context(config, options.max_inline_comments),
-                git_reader(LocalRepository(Path(request.source))),
+                git_finder(LocalRepository(Path(request.source))),
                 request.base,
                 request.head,
                 explicit=options.explicit,

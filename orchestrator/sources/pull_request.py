@@ -20,7 +20,7 @@ from typing import Any
 from agents import registry
 from orchestrator import steps
 from orchestrator.git import token_auth_header
-from orchestrator.repo_config import config_context, configure
+from orchestrator.repo_config import config_context, configure, first_present
 from orchestrator.sources import Outcome, Sink, State
 from reporter.github.client import CLONE, GitHubApp
 from reporter.github.files import shown_diff
@@ -65,7 +65,7 @@ class PullRequestSource:
         config, config_source = configure(
             replace(self.config, agents=agents),
             config_context(self.config, self.app.settings.max_inline_comments),
-            lambda commit, path: client.file_content(path, commit, MAX_CONFIG_BYTES),
+            first_present(lambda commit, path: client.file_content(path, commit, MAX_CONFIG_BYTES)),
             base,
             head,
             explicit=("agents",) if agents else (),  # a `/review <agent>` command wins

@@ -199,20 +199,20 @@ def test_a_helper_a_parser_borrows_from_another_module_is_part_of_the_key(monkey
     from agents.reviewers import shell, workflows
 
     actionlint = next(a for a in workflows.AGENT.analysers if a.tool == "actionlint")
-    cache_module._code_digest.cache_clear()
+    cache_module.code_digest.cache_clear()
     before = cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true")
     shell_source = Path(shell.__file__).resolve()
-    digest = cache_module._file_digest
+    digest = cache_module.file_digest
     monkeypatch.setattr(
         cache_module,
-        "_file_digest",
+        "file_digest",
         lambda path: "changed" if Path(path).resolve() == shell_source else digest(path),
     )
-    cache_module._code_digest.cache_clear()
+    cache_module.code_digest.cache_clear()
     try:
         changed = cache_module.analyser_identity("workflows", actionlint, "/usr/bin/true")
     finally:
-        cache_module._code_digest.cache_clear()  # the next test computes the true one
+        cache_module.code_digest.cache_clear()  # the next test computes the true one
     assert changed != before
 
 

@@ -1,10 +1,15 @@
 """The local runner's execution store keeps one SQLite connection open for its life (the
-SDK's opens one per checkpoint), and leaves no WAL behind when it is closed."""
+SDK's opens one per checkpoint), leaves no WAL behind when it is closed, and keeps the
+last executions in memory, written through."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+
+from aws_durable_execution_sdk_python import durable_execution
+from aws_durable_execution_sdk_python_testing.stores.sqlite import SQLiteExecutionStore
 
 from orchestrator import local
 from orchestrator.local import KeptOpenStore, open_runner, run_review
@@ -60,3 +65,45 @@ def test_the_runner_closes_its_store(tmp_path: Path) -> None:
         assert store._kept is not None
     assert store._kept is None and store._closed
     assert local.check_store(tmp_path) is None  # usable again by the next run
+
+
+def _two_steps(event, context):
+    first = context.step(lambda _: {"n": 1}, name="one")
+    return context.step(lambda _: {"n": first["n"] + 1}, name="two")
+
+
+def _run(runner, name: str):
+    arn = runner.run_async(input="{}", execution_name=name, execution_timeout=60)
+    return arn, runner.wait_for_result(arn, 60)
+
+
+def test_executions_are_read_from_memory_and_written_through(tmp_path: Path, monkeypatch) -> None:
+    reads: list[str] = []
+    real = SQLiteExecutionStore.load
+
+    def counted(self, arn):
+        reads.append(arn)
+        return real(self, arn)
+
+    monkeypatch.setattr(SQLiteExecutionStore, "load", counted)
+    handler = durable_execution(_two_steps)
+    with open_runner(tmp_path, handler) as runner:
+        arn, result = _run(runner, "kept")
+        assert json.loads(result.result) == {"n": 2}
+        assert reads == []  # every checkpoint's load found the execution in memory
+    # what a later process reads is what was saved last
+    on_disk = real(SQLiteExecutionStore(local._store_path(tmp_path)), arn)
+    assert on_disk.is_complete and json.loads(on_disk.result.result) == {"n": 2}
+
+
+def test_only_the_last_executions_are_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(KeptOpenStore, "LOADED", 1)
+    handler = durable_execution(_two_steps)
+    with open_runner(tmp_path, handler) as runner:
+        first, _ = _run(runner, "first")
+        kept = runner._store.load(first)
+        assert runner._store.load(first) is kept
+        second, _ = _run(runner, "second")
+        again = runner._store.load(first)  # no longer kept: read from the database
+        assert again is not kept and again.to_json_dict() == kept.to_json_dict()
+        assert runner._store.load(second).is_complete
