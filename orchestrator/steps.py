@@ -69,10 +69,12 @@ def clone(
 
     The run's bare repository gets the head, the base and their merge base (borrowed from
     a local repository, a partial shallow fetch from a URL; `fallback_ref` names where a
-    fork's head lives, see `checkout.open_repository`). Then only the changed text files
-    are written: the head's under `src/`, the base's under `base/`, each at most
-    `max_file_bytes` and together at most `max_checkout_bytes`, each a hard link to the
-    repository's copy of its blob when an earlier review wrote it
+    fork's head lives, see `checkout.open_repository`). The change's files compared as in
+    the repository's last change take their hunks from it (`orchestrator.earlier_change`).
+    Then only the changed text files are written: the head's under `src/`, the base's
+    under `base/`, each at most `max_file_bytes` and together at most
+    `max_checkout_bytes`, each a hard link to the repository's copy of its blob when an
+    earlier review wrote it
     (`orchestrator.checkout_blobs`). When an AI reviewer takes part, the head's other
     files are fetched as objects for its tools.
     """
