@@ -74,9 +74,8 @@ def clone(
     Then only the changed text files are written: the head's under `src/`, the base's
     under `base/`, each at most `max_file_bytes` and together at most
     `max_checkout_bytes`, each a hard link to the repository's copy of its blob when an
-    earlier review wrote it
-    (`orchestrator.checkout_blobs`). When an AI reviewer takes part, the head's other
-    files are fetched as objects for its tools.
+    earlier review wrote it (`orchestrator.checkout_blobs`). When an AI reviewer takes
+    part, the head's other files are fetched as objects for its tools.
     """
     recipe = checkout_recipe(request.config)
     done = run.finished_change(request.base, request.head, recipe)
