@@ -265,8 +265,8 @@ def _result(name: str, data: merge_memo.AgentData, with_findings: bool = True) -
     without its findings, its own account only."""
     if isinstance(data, merge_memo.Unreadable):
         return AgentResult.failed(name, f"no readable findings file ({data.reason})")
-    if not with_findings and isinstance(data, dict):
-        data = {**data, "findings": []}
+    if not with_findings and isinstance(data, dict) and isinstance(data.get("findings", []), list):
+        data = {**data, "findings": []}  # a file of the wrong shape stays one (a failed agent)
     return AgentResult.from_dict(name, data)
 
 

@@ -44,4 +44,6 @@ def loads(data: bytes | str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)
+        # decoded strictly, as reading the file as UTF-8 text did: json.loads(bytes) would
+        # take a BOM, UTF-16/32 and UTF-8-encoded surrogates ('surrogatepass')
+        return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
