@@ -78,7 +78,9 @@ class KeptOpenStore(SQLiteExecutionStore):
 
     WAL_PAGES = 256
     WAL_BYTES = 1024 * 1024
-    LOADED = 32  # executions kept in memory, the most recently saved or loaded
+    # executions kept in memory, the most recently saved or loaded; past it the oldest
+    # finished one is let go (`serve` runs at most REVIEWBOT_MAX_CONCURRENT_REVIEWS, 64)
+    LOADED = 128
 
     def __init__(self, db_path: Path) -> None:
         super().__init__(db_path)
@@ -106,8 +108,9 @@ class KeptOpenStore(SQLiteExecutionStore):
         with self._one_at_a_time:
             self._loaded[execution_arn] = execution
             self._loaded.move_to_end(execution_arn)
-            while len(self._loaded) > self.LOADED:
-                self._loaded.popitem(last=False)
+            while len(self._loaded) > self.LOADED:  # the oldest finished one first
+                done = next((arn for arn, e in self._loaded.items() if e.is_complete), None)
+                self._loaded.pop(done if done is not None else next(iter(self._loaded)))
 
     def _get_connection(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.db_path, timeout=30.0, check_same_thread=False)

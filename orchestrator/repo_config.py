@@ -11,6 +11,7 @@ tree (`git_finder`), remembered per commit; on GitHub one contents API request p
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
@@ -121,6 +122,9 @@ def git_finder(repo: LocalRepository) -> FindFile:
     return lambda commit, paths: FOUND.find(find, commit, paths)
 
 
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a SHA-1 or SHA-256 object id
+
+
 class FoundFiles:
     """What a `FindFile` answered per (commit, paths), for the `size` latest commits.
 
@@ -129,7 +133,9 @@ class FoundFiles:
     the same (git checks SHA-1 for collisions; a SHA-256 id is longer; replace refs are
     off, `GIT_NO_REPLACE_OBJECTS`, and grafts change parents, never trees). So the key is
     the commit, not the repository: one replaced by another at the same path, or a second
-    clone of it, cannot be answered wrongly. Raised errors are not stored.
+    clone of it, cannot be answered wrongly. Only a full object id is a commit's name (a
+    ref such as `HEAD~1` names another commit later, or in another repository): any other
+    `commit` is looked up every time. Raised errors are not stored.
     """
 
     def __init__(self, size: int) -> None:
@@ -138,6 +144,8 @@ class FoundFiles:
         self._lock = threading.Lock()
 
     def find(self, find: FindFile, commit: str, paths: Sequence[str]) -> ConfigFile | None:
+        if not _OBJECT_ID.fullmatch(commit):
+            return find(commit, paths)
         key = (commit, tuple(paths))
         with self._lock:
             if key in self._found:

@@ -155,3 +155,12 @@ def test_the_memo_keeps_only_its_latest_commits(make_repo, git_calls, monkeypatc
     assert git_calls == []  # among the latest two
     find(repo, repo.commits[0])
     assert len(git_calls) == 1  # dropped, so listed again
+
+
+def test_a_ref_is_looked_up_every_time(make_repo, git_calls) -> None:
+    repo = make_repo([{YML: "fail_on: note\n"}])
+    assert find(repo, "HEAD") == ConfigFile(YML, b"fail_on: note\n")
+    repo.commit({YML: "fail_on: never\n"})
+    git_calls.clear()
+    assert find(repo, "HEAD") == ConfigFile(YML, b"fail_on: never\n")  # another commit now
+    assert git_calls and find(repo, repo.head) == ConfigFile(YML, b"fail_on: never\n")
