@@ -39,7 +39,7 @@ from agents.registry import get_agent
 from orchestrator import steps
 from orchestrator.progress import ProgressPolicy, notify
 from orchestrator.sources import Sink, Source, State
-from reporter.github.retry import PermanentGitHubError
+from reporter.github.errors import PermanentGitHubError
 from review.agent_result import from_returned
 from review.request import ReviewRequest
 from review.workspace import RunDir, Workspace

@@ -20,8 +20,9 @@ import httpx
 from githubkit import AppAuthStrategy, GitHub, TokenAuthStrategy
 from githubkit.cache import MemCacheStrategy
 
+from reporter.github.errors import PermanentGitHubError
 from reporter.github.files import MAX_LISTED_FILES
-from reporter.github.retry import Caller, PermanentGitHubError, RetryPolicy
+from reporter.github.retry import Caller, RetryPolicy
 from reporter.github.settings import GitHubSettings
 from review.github_api import Permissions, TokenCache, permission_level, token_key
 

@@ -31,26 +31,11 @@ from githubkit.exception import (
     RequestTimeout,
 )
 
+from reporter.github.errors import GitHubError, PermanentGitHubError, TransientGitHubError
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SECONDARY_LIMIT_WAIT = 60.0  # GitHub: wait at least a minute when no header says how long
-
-
-class GitHubError(RuntimeError):
-    """A GitHub call failed; the message names the call and GitHub's answer, never a token."""
-
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-
-
-class TransientGitHubError(GitHubError):
-    """A 5xx, a timeout, a lost connection or a rate limit: worth another try later."""
-
-
-class PermanentGitHubError(GitHubError):
-    """A 4xx that no retry can fix: reported, never repeated."""
 
 
 @dataclass(frozen=True)

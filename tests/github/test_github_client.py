@@ -11,12 +11,8 @@ import pytest
 import respx
 
 from reporter.github.client import CLONE, GitHubApp
-from reporter.github.retry import (
-    Caller,
-    PermanentGitHubError,
-    RetryPolicy,
-    TransientGitHubError,
-)
+from reporter.github.errors import PermanentGitHubError, TransientGitHubError
+from reporter.github.retry import Caller, RetryPolicy
 from reporter.github.settings import GitHubSettings
 from review.settings import ConfigError, load_settings
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from github_support import EXPECTED_INLINE, run_workflow
 
+from reporter.github.errors import TransientGitHubError
 from reporter.github.publishers.check_run import CheckRunPublisher
 from reporter.github.publishers.review import ReviewPublisher
 from reporter.github.publishers.summary import SummaryPublisher
 from reporter.github.publishing import PublishContext
-from reporter.github.retry import TransientGitHubError
 from review.findings import Finding, Severity
 from review.report import Report
 from review.request import ReviewRequest

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporter.github.retry import PermanentGitHubError
+from reporter.github.errors import PermanentGitHubError
 from reporter.github.threads import THREADS_QUERY, app_threads, dismissals, set_resolved
 
 READ = {"pull_requests": "read"}

@@ -73,3 +73,17 @@ def test_the_workflow_functions_load_no_local_runner_or_web_edge(handler: str) -
     assert offending(modules, forbidden) == []
     if handler == "agent":  # an analyser's function needs no GitHub client nor the workflow
         assert offending(modules, ("githubkit", "orchestrator", "reporter")) == []
+
+
+def test_a_local_review_loads_no_github_client() -> None:
+    """`reviewbot review` runs the workflow's local path: no GitHub client (githubkit and
+    its HTTP stack cost about 0.1 s of every run's start) until a pull request's sink or
+    source needs one."""
+    probe = "import json, sys; import orchestrator.local; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "orchestrator.workflow" in modules
+    assert offending(modules, ("githubkit", "httpx", "strands")) == []

@@ -18,8 +18,8 @@ from typing import Any
 
 from reporter.formats.sarif import render_sarif
 from reporter.github.client import GitHubApp
+from reporter.github.errors import GitHubError
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import GitHubError
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from reporter.github.comments import (
     plan_review,
     posted_fingerprints,
 )
+from reporter.github.errors import GitHubError, TransientGitHubError
 from reporter.github.files import shown_diff
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import GitHubError, TransientGitHubError
 from reporter.github.threads import set_resolved
 from review.findings import Finding, Severity
 from review.lifecycle import Reconciled

@@ -18,8 +18,8 @@ from typing import Any
 from reporter.escape import GITHUB_BODY_LIMIT, inline, shown_name
 from reporter.formats.markdown import SUMMARY_MARKER, render_markdown
 from reporter.github.client import RepoClient
+from reporter.github.errors import GitHubError
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import GitHubError
 from review.lifecycle import Reconciled
 from review.report import Report
 

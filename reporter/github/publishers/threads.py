@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from reporter.github.errors import GitHubError
 from reporter.github.publishers.summary import find_summary
 from reporter.github.publishing import PublishContext, Publisher, State
-from reporter.github.retry import GitHubError
 from reporter.github.threads import app_threads, dismissals
 from review.lifecycle import Lifecycle
 from review.pull_state import PullState
