@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from git_recording import recorded_git_runs
 
 from orchestrator import steps
 from orchestrator.checkout import open_repository
@@ -105,16 +106,7 @@ def test_a_follow_up_push_patches_only_what_it_changed(scenario, header: str, tm
         )
         run = Workspace(workspace).run(request.run_id)
         steps.prepare(run, request)
-        runs: list[tuple[str, ...]] = []
-        real_run = Git.run
-
-        def recording(self, *args, **kwargs):
-            if args[0] == "diff":
-                runs.append(args)
-            return real_run(self, *args, **kwargs)
-
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Git, "run", recording)
+        with recorded_git_runs("diff") as runs:
             steps.clone(run, request, header)
         return run.read_change().to_dict(), runs
 

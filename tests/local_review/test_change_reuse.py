@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from git_recording import recorded_git_runs
 
 import orchestrator.change as change
 from orchestrator import steps
@@ -18,20 +19,6 @@ from review.workspace import Workspace
 
 BODY = "".join(f"line {n}\n" for n in range(20))
 BAD_NAME = "caf\udce9.py"  # the byte 0xE9 alone, as os.fsdecode keeps it
-
-
-def diff_runs(monkeypatch) -> list[tuple[str, ...]]:
-    """The arguments of every `git diff` run from now on."""
-    runs: list[tuple[str, ...]] = []
-    real_run = Git.run
-
-    def recording(self, *args, **kwargs):
-        if args[0] == "diff":
-            runs.append(args)
-        return real_run(self, *args, **kwargs)
-
-    monkeypatch.setattr(Git, "run", recording)
-    return runs
 
 
 def as_stored(diff: Diff) -> Diff:
@@ -79,16 +66,15 @@ def series(make_repo):
 
 
 def test_each_follow_up_reads_only_the_patch_of_what_changed_and_gets_the_whole_change(
-    series, monkeypatch
+    series,
 ) -> None:
     git = Git(series.path)
     base, heads = series.commits[0], series.commits[2:]
     earlier = None
     for head in heads:
         whole, whole_notes = change.compute_diff(git, base, head)
-        runs = diff_runs(monkeypatch)
-        diff, notes = change.compute_diff(git, base, head, None, earlier)
-        monkeypatch.undo()
+        with recorded_git_runs("diff") as runs:
+            diff, notes = change.compute_diff(git, base, head, None, earlier)
         assert diff.to_dict() == whole.to_dict() and notes == whole_notes
         if earlier is not None:  # only the files not compared as before are patched
             patched = [a for a in runs if "--patch" in a]
@@ -101,9 +87,7 @@ def test_each_follow_up_reads_only_the_patch_of_what_changed_and_gets_the_whole_
     assert diff.get("pkg/inside.py").status is FileStatus.ADDED  # type: ignore[union-attr]
 
 
-def test_files_paired_otherwise_when_patched_alone_are_read_from_the_whole_patch(
-    series, monkeypatch
-) -> None:
+def test_files_paired_otherwise_when_patched_alone_are_read_from_the_whole_patch(series) -> None:
     """A deleted file `pkg` is patched alone by naming it, and its name also names the new
     folder `pkg/`: the listing differs from the whole one's, so the whole patch is read."""
     git = Git(series.path)
@@ -111,15 +95,13 @@ def test_files_paired_otherwise_when_patched_alone_are_read_from_the_whole_patch
     whole, whole_notes = change.compute_diff(git, base, head)
     earlier = as_stored(whole)
     del earlier.files["pkg"]
-    runs = diff_runs(monkeypatch)
-    diff, notes = change.compute_diff(git, base, head, None, earlier)
+    with recorded_git_runs("diff") as runs:
+        diff, notes = change.compute_diff(git, base, head, None, earlier)
     assert diff.to_dict() == whole.to_dict() and notes == whole_notes
     assert [a[-1] for a in runs if "--patch" in a] == [":(literal)pkg", head]
 
 
-def test_an_earlier_file_with_other_versions_or_damaged_hunks_is_not_taken(
-    series, monkeypatch
-) -> None:
+def test_an_earlier_file_with_other_versions_or_damaged_hunks_is_not_taken(series) -> None:
     git = Git(series.path)
     base, head = series.commits[0], series.head
     whole, whole_notes = change.compute_diff(git, base, head)
@@ -129,8 +111,8 @@ def test_an_earlier_file_with_other_versions_or_damaged_hunks_is_not_taken(
     earlier.files["logo.png"].blob = "0" * 40  # other versions
     earlier.files["link.py"].old_blob = earlier.files["link.py"].blob
     earlier.files["mode.sh"].skipped = ["not", "a", "reason"]  # type: ignore[assignment]
-    runs = diff_runs(monkeypatch)
-    diff, notes = change.compute_diff(git, base, head, None, earlier)
+    with recorded_git_runs("diff") as runs:
+        diff, notes = change.compute_diff(git, base, head, None, earlier)
     assert diff.to_dict() == whole.to_dict() and notes == whole_notes
     (patched,) = [a for a in runs if "--patch" in a]
     names = {p.removeprefix(":(literal)") for p in patched[patched.index("--") + 1 :]}
@@ -158,16 +140,7 @@ def clone(workspace: Path, repo, head: str) -> tuple[dict, list[tuple[str, ...]]
     run = Workspace(workspace).run(request.run_id)
     shutil.rmtree(run.path, ignore_errors=True)  # a clone, not the finished one
     steps.prepare(run, request)
-    runs: list[tuple[str, ...]] = []
-    real_run = Git.run
-
-    def recording(self, *args, **kwargs):
-        if args[0] == "diff":
-            runs.append(args)
-        return real_run(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Git, "run", recording)
+    with recorded_git_runs("diff") as runs:
         steps.clone(run, request)
     return json.loads(run.diff_file.read_text()), runs
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from git_recording import recorded_git_runs
 
 import orchestrator.change as change
 from review.diff import FileKind, FileStatus, build_diff
@@ -193,17 +194,9 @@ def test_two_diff_runs_read_what_separate_runs_read(make_repo, monkeypatch) -> N
     repo.commits[-1] = repo.commit({}, "mode")
     repo.commits.pop(-2)
     git = Git(repo.path)
-    runs: list[tuple[str, ...]] = []
-    real_run = Git.run
-
-    def counting(self, *args, **kwargs):
-        runs.append(args)
-        return real_run(self, *args, **kwargs)
-
-    monkeypatch.setattr(Git, "run", counting)
-    diff, notes = change.compute_diff(git, repo.base, repo.head)
-    assert len([a for a in runs if a[0] == "diff"]) == 2
-    monkeypatch.setattr(Git, "run", real_run)
+    with recorded_git_runs("diff") as runs:
+        diff, notes = change.compute_diff(git, repo.base, repo.head)
+    assert len(runs) == 2
     expected = separate_runs(git, repo.base, repo.head)
     got = {p: (c.status, c.old_path, c.kind, c.blob, c.hunks) for p, c in diff.files.items()}
     assert got.keys() == expected.keys()

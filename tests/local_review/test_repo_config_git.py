@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from git_recording import recorded_git_runs
 
 from orchestrator.local_repo import LocalRepository
 from orchestrator.repo_config import FOUND, find_config, git_finder
 from orchestrator.sources.local import LocalSource
 from review.config_file import MAX_CONFIG_BYTES, ConfigFile
-from review.git import Git, GitError
+from review.git import GitError
 from review.request import ReviewRequest
 
 YML, YAML = ".github/reviewbot.yml", ".github/reviewbot.yaml"
@@ -31,17 +33,10 @@ def nothing_remembered():
 
 
 @pytest.fixture
-def git_calls(monkeypatch) -> list[tuple[str, ...]]:
+def git_calls() -> Iterator[list[tuple[str, ...]]]:
     """The arguments of every git process run from now on."""
-    calls: list[tuple[str, ...]] = []
-    run = Git.run
-
-    def counting(self, *args, **kwargs):
-        calls.append(args)
-        return run(self, *args, **kwargs)
-
-    monkeypatch.setattr(Git, "run", counting)
-    return calls
+    with recorded_git_runs() as calls:
+        yield calls
 
 
 def find(repo, commit: str) -> ConfigFile | None:
