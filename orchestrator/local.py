@@ -7,6 +7,7 @@ findings file appears when that agent is done.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import threading
@@ -200,8 +201,22 @@ def open_runner(root: Path, workflow: Callable) -> LocalRunner:
     """A local runner whose executions are stored on disk under the workspace; raises
     DamagedStore when the store's file is damaged."""
     _poll_stop_sooner()
+    _freeze_startup_heap()
     store = _open_store(root)
     return LocalRunner(handler=workflow, store=store, poll_interval=0.05)
+
+
+_FROZEN = threading.Lock()
+
+
+def _freeze_startup_heap() -> None:
+    """Once per process, at its first local runner: take every object the garbage
+    collector tracks so far (the imported modules, classes and functions, some 60,000)
+    out of its collections (`gc.freeze`). A full collection walked them all, about 30 ms
+    on this project's 2-core machine, every few reviews of a 300-file change; they live
+    as long as the process anyway. Objects made later are collected as before."""
+    if _FROZEN.acquire(blocking=False):
+        gc.freeze()
 
 
 def ended_result(root: Path, execution_arn: str) -> DurableFunctionTestResult | None:

@@ -4,6 +4,7 @@ last executions in memory, written through."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from pathlib import Path
@@ -107,3 +108,15 @@ def test_only_the_last_executions_are_kept(tmp_path: Path, monkeypatch) -> None:
         again = runner._store.load(first)  # no longer kept: read from the database
         assert again is not kept and again.to_json_dict() == kept.to_json_dict()
         assert runner._store.load(second).is_complete
+
+
+def test_the_first_runner_of_a_process_freezes_the_heap_once(tmp_path: Path) -> None:
+    """What the process tracked at its first runner (its imports) is left out of the
+    garbage collector's full collections; what is made later is collected as before."""
+    with open_runner(tmp_path / "one", lambda event, context: None):
+        frozen = gc.get_freeze_count()
+    assert frozen > 1000  # the modules imported so far, at least
+    later = [[n] for n in range(5000)]  # tracked, after the first runner
+    with open_runner(tmp_path / "two", lambda event, context: None):
+        assert gc.get_freeze_count() <= frozen  # none added (some frozen ones were freed)
+    assert len(later) == 5000
