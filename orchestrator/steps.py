@@ -231,9 +231,10 @@ def merge(run: RunDir, request: ReviewRequest) -> dict[str, Any]:
     own account (`orchestrator.merge_memo`)."""
     found = {name: _agent_data(run, name) for name in request.config.agents}
     merge_key = merge_memo.key(run, found)
-    kept = merge_memo.recall(run, merge_key)
-    accounts = {name: _result(name, data, with_findings=False) for name, data in found.items()}
-    report = merge_memo.with_agents(kept, accounts) if kept is not None else None
+    report = None
+    if (kept := merge_memo.recall(run, merge_key)) is not None:
+        accounts = {name: _result(name, data, with_findings=False) for name, data in found.items()}
+        report = merge_memo.with_agents(kept, accounts)
     if report is None:
         results = [_result(name, data) for name, data in found.items()]
         report = _merged_report(run, request, results).to_dict()
