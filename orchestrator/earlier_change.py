@@ -18,18 +18,14 @@ same two object ids. A lost update (two clones writing at once) only loses a hin
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from orchestrator.change import diff_key
 from review.diff import Diff
 from review.request import ReviewRequest
-from review.workspace import RunDir, Workspace
+from review.workspace import RunDir, Workspace, read_json, write_json_atomic
 
 KEPT = 16  # runs recorded per repository: enough for its open pull requests' last reviews
 log = logging.getLogger(__name__)
@@ -61,7 +57,8 @@ def remember_change(run: RunDir, request: ReviewRequest) -> None:
     entries = [e for e in _entries(path) if e.get("run") != run.run_id]
     entries.insert(0, {"run": run.run_id, "pull": request.pull_number})
     try:
-        _write(path, {"diff_key": diff_key(), "runs": entries[:KEPT]})
+        # not synced: a record lost in a crash only costs the next clone its reuse
+        write_json_atomic(path, {"diff_key": diff_key(), "runs": entries[:KEPT]}, sync=False)
     except OSError as exc:
         log.warning("could not record the change for reuse: %s", exc)
 
@@ -72,25 +69,10 @@ def _entries(path: Path | None) -> list[dict[str, Any]]:
     if path is None:
         return []
     try:
-        data = json.loads(path.read_bytes())
+        data = read_json(path)
     except (OSError, ValueError):
         return []
     if not isinstance(data, dict) or data.get("diff_key") != diff_key():
         return []
     runs = data.get("runs")
     return [e for e in runs if isinstance(e, dict)] if isinstance(runs, list) else []
-
-
-def _write(path: Path, data: Any) -> None:
-    """Replace `path` at once (a temporary file renamed over it); not synced to disk: a
-    record lost in a crash only costs the next clone its reuse."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -334,17 +334,19 @@ def _open_at(name: str, flags: int, directory: int) -> int | None:
         return None
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_json_atomic(path: Path, data: Any, sync: bool = True) -> None:
     """Write JSON (`review.json_codec`) so that readers see the old file or the new one,
-    never half of one."""
+    never half of one; synced to disk before it replaces the old one, unless `sync` is
+    False (a file whose loss in a crash costs nothing but a later saving)."""
     encoded = json_codec.dumps(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(encoded)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
